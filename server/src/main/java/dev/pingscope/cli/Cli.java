@@ -1,0 +1,25 @@
+package dev.pingscope.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Builds the command line: options with their environment variables, and one-line errors with exit status 2. */
+public final class Cli {
+    public static final int USAGE_ERROR = 2;
+
+    private Cli() {}
+
+    public static CommandLine commandLine(Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new ServeCommand());
+        cl.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            err.println("pingscope: " + ex.getMessage().replace('\n', ' ') + " (see --help)");
+            err.flush();
+            return USAGE_ERROR;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.pingscope.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Gives every option an environment variable: --ping-interval reads PINGSCOPE_PING_INTERVAL when the
+ * option is not on the command line. The command line wins over the environment, which wins over the
+ * built-in default.
+ */
+public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+    private final Map<String, String> environment;
+
+    public EnvironmentDefaults(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** The environment variable of a long option name: --ws-max-message → PINGSCOPE_WS_MAX_MESSAGE. */
+    public static String variableFor(String longOptionName) {
+        return "PINGSCOPE_" + longOptionName.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+        if (argSpec instanceof CommandLine.Model.OptionSpec option) {
+            String value = environment.get(variableFor(option.longestName()));
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.pingscope.intake;
+
+import dev.pingscope.metrics.Metrics;
+import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.recording.Source;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /api/samples}: batches of client-measured RTTs, as {@code application/json} or as
+ * {@code text/plain} (what navigator.sendBeacon sends, with no CORS preflight). A valid batch is recorded
+ * as source "browser"; a rejected one gets a JSON error naming the problem and changes nothing but the
+ * rejection counter.
+ */
+public final class IntakeHandler implements Handler {
+    public static final String PATH = "/api/samples";
+
+    private final SampleBatchParser parser;
+    private final RttRecorders recorders;
+    private final Metrics metrics;
+    private final int maxBodyBytes;
+
+    public IntakeHandler(SampleBatchParser parser, RttRecorders recorders, Metrics metrics, int maxBodyBytes) {
+        this.parser = parser;
+        this.recorders = recorders;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(Context ctx) throws Exception {
+        try {
+            SampleBatch batch = parser.parse(readBody(ctx));
+            for (Map.Entry<ProbeKind, List<Long>> entry : batch.micros().entrySet()) {
+                for (long micros : entry.getValue()) {
+                    recorders.recordMicros(entry.getKey(), Source.BROWSER, micros);
+                }
+                metrics.samplesAccepted(entry.getKey(), Source.BROWSER).increment(entry.getValue().size());
+            }
+            ctx.json(Map.of("accepted", batch.size()));
+        } catch (BatchRejected rejected) {
+            reject(ctx, rejected);
+        }
+    }
+
+    /** Answers with the rejection's status and {"error": reason, "message": …}, and counts it. */
+    public void reject(Context ctx, BatchRejected rejected) {
+        metrics.batchRejected(rejected.reason()).increment();
+        ctx.status(rejected.reason().httpStatus())
+                .json(Map.of("error", rejected.reason().wireName(), "message", rejected.getMessage()));
+    }
+
+    private byte[] readBody(Context ctx) throws BatchRejected, IOException {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (!type.startsWith("application/json") && !type.startsWith("text/plain")) {
+            throw new BatchRejected(RejectReason.UNSUPPORTED_MEDIA_TYPE,
+                    "send the batch as application/json or text/plain, not '" + ctx.contentType() + "'");
+        }
+        if (ctx.req().getContentLengthLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    private BatchRejected tooLarge() {
+        return new BatchRejected(RejectReason.BODY_TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes");
+    }
+}

@@ -1,0 +1,16 @@
+package dev.pingscope.intake;
+
+import dev.pingscope.recording.ProbeKind;
+import java.util.List;
+import java.util.Map;
+
+/** A validated batch of client-measured round-trip times, in microseconds, by probe kind. */
+public record SampleBatch(Map<ProbeKind, List<Long>> micros) {
+    public SampleBatch {
+        micros = Map.copyOf(micros);
+    }
+
+    public int size() {
+        return micros.values().stream().mapToInt(List::size).sum();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pingscope.metrics;
+
+import dev.pingscope.intake.RejectReason;
+import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.Source;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * The metrics pingscope exports (docs/metrics.md). Every labelled series is created at start from fixed
+ * sets, so no label value ever comes from a client and every series exists from the first scrape.
+ */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RttHistogramCollector rtt = new RttHistogramCollector();
+    private final Map<ProbeKind, Map<Source, Counter>> accepted = new EnumMap<>(ProbeKind.class);
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<ProbeKind, Counter> lost = new EnumMap<>(ProbeKind.class);
+
+    public Metrics(IntSupplier openWebSocketSessions) {
+        registry.getPrometheusRegistry().register(rtt);
+        for (ProbeKind kind : ProbeKind.values()) {
+            Map<Source, Counter> bySource = new EnumMap<>(Source.class);
+            for (Source source : Source.values()) {
+                bySource.put(source, Counter.builder("pingscope.samples.accepted")
+                        .description("RTT samples recorded, per probe kind and source.")
+                        .tag("kind", kind.wireName()).tag("source", source.wireName())
+                        .register(registry));
+            }
+            accepted.put(kind, bySource);
+            lost.put(kind, Counter.builder("pingscope.probes.lost")
+                    .description("Probes with no answer within their timeout, per probe kind.")
+                    .tag("kind", kind.wireName())
+                    .register(registry));
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, Counter.builder("pingscope.intake.rejected")
+                    .description("Intake batches refused, per reason; nothing of a refused batch is recorded.")
+                    .tag("reason", reason.wireName())
+                    .register(registry));
+        }
+        Gauge.builder("pingscope.websocket.sessions", openWebSocketSessions::getAsInt)
+                .description("Open WebSocket sessions on /ws.")
+                .register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public RttHistogramCollector rtt() {
+        return rtt;
+    }
+
+    public Counter samplesAccepted(ProbeKind kind, Source source) {
+        return accepted.get(kind).get(source);
+    }
+
+    public Counter batchRejected(RejectReason reason) {
+        return rejected.get(reason);
+    }
+
+    public Counter probesLost(ProbeKind kind) {
+        return lost.get(kind);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.pingscope.metrics;
+
+import dev.pingscope.recording.Series;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.List;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Exports {@code pingscope_rtt_seconds{kind, source}} from the recorded HdrHistogram totals. The reporter
+ * thread calls {@link #update} after each interval; a scrape reads the last immutable result. So a probe
+ * is recorded once, in one place, and the metric lags the recorders by at most one reporting interval.
+ */
+public final class RttHistogramCollector implements Collector {
+    public static final String NAME = "pingscope_rtt_seconds";
+    private static final String HELP = "Round-trip time per probe kind and source, since the instance started.";
+
+    private final List<Series> series = Series.all();
+    private volatile HistogramSnapshot latest;
+
+    public RttHistogramCollector() {
+        update(s -> null);
+    }
+
+    /** @param totals each series' total histogram in microseconds (null: nothing recorded yet) */
+    public void update(Function<Series, Histogram> totals) {
+        HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(NAME).help(HELP);
+        for (Series s : series) {
+            Histogram h = totals.apply(s);
+            long[] counts = h == null ? new long[RttBuckets.UPPER_BOUNDS_SECONDS.length] : RttBuckets.countsOf(h);
+            double sumSeconds = h == null ? 0 : h.getMean() * h.getTotalCount() / 1_000_000.0;
+            builder.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                    .labels(Labels.of("kind", s.kind().wireName(), "source", s.source().wireName()))
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, counts))
+                    .sum(sumSeconds)
+                    .build());
+        }
+        latest = builder.build();
+    }
+
+    @Override
+    public MetricSnapshot collect() {
+        return latest;
+    }
+
+    @Override
+    public String getPrometheusName() {
+        return NAME;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.pingscope.probe;
+
+import dev.pingscope.http.OriginPolicy;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code HEAD /ping} and {@code GET /ping}: the HTTP probe target. It runs as a Jetty core handler in front
+ * of Javalin, so a probe costs no servlet or router work: every constant header is encoded once at start,
+ * and the only per-request allocation is the Server-Timing value. No logging, no locks.
+ *
+ * <p>Answers 204 with no body, {@code Cache-Control: no-store}, the instance name, a
+ * {@code Server-Timing: app;dur=…} header holding the time from the request's arrival to the answer (ms),
+ * and for allowed origins the CORS and Timing-Allow-Origin headers that let a page on another site read
+ * them. CORS preflights get 204; any other method gets 405.
+ */
+public final class PingHandler extends Handler.Wrapper {
+    public static final String PATH = "/ping";
+    public static final String INSTANCE_HEADER = "X-Pingscope-Instance";
+
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    private static final HttpField EXPOSE = new PreEncodedHttpField(
+            HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "Server-Timing, " + INSTANCE_HEADER);
+    private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
+    private static final HttpField PREFLIGHT_METHODS =
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD");
+    private static final HttpField PREFLIGHT_MAX_AGE =
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
+    private static final HttpField VARY_ORIGIN = new PreEncodedHttpField(HttpHeader.VARY, "Origin");
+
+    private final HttpField instanceField;
+    private final OriginPolicy origins;
+    /** Per allowed origin, its Access-Control-Allow-Origin and Timing-Allow-Origin fields, encoded once. */
+    private final Map<String, HttpField[]> originFields = new HashMap<>();
+    private final HttpField[] anyOriginFields = {
+        new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        new PreEncodedHttpField("Timing-Allow-Origin", "*")
+    };
+
+    public PingHandler(String instance, OriginPolicy origins, Handler next) {
+        super(next);
+        this.instanceField = new PreEncodedHttpField(INSTANCE_HEADER, instance);
+        this.origins = origins;
+        for (String origin : origins.listedOrigins()) {
+            originFields.put(origin, new HttpField[] {
+                new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin),
+                new PreEncodedHttpField("Timing-Allow-Origin", origin),
+                VARY_ORIGIN
+            });
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!PATH.equals(request.getHttpURI().getPath())) {
+            return super.handle(request, response, callback);
+        }
+        HttpFields.Mutable headers = response.getHeaders();
+        String method = request.getMethod();
+        boolean probe = HttpMethod.HEAD.is(method) || HttpMethod.GET.is(method);
+        if (probe) {
+            headers.add(NO_STORE);
+            headers.add(instanceField);
+            addCorsFields(request, headers, true);
+            headers.add("Server-Timing", serverTiming(System.nanoTime() - request.getBeginNanoTime()));
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+        } else if (HttpMethod.OPTIONS.is(method)
+                && request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD) != null) {
+            addCorsFields(request, headers, false);
+            headers.add(PREFLIGHT_METHODS);
+            headers.add(PREFLIGHT_MAX_AGE);
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+        } else {
+            headers.add(ALLOW);
+            response.setStatus(HttpStatus.METHOD_NOT_ALLOWED_405);
+        }
+        callback.succeeded();
+        return true;
+    }
+
+    private void addCorsFields(Request request, HttpFields.Mutable headers, boolean expose) {
+        HttpField[] fields;
+        if (origins.allowsAnyOrigin()) {
+            fields = anyOriginFields;
+        } else {
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            fields = origin == null ? null : originFields.get(origin);
+        }
+        if (fields != null) {
+            for (HttpField field : fields) {
+                headers.add(field);
+            }
+            if (expose) {
+                headers.add(EXPOSE);
+            }
+        }
+    }
+
+    /** "app;dur=0.123": the duration in milliseconds with microsecond resolution, written without String.format. */
+    public static String serverTiming(long nanos) {
+        long micros = Math.max(0, nanos / 1_000);
+        long fraction = micros % 1_000;
+        String pad = fraction < 10 ? "00" : fraction < 100 ? "0" : "";
+        return "app;dur=" + (micros / 1_000) + "." + pad + fraction;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.pingscope.probe;
+
+import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.Source;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+
+/**
+ * One WebSocket connection on /ws (see docs/protocol.md).
+ *
+ * <ul>
+ *   <li>Echo: every text message goes straight back, unchanged, from the thread that read it: no parsing,
+ *       no logging, no lock.</li>
+ *   <li>Server PINGs: at each tick the server sends a PING whose 8-byte payload is its System.nanoTime();
+ *       the PONG carries it back, giving the RTT as seen by the server without the client's JavaScript.
+ *       Only payloads of PINGs still outstanding count, each once, so a client cannot forge or replay
+ *       samples. The RTT is recorded as ws_ping/server and told to the client in a ping_rtt message.
+ *       A PING unanswered after the timeout counts as lost and is told in a ping_lost message.</li>
+ * </ul>
+ *
+ * Jetty calls the listener methods one at a time for a connection; the pinger thread calls
+ * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held on the echo path).
+ */
+public final class ProbeSocket implements Session.Listener.AutoDemanding {
+    private final WebSocketProbes probes;
+    private final long[] outstandingSentNanos;
+    private final long[] outstandingSeq;
+    private Session session;
+    private ScheduledFuture<?> pingTask;
+    private long pingSeq;
+    private boolean closed;
+
+    ProbeSocket(WebSocketProbes probes) {
+        this.probes = probes;
+        this.outstandingSentNanos = new long[probes.pingSlots()];
+        this.outstandingSeq = new long[probes.pingSlots()];
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        synchronized (this) {
+            this.session = session;
+            session.sendText(probes.helloMessage, Callback.NOOP);
+            pingTask = probes.opened(this);
+        }
+    }
+
+    /**
+     * Echoes text as it arrives, fragment by fragment, so a fragmented message comes back whole and
+     * unchanged. Jetty's partial-text path decodes without the 4 KiB per-message buffer that its
+     * whole-message path allocates (measured by HotPathAllocationTest).
+     */
+    @Override
+    public void onWebSocketPartialText(String payload, boolean fin) {
+        session.sendPartialText(payload, fin, Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        session.close(StatusCode.BAD_DATA, "binary messages are not supported; send text", Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        long receivedNanos = System.nanoTime();
+        if (payload == null || payload.remaining() != Long.BYTES) {
+            return; // An unsolicited PONG (a heartbeat) is allowed by RFC 6455 and ignored.
+        }
+        long sentNanos = payload.getLong(payload.position());
+        long seq = claimOutstanding(sentNanos);
+        if (seq < 0) {
+            return;
+        }
+        long rttNanos = receivedNanos - sentNanos;
+        probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, rttNanos);
+        session.sendText("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}",
+                Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        release();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        release();
+    }
+
+    /** Called by the pinger thread at every tick. */
+    synchronized void sendPing() {
+        if (closed || session == null || !session.isOpen()) {
+            return;
+        }
+        long now = System.nanoTime();
+        int free = expireLostPings(now);
+        pingSeq++;
+        outstandingSentNanos[free] = now;
+        outstandingSeq[free] = pingSeq;
+        session.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now), Callback.NOOP);
+    }
+
+    /** Counts PINGs past their timeout as lost, and returns a free slot for the next one. */
+    private int expireLostPings(long now) {
+        long timeoutNanos = probes.pingTimeout.toNanos();
+        int free = -1;
+        int oldest = 0;
+        for (int i = 0; i < outstandingSentNanos.length; i++) {
+            long sent = outstandingSentNanos[i];
+            if (sent != 0 && now - sent >= timeoutNanos) {
+                reportLost(i);
+            }
+            if (outstandingSentNanos[i] == 0) {
+                free = free < 0 ? i : free;
+            } else if (outstandingSentNanos[i] - outstandingSentNanos[oldest] < 0) {
+                oldest = i;
+            }
+        }
+        if (free < 0) {
+            // Cannot happen with slots = timeout / interval + 2, but never grow: the oldest is lost.
+            reportLost(oldest);
+            free = oldest;
+        }
+        return free;
+    }
+
+    private void reportLost(int slot) {
+        long seq = outstandingSeq[slot];
+        outstandingSentNanos[slot] = 0;
+        probes.pingsLost.increment();
+        session.sendText("{\"type\":\"ping_lost\",\"seq\":" + seq + "}", Callback.NOOP);
+    }
+
+    /** @return the sequence number of the outstanding PING with this payload (now answered), or -1 */
+    private synchronized long claimOutstanding(long sentNanos) {
+        if (sentNanos == 0) {
+            return -1;
+        }
+        for (int i = 0; i < outstandingSentNanos.length; i++) {
+            if (outstandingSentNanos[i] == sentNanos) {
+                outstandingSentNanos[i] = 0;
+                return outstandingSeq[i];
+            }
+        }
+        return -1;
+    }
+
+    private synchronized void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pingTask != null) {
+            pingTask.cancel(false);
+            probes.closed();
+        }
+    }
+}

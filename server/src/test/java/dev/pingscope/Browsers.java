@@ -1,0 +1,71 @@
+package dev.pingscope;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Launches Chromium for browser tests through Playwright. The browser is, in order: the executable named
+ * by PINGSCOPE_TEST_BROWSER, Debian's /usr/bin/chromium (what .ci/run installs), or Playwright's own
+ * download where that is possible. Node from the PATH runs Playwright's driver when present (faster start).
+ */
+public final class Browsers {
+    private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-quic");
+
+    private Browsers() {}
+
+    public static Playwright playwright() {
+        Map<String, String> env = new HashMap<>();
+        Path browser = systemBrowser();
+        if (browser != null) {
+            env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        }
+        Path node = onPath("node");
+        if (node != null) {
+            env.put("PLAYWRIGHT_NODEJS_PATH", node.toString());
+        }
+        return Playwright.create(new Playwright.CreateOptions().setEnv(env));
+    }
+
+    public static Browser chromium(Playwright playwright, String... extraArgs) {
+        List<String> args = new ArrayList<>(ARGS);
+        args.addAll(List.of(extraArgs));
+        BrowserType.LaunchOptions options = new BrowserType.LaunchOptions().setHeadless(true).setArgs(args);
+        Path browser = systemBrowser();
+        if (browser != null) {
+            options.setExecutablePath(browser);
+        }
+        return playwright.chromium().launch(options);
+    }
+
+    private static Path systemBrowser() {
+        String configured = System.getenv("PINGSCOPE_TEST_BROWSER");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path debian = Path.of("/usr/bin/chromium");
+        return Files.isExecutable(debian) ? debian : null;
+    }
+
+    private static Path onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

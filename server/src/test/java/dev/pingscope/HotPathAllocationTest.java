@@ -1,0 +1,142 @@
+package dev.pingscope;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probe paths must add as little and as steady a delay as possible, so they must not allocate per
+ * probe beyond what Jetty itself needs. This counts the bytes all server threads allocate per HEAD probe
+ * and per echo, driven by a raw-socket client that itself allocates nothing per probe, and prints the
+ * figures. The bounds are loose (a few times what was measured) so that they catch a regression such as
+ * routing /ping through the servlet layer, not noise.
+ */
+class HotPathAllocationTest {
+    private static final int WARMUP = 5_000;
+    private static final int PROBES = 20_000;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @Test
+    void a_head_probe_allocates_little_on_the_server() throws Exception {
+        try (TestServer ts = TestServer.start(); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+            byte[] request = "HEAD /ping HTTP/1.1\r\nHost: probe\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] buffer = new byte[4096];
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            Runnable probe = () -> {
+                try {
+                    out.write(request);
+                    readUntilBlankLine(in, buffer);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            double bytesPerProbe = serverBytesPerProbe(probe);
+            System.out.printf("HEAD /ping: %.0f bytes allocated by the server per probe (Jetty's HTTP parsing included)%n",
+                    bytesPerProbe);
+            assertTrue(bytesPerProbe < 4_000, "bytes per HEAD probe: " + bytesPerProbe);
+        }
+    }
+
+    @Test
+    void a_websocket_echo_allocates_little_on_the_server() throws Exception {
+        ServerConfig quiet = TestServer.testConfig().withIntervals(Duration.ofSeconds(60), Duration.ofHours(1));
+        try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            out.write(("GET /ws HTTP/1.1\r\nHost: probe\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String handshake = readUntilBlankLine(in, buffer);
+            assertTrue(handshake.startsWith("HTTP/1.1 101"), handshake);
+            readFrame(in, buffer); // hello
+            byte[] payload = "e123456".getBytes(StandardCharsets.US_ASCII);
+            byte[] mask = {0x11, 0x22, 0x33, 0x44};
+            byte[] frame = new byte[6 + payload.length];
+            frame[0] = (byte) 0x81; // FIN, text
+            frame[1] = (byte) (0x80 | payload.length); // masked
+            System.arraycopy(mask, 0, frame, 2, 4);
+            for (int i = 0; i < payload.length; i++) {
+                frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+            }
+            Runnable echo = () -> {
+                try {
+                    out.write(frame);
+                    int length = readFrame(in, buffer);
+                    if (length != payload.length || !Arrays.equals(buffer, 0, length, payload, 0, length)) {
+                        throw new AssertionError("echo differs");
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            double bytesPerEcho = serverBytesPerProbe(echo);
+            System.out.printf("WebSocket echo: %.0f bytes allocated by the server per message (Jetty's framing and UTF-8 decoding included)%n",
+                    bytesPerEcho);
+            assertTrue(bytesPerEcho < 3_000, "bytes per echo: " + bytesPerEcho);
+        }
+    }
+
+    /** Bytes allocated by every thread but this one, per probe, after a warm-up. */
+    private static double serverBytesPerProbe(Runnable probe) {
+        for (int i = 0; i < WARMUP; i++) {
+            probe.run();
+        }
+        long before = allocatedByOthers();
+        for (int i = 0; i < PROBES; i++) {
+            probe.run();
+        }
+        long after = allocatedByOthers();
+        return (after - before) / (double) PROBES;
+    }
+
+    private static long allocatedByOthers() {
+        long self = Thread.currentThread().getId();
+        long[] ids = Arrays.stream(THREADS.getAllThreadIds()).filter(id -> id != self).toArray();
+        long total = 0;
+        for (long bytes : THREADS.getThreadAllocatedBytes(ids)) {
+            total += Math.max(0, bytes);
+        }
+        return total;
+    }
+
+    /** Reads one HTTP response head (a 204 has no body). */
+    private static String readUntilBlankLine(InputStream in, byte[] buffer) throws IOException {
+        int n = 0;
+        while (n < 4 || !(buffer[n - 4] == '\r' && buffer[n - 3] == '\n' && buffer[n - 2] == '\r' && buffer[n - 1] == '\n')) {
+            int b = in.read();
+            if (b < 0) throw new IOException("closed after " + n + " bytes");
+            buffer[n++] = (byte) b;
+        }
+        return new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads one unmasked server frame with a payload under 126 bytes into the buffer; returns its length. */
+    private static int readFrame(InputStream in, byte[] buffer) throws IOException {
+        int first = in.read();
+        int length = in.read();
+        assertEquals(0x81, first, "a final text frame");
+        if (length >= 126) {
+            int extended = (in.read() << 8) | in.read();
+            length = extended;
+        }
+        int read = 0;
+        while (read < length) {
+            int n = in.read(buffer, read, length - read);
+            if (n < 0) throw new IOException("closed");
+            read += n;
+        }
+        return length;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.pingscope;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** A real pingscope server on a free loopback port, with a JDK HttpClient to talk to it. */
+public final class TestServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    public final PingscopeServer server;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(ServerConfig config) {
+        this.server = PingscopeServer.create(config).start();
+    }
+
+    /** Server PINGs every 200 ms; intervals end only when a test calls {@link #endInterval}, so counts are exact. */
+    public static ServerConfig testConfig() {
+        return ServerConfig.defaults()
+                .withHost("127.0.0.1")
+                .withPort(0)
+                .withIntervals(Duration.ofMillis(200), Duration.ofHours(1));
+    }
+
+    public static TestServer start() {
+        return new TestServer(testConfig());
+    }
+
+    public static TestServer start(ServerConfig config) {
+        return new TestServer(config);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    public URI wsUri() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/ws");
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Ends the current recording interval and returns /api/stats as the server now serves it. */
+    public JsonNode endInterval() throws Exception {
+        server.reporter().reportNow();
+        return JSON.readTree(get("/api/stats").body());
+    }
+
+    /** The stats of one series ("total" or "interval") from an /api/stats document. */
+    public static JsonNode series(JsonNode stats, String kind, String source, String part) {
+        for (JsonNode s : stats.get("series")) {
+            if (s.get("kind").asText().equals(kind) && s.get("source").asText().equals(source)) {
+                return s.get(part);
+            }
+        }
+        throw new AssertionError("no series " + kind + "/" + source + " in " + stats);
+    }
+
+    /** The value of one sample line of /metrics (text format), or NaN when absent. */
+    public double metric(String sampleLinePrefix) throws Exception {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(sampleLinePrefix + " ")) {
+                return Double.parseDouble(line.substring(sampleLinePrefix.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Polls every 10 ms until the condition holds, failing after the deadline. */
+    public static void await(String what, Duration deadline, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + deadline.toMillis() + " ms waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

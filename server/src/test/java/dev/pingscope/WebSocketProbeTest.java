@@ -1,0 +1,169 @@
+package dev.pingscope;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WebSocketProbeTest {
+    TestServer ts;
+
+    @BeforeEach
+    void start() {
+        ts = TestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        ts.close();
+    }
+
+    /** A JDK WebSocket client that queues every text message; the JDK answers server PINGs by itself. */
+    static final class Client implements WebSocket.Listener {
+        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        final AtomicInteger pingsSeen = new AtomicInteger();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket ws;
+
+        static Client connect(TestServer ts) throws Exception {
+            Client c = new Client();
+            c.ws = ts.http.newWebSocketBuilder().buildAsync(ts.wsUri(), c).get(5, TimeUnit.SECONDS);
+            return c;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pingsSeen.incrementAndGet();
+            return WebSocket.Listener.super.onPing(webSocket, message);
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        /** The next text message that is not a server message of one of the given types. */
+        String next(Duration timeout) throws InterruptedException {
+            String s = texts.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (s == null) {
+                throw new AssertionError("no message within " + timeout);
+            }
+            return s;
+        }
+
+        /** The next message that is not a ping_rtt or ping_lost report. */
+        String nextEcho(Duration timeout) throws InterruptedException {
+            while (true) {
+                String s = next(timeout);
+                if (!s.startsWith("{\"type\":\"ping_")) {
+                    return s;
+                }
+            }
+        }
+    }
+
+    @Test
+    void the_server_says_hello_first_with_its_instance_and_ping_interval() throws Exception {
+        Client c = Client.connect(ts);
+        JsonNode hello = TestServer.JSON.readTree(c.next(Duration.ofSeconds(5)));
+        assertEquals("hello", hello.get("type").asText());
+        assertEquals(1, hello.get("protocol").asInt());
+        assertEquals(ts.server.config().instance(), hello.get("instance").asText());
+        assertEquals(200, hello.get("ping_interval_ms").asInt());
+    }
+
+    @Test
+    void the_echo_returns_each_message_unchanged_and_in_order() throws Exception {
+        Client c = Client.connect(ts);
+        c.next(Duration.ofSeconds(5)); // hello
+        List<String> sent = List.of("e1", "e2 ünïcødé ✓", "x".repeat(1000), "{not json", " ");
+        for (String message : sent) {
+            c.ws.sendText(message, true).get(5, TimeUnit.SECONDS);
+        }
+        List<String> received = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            received.add(c.nextEcho(Duration.ofSeconds(5)));
+        }
+        assertEquals(sent, received);
+    }
+
+    @Test
+    void server_pings_are_answered_recorded_as_ws_ping_server_and_told_to_the_client() throws Exception {
+        Client c = Client.connect(ts);
+        List<JsonNode> reports = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (reports.size() < 3 && System.nanoTime() < deadline) {
+            JsonNode m = TestServer.JSON.readTree(c.next(Duration.ofSeconds(5)));
+            if (m.get("type").asText().equals("ping_rtt")) {
+                reports.add(m);
+            }
+        }
+        assertEquals(3, reports.size(), "three ping_rtt reports");
+        assertTrue(c.pingsSeen.get() >= 3, "the client saw the PING frames");
+        for (int i = 0; i < reports.size(); i++) {
+            assertEquals(i + 1, reports.get(i).get("seq").asLong(), "sequence numbers count from 1");
+            double rtt = reports.get(i).get("rtt_ms").asDouble();
+            assertTrue(rtt > 0 && rtt < 1_000, "loopback RTT in ms: " + rtt);
+        }
+        c.ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+        c.closeCode.get(5, TimeUnit.SECONDS);
+        // Every reported RTT was recorded (pings may have been answered after the last report we read).
+        JsonNode ping = TestServer.series(ts.endInterval(), "ws_ping", "server", "total");
+        assertTrue(ping.get("count").asLong() >= 3, ping.toString());
+        assertTrue(ping.get("max_ms").asDouble() >= reports.stream().mapToDouble(r -> r.get("rtt_ms").asDouble()).max().orElseThrow() - 0.01);
+    }
+
+    @Test
+    void a_binary_message_closes_the_connection_with_1003_and_other_clients_keep_echoing() throws Exception {
+        Client good = Client.connect(ts);
+        Client bad = Client.connect(ts);
+        good.next(Duration.ofSeconds(5));
+        bad.ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(5, TimeUnit.SECONDS);
+        assertEquals(1003, bad.closeCode.get(5, TimeUnit.SECONDS));
+        good.ws.sendText("still here", true).get(5, TimeUnit.SECONDS);
+        assertEquals("still here", good.nextEcho(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void the_open_session_gauge_follows_connections() throws Exception {
+        Client c = Client.connect(ts);
+        c.next(Duration.ofSeconds(5));
+        assertEquals(1.0, ts.metric("pingscope_websocket_sessions"));
+        c.ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+        c.closeCode.get(5, TimeUnit.SECONDS);
+        TestServer.await("the gauge to drop to 0", Duration.ofSeconds(5), () -> {
+            try {
+                return ts.metric("pingscope_websocket_sessions") == 0.0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+}
