@@ -44,7 +44,7 @@ public final class PingscopeServer implements AutoCloseable {
         AtomicReference<WebSocketProbes> sockets = new AtomicReference<>();
         this.metrics = new Metrics(() -> sockets.get().openSessions());
         this.webSockets = new WebSocketProbes(recorders, metrics.probesLost(ProbeKind.WS_PING), config.instance(),
-                config.pingInterval(), config.pingTimeout());
+                config.pingInterval(), config.pingTimeout(), config.wsMaxMessageBytes());
         sockets.set(webSockets);
         reporter.onInterval(metrics.rtt()::update);
         this.app = buildApp();
@@ -101,6 +101,7 @@ public final class PingscopeServer implements AutoCloseable {
                         "Cross-Origin-Opener-Policy", "same-origin",
                         "Cross-Origin-Embedder-Policy", "require-corp",
                         "Cross-Origin-Resource-Policy", "cross-origin",
+                        "Access-Control-Allow-Origin", "*",
                         "Cache-Control", "no-cache");
             });
             c.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));

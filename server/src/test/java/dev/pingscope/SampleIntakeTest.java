@@ -68,11 +68,23 @@ class SampleIntakeTest {
             negative                  | {"samples":{"http_head":[-1]}}                     | 400 | out_of_range
             above 60 s                | {"samples":{"ws_echo":[60000.5]}}                  | 400 | out_of_range
             infinite by overflow      | {"samples":{"ws_echo":[1e999]}}                    | 400 | out_of_range
+            claims to be the server   | {"source":"server","samples":{"ws_echo":[1]}}      | 400 | unknown_source
+            unknown source            | {"source":7,"samples":{"ws_echo":[1]}}             | 400 | unknown_source
             """)
     void an_invalid_batch_is_rejected_whole_and_changes_no_count(String name, String body, int status, String reason)
             throws Exception {
         HttpResponse<String> r = ts.post("/api/samples", "application/json", body);
         assertRejected(r, status, reason);
+    }
+
+    @Test
+    void a_batch_that_says_synthetic_is_recorded_as_synthetic() throws Exception {
+        HttpResponse<String> r = ts.post("/api/samples", "application/json",
+                "{\"source\":\"synthetic\",\"samples\":{\"http_head\":[3.0]}}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode stats = ts.endInterval();
+        assertEquals(1, TestServer.series(stats, "http_head", "synthetic", "total").get("count").asLong());
+        assertEquals(0, TestServer.series(stats, "http_head", "browser", "total").get("count").asLong());
     }
 
     @Test

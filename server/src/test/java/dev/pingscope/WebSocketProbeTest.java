@@ -69,7 +69,7 @@ class WebSocketProbeTest {
             return null;
         }
 
-        /** The next text message that is not a server message of one of the given types. */
+        /** The next text message, whatever it is. */
         String next(Duration timeout) throws InterruptedException {
             String s = texts.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (s == null) {
@@ -78,11 +78,11 @@ class WebSocketProbeTest {
             return s;
         }
 
-        /** The next message that is not a ping_rtt or ping_lost report. */
+        /** The next message that is not a server message (hello, ping_rtt, ping_lost). */
         String nextEcho(Duration timeout) throws InterruptedException {
             while (true) {
                 String s = next(timeout);
-                if (!s.startsWith("{\"type\":\"ping_")) {
+                if (!s.startsWith("{\"type\":")) {
                     return s;
                 }
             }
@@ -102,7 +102,6 @@ class WebSocketProbeTest {
     @Test
     void the_echo_returns_each_message_unchanged_and_in_order() throws Exception {
         Client c = Client.connect(ts);
-        c.next(Duration.ofSeconds(5)); // hello
         List<String> sent = List.of("e1", "e2 ünïcødé ✓", "x".repeat(1000), "{not json", " ");
         for (String message : sent) {
             c.ws.sendText(message, true).get(5, TimeUnit.SECONDS);
@@ -152,10 +151,38 @@ class WebSocketProbeTest {
     }
 
     @Test
+    void a_message_above_the_limit_closes_with_1009_whether_in_one_frame_or_in_fragments() throws Exception {
+        int limit = ts.server.config().wsMaxMessageBytes();
+        Client whole = Client.connect(ts);
+        whole.ws.sendText("x".repeat(limit + 1), true);
+        assertEquals(1009, whole.closeCode.get(5, TimeUnit.SECONDS));
+
+        Client fragmented = Client.connect(ts);
+        Client bystander = Client.connect(ts);
+        for (int i = 0; i < 4; i++) {
+            fragmented.ws.sendText("y".repeat(limit / 2), false).get(5, TimeUnit.SECONDS);
+        }
+        fragmented.ws.sendText("end", true);
+        assertEquals(1009, fragmented.closeCode.get(5, TimeUnit.SECONDS));
+        bystander.ws.sendText("fine", true).get(5, TimeUnit.SECONDS);
+        assertEquals("fine", bystander.nextEcho(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void a_fragmented_message_within_the_limit_comes_back_whole() throws Exception {
+        Client c = Client.connect(ts);
+        c.ws.sendText("part one, ", false).get(5, TimeUnit.SECONDS);
+        c.ws.sendText("part two", true).get(5, TimeUnit.SECONDS);
+        assertEquals("part one, part two", c.nextEcho(Duration.ofSeconds(5)));
+    }
+
+    @Test
     void the_open_session_gauge_follows_connections() throws Exception {
         Client c = Client.connect(ts);
         c.next(Duration.ofSeconds(5));
         assertEquals(1.0, ts.metric("pingscope_websocket_sessions"));
+        c.ws.sendText("e1", true).get(5, TimeUnit.SECONDS);
+        assertEquals("e1", c.nextEcho(Duration.ofSeconds(5)));
         c.ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
         c.closeCode.get(5, TimeUnit.SECONDS);
         TestServer.await("the gauge to drop to 0", Duration.ofSeconds(5), () -> {

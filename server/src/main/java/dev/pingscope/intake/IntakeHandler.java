@@ -3,7 +3,6 @@ package dev.pingscope.intake;
 import dev.pingscope.metrics.Metrics;
 import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
-import dev.pingscope.recording.Source;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.util.Map;
 /**
  * {@code POST /api/samples}: batches of client-measured RTTs, as {@code application/json} or as
  * {@code text/plain} (what navigator.sendBeacon sends, with no CORS preflight). A valid batch is recorded
- * as source "browser"; a rejected one gets a JSON error naming the problem and changes nothing but the
+ * under its source ("browser" unless it says "synthetic"); a rejected one gets a JSON error naming the problem and changes nothing but the
  * rejection counter.
  */
 public final class IntakeHandler implements Handler {
@@ -39,9 +38,9 @@ public final class IntakeHandler implements Handler {
             SampleBatch batch = parser.parse(readBody(ctx));
             for (Map.Entry<ProbeKind, List<Long>> entry : batch.micros().entrySet()) {
                 for (long micros : entry.getValue()) {
-                    recorders.recordMicros(entry.getKey(), Source.BROWSER, micros);
+                    recorders.recordMicros(entry.getKey(), batch.source(), micros);
                 }
-                metrics.samplesAccepted(entry.getKey(), Source.BROWSER).increment(entry.getValue().size());
+                metrics.samplesAccepted(entry.getKey(), batch.source()).increment(entry.getValue().size());
             }
             ctx.json(Map.of("accepted", batch.size()));
         } catch (BatchRejected rejected) {

@@ -1,11 +1,12 @@
 package dev.pingscope.intake;
 
 import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.Source;
 import java.util.List;
 import java.util.Map;
 
-/** A validated batch of client-measured round-trip times, in microseconds, by probe kind. */
-public record SampleBatch(Map<ProbeKind, List<Long>> micros) {
+/** A validated batch of client-measured round-trip times, in microseconds, by probe kind, from one source. */
+public record SampleBatch(Source source, Map<ProbeKind, List<Long>> micros) {
     public SampleBatch {
         micros = Map.copyOf(micros);
     }

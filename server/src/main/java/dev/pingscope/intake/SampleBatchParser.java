@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.Source;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -17,12 +18,15 @@ import java.util.Set;
 /**
  * Reads and validates one intake batch (see docs/protocol.md):
  * <pre>{@code {"samples": {"http_head": [12.5, 11.9], "ws_echo": [1.2]}}}</pre>
+ * An optional {@code "source"} is "browser" (the default) or "synthetic" (pingscope probe --report-to).
  * Values are round-trip times in milliseconds, finite, in (0, 60000]. Either the whole batch is valid, or
  * {@link BatchRejected} names the first problem and nothing of the batch is used.
  */
 public final class SampleBatchParser {
     /** Kinds a client may report. ws_ping is timed by the server itself, so a client never sends it. */
     public static final Set<ProbeKind> CLIENT_KINDS = Set.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO);
+    /** Sources a client may claim; "server" is only ever the server itself. */
+    public static final List<Source> CLIENT_SOURCES = List.of(Source.BROWSER, Source.SYNTHETIC);
     public static final double MAX_RTT_MS = 60_000;
     private static final int MAX_NESTING_DEPTH = 8;
 
@@ -53,6 +57,7 @@ public final class SampleBatchParser {
         if (samples == null || !samples.isObject()) {
             throw new BatchRejected(RejectReason.MALFORMED, "\"samples\" must be an object of probe kind to array of RTTs in ms");
         }
+        Source source = sourceOf(root.get("source"));
         Map<ProbeKind, List<Long>> micros = new EnumMap<>(ProbeKind.class);
         int total = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = samples.fields(); it.hasNext(); ) {
@@ -79,7 +84,20 @@ public final class SampleBatchParser {
         if (total == 0) {
             throw new BatchRejected(RejectReason.EMPTY, "the batch holds no samples");
         }
-        return new SampleBatch(micros);
+        return new SampleBatch(source, micros);
+    }
+
+    private static Source sourceOf(JsonNode node) throws BatchRejected {
+        if (node == null) {
+            return Source.BROWSER;
+        }
+        for (Source source : CLIENT_SOURCES) {
+            if (node.isTextual() && source.wireName().equals(node.asText())) {
+                return source;
+            }
+        }
+        throw new BatchRejected(RejectReason.UNKNOWN_SOURCE,
+                "\"source\" " + truncate(node.toString()) + " is not a client source (browser, synthetic)");
     }
 
     private static long toMicros(JsonNode value, String where) throws BatchRejected {

@@ -31,6 +31,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private Session session;
     private ScheduledFuture<?> pingTask;
     private long pingSeq;
+    private int messageChars;
     private boolean closed;
 
     ProbeSocket(WebSocketProbes probes) {
@@ -55,6 +56,15 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
      */
     @Override
     public void onWebSocketPartialText(String payload, boolean fin) {
+        messageChars += payload.length();
+        if (messageChars > probes.maxMessageChars) {
+            // Jetty limits each frame; this limits a message sent in many small frames.
+            session.close(StatusCode.MESSAGE_TOO_LARGE, "message above " + probes.maxMessageChars + " characters", Callback.NOOP);
+            return;
+        }
+        if (fin) {
+            messageChars = 0;
+        }
         session.sendPartialText(payload, fin, Callback.NOOP);
     }
 

@@ -25,11 +25,13 @@ public final class WebSocketProbes implements AutoCloseable {
     final Duration pingInterval;
     final Duration pingTimeout;
     final String helloMessage;
+    final int maxMessageChars;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final ScheduledThreadPoolExecutor scheduler;
 
     public WebSocketProbes(RttRecorders recorders, Counter pingsLost, String instance, Duration pingInterval,
-            Duration pingTimeout) {
+            Duration pingTimeout, int maxMessageChars) {
+        this.maxMessageChars = maxMessageChars;
         this.recorders = recorders;
         this.pingsLost = pingsLost;
         this.pingInterval = pingInterval;

@@ -5,7 +5,9 @@ public enum Source {
     /** Measured in a browser and sent to the sample intake. */
     BROWSER("browser"),
     /** Measured by this server itself (WebSocket PING to PONG). */
-    SERVER("server");
+    SERVER("server"),
+    /** Measured by a synthetic client (pingscope probe --report-to) and sent to the sample intake. */
+    SYNTHETIC("synthetic");
 
     private final String wireName;
 
