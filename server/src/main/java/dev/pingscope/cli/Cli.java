@@ -12,11 +12,13 @@ public final class Cli {
 
     public static CommandLine commandLine(Map<String, String> environment, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new ServeCommand());
+        cl.addSubcommand("probe", new ProbeCommand());
         cl.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {
-            err.println("pingscope: " + ex.getMessage().replace('\n', ' ') + " (see --help)");
+            String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + ex.getMessage().replace('\n', ' ') + " (see " + command + " --help)");
             err.flush();
             return USAGE_ERROR;
         });

@@ -5,7 +5,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Gives every option an environment variable: --ping-interval reads PINGSCOPE_PING_INTERVAL when the
+ * Gives every option of the server command an environment variable: --ping-interval reads PINGSCOPE_PING_INTERVAL when the
  * option is not on the command line. The command line wins over the environment, which wins over the
  * built-in default.
  */
@@ -23,7 +23,8 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
 
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-        if (argSpec instanceof CommandLine.Model.OptionSpec option) {
+        // Only the server's own options: a subcommand such as probe is configured on its command line.
+        if (argSpec instanceof CommandLine.Model.OptionSpec option && option.command().parent() == null) {
             String value = environment.get(variableFor(option.longestName()));
             if (value != null && !value.isEmpty()) {
                 return value;

@@ -1,0 +1,152 @@
+package dev.pingscope.cli;
+
+import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.synthetic.KindReport;
+import dev.pingscope.synthetic.ProbeOptions;
+import dev.pingscope.synthetic.ProbeReport;
+import dev.pingscope.synthetic.ProbeRun;
+import dev.pingscope.synthetic.ReportFormat;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pingscope probe URL}: synthetic probing of a pingscope server from a JVM, open-loop like wrk2. */
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Probes a pingscope server by HTTP HEAD, WebSocket echo and server PINGs, on an open-loop",
+            "schedule: each probe has an intended send time, and latency is reported both from it",
+            "(corrected for coordinated omission) and from the actual send time (raw).",
+            "Prints a percentile summary; exits 1 when a probe kind got no answer at all."
+        })
+public final class ProbeCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "The server's base URL, e.g. http://localhost:7070")
+    String url;
+
+    @Option(names = "--kinds", split = ",", defaultValue = "http_head,ws_echo,ws_ping", paramLabel = "KIND",
+            description = "Probe kinds, comma-separated: http_head, ws_echo, ws_ping (default ${DEFAULT-VALUE}).")
+    List<String> kinds;
+
+    @Option(names = "--rate", defaultValue = "10", paramLabel = "PER_SECOND",
+            description = "Probes per second per kind, all connections together, or max for closed loop (default ${DEFAULT-VALUE}).")
+    String rate;
+
+    @Option(names = "--connections", defaultValue = "1", paramLabel = "N",
+            description = "Connections per kind; each carries one probe at a time (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long to probe, warm-up included (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A probe with no answer after this long is lost (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--warmup", defaultValue = "5", paramLabel = "N",
+            description = "Probes per connection discarded at the start (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "Print the result as JSON instead of the summary.")
+    boolean json;
+
+    @Option(names = "--hlog", paramLabel = "FILE",
+            description = "Also write an HdrHistogram interval log (one interval a second, tags <kind>.corrected and <kind>.raw, values in µs).")
+    Path hlog;
+
+    @Option(names = "--report-to", paramLabel = "URL",
+            description = "Send the raw RTTs to this pingscope server's intake as source 'synthetic'.")
+    String reportTo;
+
+    @Option(names = "--quiet", description = "No progress line while probing.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        ProbeOptions options = toOptions();
+        ProbeReport report = new ProbeRun(options, quiet ? null : spec.commandLine().getErr()).call();
+        spec.commandLine().getOut().print(json ? ReportFormat.json(report) + "\n" : ReportFormat.text(report));
+        spec.commandLine().getOut().flush();
+        for (KindReport k : report.kinds()) {
+            if (k.answered() == 0) {
+                spec.commandLine().getErr().println("pingscope probe: no " + k.kind().wireName() + " probe was answered by " + url);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    ProbeOptions toOptions() {
+        URI target = httpUrl("URL", url);
+        Set<ProbeKind> selected = EnumSet.noneOf(ProbeKind.class);
+        for (String name : kinds) {
+            ProbeKind kind = ProbeKind.fromWireName(name.trim());
+            if (kind == null) {
+                throw invalid("--kinds", "'" + name + "' is not a probe kind (http_head, ws_echo, ws_ping)");
+            }
+            selected.add(kind);
+        }
+        double perSecond;
+        if (rate.trim().toLowerCase(Locale.ROOT).equals("max")) {
+            perSecond = 0;
+        } else {
+            try {
+                perSecond = Double.parseDouble(rate.trim());
+            } catch (NumberFormatException e) {
+                throw invalid("--rate", "'" + rate + "' is not a number of probes per second, or max");
+            }
+            if (!(perSecond >= 0.1 && perSecond <= 1_000_000)) {
+                throw invalid("--rate", rate + " is outside 0.1 to 1000000");
+            }
+        }
+        if (connections < 1 || connections > 10_000) {
+            throw invalid("--connections", connections + " is outside 1 to 10000");
+        }
+        if (duration.compareTo(Duration.ofMillis(100)) < 0 || duration.compareTo(Duration.ofDays(7)) > 0) {
+            throw invalid("--duration", DurationConverter.format(duration) + " is outside 100ms to 7 days");
+        }
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw invalid("--timeout", DurationConverter.format(timeout) + " is outside 1ms to 60s");
+        }
+        if (warmup < 0) {
+            throw invalid("--warmup", warmup + " is negative");
+        }
+        URI report = reportTo == null ? null : httpUrl("--report-to", reportTo);
+        return new ProbeOptions(target, selected, perSecond, connections, duration, timeout, warmup, report, hlog);
+    }
+
+    private URI httpUrl(String what, String value) {
+        URI uri;
+        try {
+            uri = URI.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(what, "'" + value + "' is not a URL");
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw invalid(what, "'" + value + "' must be an http:// URL with a host (https is not supported by probe yet)");
+        }
+        return uri;
+    }
+
+    private CommandLine.ParameterException invalid(String option, String problem) {
+        String name = option.startsWith("--") ? "option '" + option + "'" : option;
+        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + name + ": " + problem);
+    }
+}

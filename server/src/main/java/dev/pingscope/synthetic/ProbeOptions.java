@@ -1,0 +1,45 @@
+package dev.pingscope.synthetic;
+
+import dev.pingscope.recording.ProbeKind;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What one {@code pingscope probe} run does.
+ *
+ * @param target      the server's base URL (http://host:port); /ping and /ws are appended
+ * @param kinds       probe kinds to run; ws_ping needs ws_echo's connections and the server's ping_rtt messages
+ * @param rate        probes per second per kind, all connections together; 0 means as fast as possible (closed loop)
+ * @param connections connections per kind (each carries one probe at a time, like wrk2)
+ * @param duration    how long to probe after the warm-up
+ * @param timeout     a probe with no answer after this long is lost
+ * @param warmup      probes per connection discarded at the start
+ * @param reportTo    a pingscope server to send the samples to as source "synthetic", or null
+ * @param hlog        an HdrHistogram interval log to write, or null
+ */
+public record ProbeOptions(
+        URI target,
+        Set<ProbeKind> kinds,
+        double rate,
+        int connections,
+        Duration duration,
+        Duration timeout,
+        int warmup,
+        URI reportTo,
+        Path hlog) {
+
+    public ProbeOptions {
+        kinds = Set.copyOf(kinds);
+    }
+
+    public boolean closedLoop() {
+        return rate <= 0;
+    }
+
+    /** Nanoseconds between two probes on one connection, in the open-loop schedule. */
+    public long periodPerConnectionNanos() {
+        return closedLoop() ? 0 : Math.round(connections * 1e9 / rate);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.pingscope.synthetic;
+
+import dev.pingscope.recording.RttRecorders;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * What one probe kind measured, recorded twice as wrk2 does: latency from the probe's intended send time
+ * (corrected for coordinated omission: a stall counts for every probe it delayed) and from its actual send
+ * time (raw). Also counts lost probes and how far the sender fell behind its schedule.
+ */
+public final class ProbeRecorder {
+    /** A probe sent more than this after its intended time counts as sent late. */
+    static final long LATE_NANOS = 1_000_000;
+
+    private final Recorder corrected = newRecorder();
+    private final Recorder raw = newRecorder();
+    private final LongAdder lost = new LongAdder();
+    private final LongAdder late = new LongAdder();
+    private final AtomicLong maxLagNanos = new AtomicLong();
+    private final SampleSink sink;
+    private volatile String lastError;
+
+    public ProbeRecorder(SampleSink sink) {
+        this.sink = sink;
+    }
+
+    private static Recorder newRecorder() {
+        return new Recorder(RttRecorders.LOWEST_MICROS, RttRecorders.HIGHEST_MICROS, RttRecorders.SIGNIFICANT_DIGITS);
+    }
+
+    /** A probe answered at receivedNanos that was meant to go at intendedNanos and went at sentNanos. */
+    public void answered(long intendedNanos, long sentNanos, long receivedNanos) {
+        corrected.recordValue(micros(receivedNanos - intendedNanos));
+        long rawNanos = receivedNanos - sentNanos;
+        raw.recordValue(micros(rawNanos));
+        sink.accept(rawNanos);
+        sent(intendedNanos, sentNanos);
+    }
+
+    /** An RTT measured elsewhere (ws_ping, timed by the server): no schedule, so corrected equals raw. */
+    public void measured(long rttNanos) {
+        corrected.recordValue(micros(rttNanos));
+        raw.recordValue(micros(rttNanos));
+    }
+
+    public void lost() {
+        lost.increment();
+    }
+
+    /** A connection failed (during the warm-up too): keeps the reason for the report. */
+    public void failed(Exception cause) {
+        lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    /** Why the last connection failed, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Notes how late a probe went out compared with its schedule. */
+    public void sent(long intendedNanos, long sentNanos) {
+        long lag = sentNanos - intendedNanos;
+        if (lag > LATE_NANOS) {
+            late.increment();
+        }
+        maxLagNanos.accumulateAndGet(lag, Math::max);
+    }
+
+    public Histogram takeCorrected(Histogram recycle) {
+        return corrected.getIntervalHistogram(recycle);
+    }
+
+    public Histogram takeRaw(Histogram recycle) {
+        return raw.getIntervalHistogram(recycle);
+    }
+
+    public long lostCount() {
+        return lost.sum();
+    }
+
+    public long lateCount() {
+        return late.sum();
+    }
+
+    public long maxLagNanos() {
+        return maxLagNanos.get();
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(RttRecorders.LOWEST_MICROS, Math.min(RttRecorders.HIGHEST_MICROS, nanos / 1_000));
+    }
+
+    /** Receives every raw RTT, e.g. to report it to a server. */
+    public interface SampleSink {
+        SampleSink NONE = nanos -> {};
+
+        void accept(long rttNanos);
+    }
+}

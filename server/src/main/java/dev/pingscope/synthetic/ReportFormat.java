@@ -1,0 +1,92 @@
+package dev.pingscope.synthetic;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pingscope.recording.HistogramStats;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** Writes a probe report as a wrk2-style percentile summary for people, or as JSON for programs. */
+public final class ReportFormat {
+    private static final double[] PERCENTILES = {50, 75, 90, 99, 99.9, 99.99, 100};
+
+    private ReportFormat() {}
+
+    public static String text(ProbeReport report) {
+        ProbeOptions o = report.options();
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "pingscope probe %s: %.1f s, %s per kind, %d connection%s per kind, %d warm-up probe%s per connection discarded%n",
+                o.target(), report.elapsedSeconds(),
+                o.closedLoop() ? "as fast as possible (closed loop)" : String.format(Locale.ROOT, "%.0f probes/s", o.rate()),
+                o.connections(), o.connections() == 1 ? "" : "s", o.warmup(), o.warmup() == 1 ? "" : "s"));
+        for (KindReport k : report.kinds()) {
+            s.append(String.format(Locale.ROOT, "%n%s: %d answered, %d lost, %.1f answered/s%n", k.kind().wireName(),
+                    k.answered(), k.lost(), k.answered() / Math.max(1e-9, report.elapsedSeconds())));
+            if (k.lastError() != null) {
+                s.append("  last connection error: ").append(k.lastError()).append('\n');
+            }
+            if (k.answered() == 0) {
+                continue;
+            }
+            s.append("  percentile   corrected ms     raw ms\n");
+            for (double p : PERCENTILES) {
+                s.append(String.format(Locale.ROOT, "  %9.3f%%  %13.3f  %9.3f%n", p,
+                        k.corrected().getValueAtPercentile(p) / 1e3, k.raw().getValueAtPercentile(p) / 1e3));
+            }
+            s.append(String.format(Locale.ROOT, "  %10s  %13.3f  %9.3f%n", "mean", k.corrected().getMean() / 1e3, k.raw().getMean() / 1e3));
+            if (k.sentLate() > 0) {
+                s.append(String.format(Locale.ROOT, "  fell behind schedule: %d probes sent more than 1 ms late, up to %.1f ms late (corrected includes this wait, raw does not)%n",
+                        k.sentLate(), k.maxLagNanos() / 1e6));
+            }
+        }
+        s.append("\ncorrected: from each probe's intended send time (includes stalls that delayed later probes);\n"
+                + "raw: from its actual send time. ws_ping is timed by the server, so both are the same.\n");
+        if (report.options().reportTo() != null) {
+            s.append(String.format(Locale.ROOT, "reported to %s: %d samples as 'synthetic'%s%n", report.options().reportTo(),
+                    report.reportedSamples(), report.unreportedSamples() == 0 ? ""
+                            : ", " + report.unreportedSamples() + " not delivered (" + report.reportError() + ")"));
+        }
+        return s.toString();
+    }
+
+    public static String json(ProbeReport report) {
+        ObjectMapper mapper = new ObjectMapper();
+        ProbeOptions o = report.options();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("target", o.target().toString());
+        root.put("elapsed_s", report.elapsedSeconds());
+        root.put("rate_per_s", o.rate());
+        root.put("closed_loop", o.closedLoop());
+        root.put("connections", o.connections());
+        root.put("warmup", o.warmup());
+        root.put("timeout_ms", o.timeout().toMillis());
+        ObjectNode kinds = root.putObject("kinds");
+        for (KindReport k : report.kinds()) {
+            ObjectNode node = kinds.putObject(k.kind().wireName());
+            node.put("answered", k.answered());
+            node.put("lost", k.lost());
+            node.put("sent_late", k.sentLate());
+            node.put("max_lag_ms", k.maxLagNanos() / 1e6);
+            node.put("last_error", k.lastError());
+            node.set("corrected", stats(mapper, k.corrected()));
+            node.set("raw", stats(mapper, k.raw()));
+        }
+        if (o.reportTo() != null) {
+            ObjectNode reported = root.putObject("report_to");
+            reported.put("url", o.reportTo().toString());
+            reported.put("sent", report.reportedSamples());
+            reported.put("not_delivered", report.unreportedSamples());
+        }
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode stats(ObjectMapper mapper, Histogram h) {
+        ObjectNode node = mapper.valueToTree(HistogramStats.of(h));
+        node.put("p99_99_ms", h.getTotalCount() == 0 ? null : h.getValueAtPercentile(99.99) / 1e3);
+        return node;
+    }
+}
