@@ -15,6 +15,11 @@ import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,32 +71,14 @@ public final class PingscopeServer implements AutoCloseable {
             c.jetty.port = config.port();
             c.http.maxRequestSize = config.maxBodyBytes();
             c.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
-            // /ping runs as a Jetty handler in front of Javalin: a probe costs no servlet or router work.
-            c.jetty.modifyServer(server -> server.setHandler(
-                    new PingHandler(config.instance(), origins, server.getHandler())));
-            c.jetty.modifyWebSocketServletFactory(factory -> {
-                factory.setIdleTimeout(config.wsIdleTimeout());
-                factory.setMaxTextMessageSize(config.wsMaxMessageBytes());
-                factory.setMaxBinaryMessageSize(config.wsMaxMessageBytes());
-                factory.setMaxFrameSize(config.wsMaxMessageBytes());
-                // Jetty allocates a text buffer of this size for every message it decodes: probe messages are
-                // tens of bytes, so a small buffer keeps the echo path from allocating 4 KiB per message.
-                factory.setInputBufferSize(WebSocketProbes.INPUT_BUFFER_BYTES);
-                factory.addMapping(WebSocketProbes.PATH, (request, response) -> {
-                    if (!origins.allows(request.getHeader("Origin"))) {
-                        try {
-                            response.sendForbidden("origin not allowed: " + request.getHeader("Origin"));
-                        } catch (java.io.IOException e) {
-                            // The client went away; nothing to answer.
-                        }
-                        return null;
-                    }
-                    return webSockets.newSocket();
-                });
+            // /ping and /ws run as Jetty core handlers in front of Javalin: a probe costs no servlet, session
+            // or router work, and Javalin 7 does not expose the PONG frames that ws_ping needs.
+            c.jetty.modifyServer(server -> {
+                WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container ->
+                        configureWebSockets(container, origins));
+                upgrade.setHandler(server.getHandler());
+                server.setHandler(new PingHandler(config.instance(), origins, upgrade));
             });
-            // Javalin installs its WebSocket upgrade only when a ws route exists. This one is never reached:
-            // the exact Jetty mapping of /ws above wins over Javalin's own catch-all mapping.
-            c.routes.ws(WebSocketProbes.PATH, ws -> {});
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 sf.directory = "/public";
@@ -117,6 +104,24 @@ public final class PingscopeServer implements AutoCloseable {
             });
             c.routes.get("/api/stats", ctx -> ctx.header("Cache-Control", "no-store").json(reporter.latest()));
             c.routes.get("/metrics", new MetricsHandler(metrics));
+        });
+    }
+
+    private void configureWebSockets(ServerWebSocketContainer container, OriginPolicy origins) {
+        container.setIdleTimeout(config.wsIdleTimeout());
+        container.setMaxTextMessageSize(config.wsMaxMessageBytes());
+        container.setMaxBinaryMessageSize(config.wsMaxMessageBytes());
+        container.setMaxFrameSize(config.wsMaxMessageBytes());
+        // Jetty allocates a text buffer of this size for every message it decodes: probe messages are
+        // tens of bytes, so a small buffer keeps the echo path from allocating 4 KiB per message.
+        container.setInputBufferSize(WebSocketProbes.INPUT_BUFFER_BYTES);
+        container.addMapping(WebSocketProbes.PATH, (request, response, callback) -> {
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            if (!origins.allows(origin)) {
+                Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin);
+                return null;
+            }
+            return webSockets.newSocket();
         });
     }
 

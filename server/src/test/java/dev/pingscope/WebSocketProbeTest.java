@@ -177,6 +177,23 @@ class WebSocketProbeTest {
     }
 
     @Test
+    void an_origin_not_allowed_is_refused_with_403_before_the_upgrade() throws Exception {
+        try (TestServer listed = TestServer.start(TestServer.testConfig().withAllowedOrigins(List.of("https://shop.example")))) {
+            Client allowed = new Client();
+            allowed.ws = listed.http.newWebSocketBuilder().header("Origin", "https://shop.example")
+                    .buildAsync(listed.wsUri(), allowed).get(5, TimeUnit.SECONDS);
+            assertTrue(allowed.next(Duration.ofSeconds(5)).startsWith("{\"type\":\"hello\""));
+            java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> listed.http.newWebSocketBuilder().header("Origin", "https://evil.example")
+                            .buildAsync(listed.wsUri(), new Client()).get(5, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(refused.getCause().getCause()).contains("403"), refused.toString());
+            allowed.ws.sendText("e1", true).get(5, TimeUnit.SECONDS);
+            assertEquals("e1", allowed.nextEcho(Duration.ofSeconds(5)), "the allowed client keeps echoing");
+        }
+    }
+
+    @Test
     void the_open_session_gauge_follows_connections() throws Exception {
         Client c = Client.connect(ts);
         c.next(Duration.ofSeconds(5));

@@ -1,0 +1,155 @@
+// Turns the raw results of run.sh into the table printed on the terminal, docs/benchmarks.md and a chart.
+// Usage: node report.js RESULTS_DIR OUT.md OUT.svg
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const [dir, outMd, outSvg] = process.argv.slice(2);
+const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
+const json = (f) => JSON.parse(read(f));
+const machine = Object.fromEntries(read('machine.txt').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+
+const wrkRps = (name) => Number(/Requests\/sec:\s+([\d.]+)/.exec(read(`head-throughput-${name}.txt`))[1]);
+const probeKind = (file, kind) => json(file).kinds[kind];
+const fmt = (v, d = 3) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : Number(v).toFixed(d));
+const int = (v) => Math.round(v).toLocaleString('en-US');
+
+const rows = [];
+function target(figure, compared, ps, other, unit, better, digits) {
+  const ratio = ps / other;
+  const met = better === 'higher' ? ratio >= 1.0 : ratio <= 1.0;
+  rows.push({ figure, compared, ps, other, unit, ratio, target: better === 'higher' ? 'at least 1.0x' : 'at most 1.0x', met, digits });
+}
+
+target('HEAD probes/s on one core (wrk, 64 conns)', 'nginx, 1 worker', wrkRps('pingscope'), wrkRps('nginx'), '/s', 'higher', 0);
+const h10 = { ps: probeKind('head-10000-pingscope.json', 'http_head'), ng: probeKind('head-10000-nginx.json', 'http_head') };
+target('HEAD p99 at 10,000/s', 'nginx', h10.ps.corrected.p99_ms, h10.ng.corrected.p99_ms, 'ms', 'lower', 3);
+target('HEAD p99.9 at 10,000/s', 'nginx', h10.ps.corrected.p99_9_ms, h10.ng.corrected.p99_9_ms, 'ms', 'lower', 3);
+const et = { ps: probeKind('echo-throughput-pingscope.json', 'ws_echo'), ws: probeKind('echo-throughput-nodews.json', 'ws_echo') };
+const etSeconds = { ps: json('echo-throughput-pingscope.json').elapsed_s, ws: json('echo-throughput-nodews.json').elapsed_s };
+target('echo messages/s on one core (64 conns)', 'node ws', et.ps.answered / etSeconds.ps, et.ws.answered / etSeconds.ws, '/s', 'higher', 0);
+const e10 = { ps: probeKind('echo-10000-pingscope.json', 'ws_echo'), ws: probeKind('echo-10000-nodews.json', 'ws_echo') };
+target('echo p99 at 10,000/s', 'node ws', e10.ps.corrected.p99_ms, e10.ws.corrected.p99_ms, 'ms', 'lower', 3);
+target('echo p99.9 at 10,000/s', 'node ws', e10.ps.corrected.p99_9_ms, e10.ws.corrected.p99_9_ms, 'ms', 'lower', 3);
+
+const hold = {};
+for (const name of ['pingscope', 'nodews']) {
+  const mem = json(`hold-memory-${name}.json`);
+  const client = json(`hold-client-${name}.json`);
+  hold[name] = {
+    opened: client.opened, failed: client.failed, dropped: client.dropped,
+    rssPerConn: ((mem.rss_held_kb - mem.rss_before_kb) * 1024) / client.opened,
+    heapPerConn: ((mem.heap_held_kb - mem.heap_before_kb) * 1024) / client.opened,
+    mem,
+  };
+}
+const psStats = json('hold-pings-pingscope.json').series.find((s) => s.kind === 'ws_ping' && s.source === 'server').total;
+hold.pingscope.pingP99 = psStats.p99_ms;
+hold.pingscope.pings = psStats.count;
+const lostLine = fs.existsSync(path.join(dir, 'hold-lost-pingscope.txt')) ? read('hold-lost-pingscope.txt').trim() : '';
+hold.pingscope.pingsLost = lostLine ? Number(lostLine.split(' ').pop()) : null;
+const wsPings = json('hold-pings-nodews.json');
+hold.nodews.pingP99 = wsPings.p99_ms;
+hold.nodews.pings = wsPings.count;
+hold.nodews.pingsLost = wsPings.lost;
+target(`memory per idle WebSocket at ${int(hold.pingscope.opened)} (RSS)`, 'node ws', hold.pingscope.rssPerConn, hold.nodews.rssPerConn, 'bytes', 'lower', 0);
+const lost = hold.pingscope.dropped + (hold.pingscope.opened < Number(machine.hold_connections) ? Number(machine.hold_connections) - hold.pingscope.opened : 0);
+rows.push({ figure: `connections lost in the ${int(Number(machine.hold_connections))}-connection hold`, compared: '', ps: lost, other: hold.nodews.dropped, unit: '', ratio: null, target: '0', met: lost === 0, digits: 0 });
+
+const table = [
+  '| figure | compared with | pingscope | other | ratio | target | met |',
+  '|---|---|---:|---:|---:|---|---|',
+  ...rows.map((r) => `| ${r.figure} | ${r.compared} | ${fmt(r.ps, r.digits)} ${r.unit} | ${fmt(r.other, r.digits)} ${r.unit} | ${r.ratio === null ? '' : fmt(r.ratio, 2) + 'x'} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`),
+];
+
+const pct = ['p50_ms', 'p99_ms', 'p99_9_ms', 'max_ms'];
+const detail = ['| load | server | answered | lost | p50 ms | p99 ms | p99.9 ms | max ms | raw p99 ms | raw max ms | sent late |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+for (const rate of [1000, 10000]) {
+  for (const [load, kind, servers] of [['HEAD', 'http_head', [['pingscope', 'head'], ['nginx', 'head']]], ['echo', 'ws_echo', [['pingscope', 'echo'], ['nodews', 'echo']]]]) {
+    for (const [server, prefix] of servers) {
+      const k = probeKind(`${prefix}-${rate}-${server}.json`, kind);
+      detail.push(`| ${load} at ${int(rate)}/s | ${server === 'nodews' ? 'node ws' : server} | ${int(k.answered)} | ${k.lost} | ${pct.map((p) => fmt(k.corrected[p])).join(' | ')} | ${fmt(k.raw.p99_ms)} | ${fmt(k.raw.max_ms)} | ${k.sent_late} |`);
+    }
+  }
+}
+
+const holdTable = [
+  '| server | opened | failed | dropped while held | RSS before | RSS held | RSS per conn | heap per conn | ws_ping count | ws_ping lost | ws_ping p99 ms |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...['pingscope', 'nodews'].map((n) => {
+    const h = hold[n];
+    return `| ${n === 'nodews' ? 'node ws' : n} | ${int(h.opened)} | ${h.failed} | ${h.dropped} | ${int(h.mem.rss_before_kb / 1024)} MiB | ${int(h.mem.rss_held_kb / 1024)} MiB | ${int(h.rssPerConn)} B | ${int(h.heapPerConn)} B | ${int(h.pings)} | ${h.pingsLost ?? 'n/a'} | ${fmt(h.pingP99)} |`;
+  }),
+];
+
+// The chart: each target figure as pingscope / other, with the 1.0x line.
+const charted = rows.filter((r) => r.ratio !== null);
+const W = 760, rowH = 34, left = 330, scaleMax = Math.max(2, ...charted.map((r) => Math.min(r.ratio, 10)));
+const x = (v) => left + (Math.min(v, scaleMax) / scaleMax) * (W - left - 60);
+const bars = charted.map((r, i) => {
+  const y = 30 + i * rowH;
+  const color = r.met ? '#2a9d4b' : '#c0392b';
+  return `<text x="${left - 8}" y="${y + 17}" text-anchor="end" font-size="13">${r.figure.replace(/&/g, '&amp;')} (${r.target.replace('at ', '')})</text>`
+    + `<rect x="${left}" y="${y + 4}" width="${x(r.ratio) - left}" height="18" fill="${color}"/>`
+    + `<text x="${x(r.ratio) + 6}" y="${y + 18}" font-size="13">${fmt(r.ratio, 2)}x</text>`;
+}).join('\n');
+const H = 50 + charted.length * rowH;
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="18" font-size="14" font-weight="bold">pingscope / other server (green: target met)</text>
+${bars}
+<line x1="${x(1)}" y1="26" x2="${x(1)}" y2="${H - 10}" stroke="#333" stroke-dasharray="4 3"/>
+<text x="${x(1) + 3}" y="${H - 12}" font-size="12">1.0x</text>
+</svg>
+`;
+
+const md = `# Benchmarks
+
+pingscope's probe endpoints are the instrument: whatever delay they add, they add to every sample. This
+page compares them with the servers people would otherwise use, measured side by side in one run of
+\`server/bench/run.sh\`. Each server ran pinned to one core, the load generator on the other.
+
+Run on ${machine.date}: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, kernel ${machine.kernel}.
+pingscope on ${machine.java} with \`${machine.jvm_opts}\`; nginx ${machine.nginx}; node ${machine.node} with ws ${machine.ws}; ${machine.wrk}.
+Machines here are shared: expect a few percent of noise between runs.
+
+## Targets
+
+${table.join('\n')}
+
+![pingscope against nginx and node ws](benchmarks.svg)
+
+## Latency at fixed open-loop rates
+
+\`pingscope probe\` with 16 connections, each carrying one probe at a time, for ${machine.rate_seconds} s after
+100 warm-up probes per connection. Latency is corrected for coordinated omission (from each probe's
+intended send time); "raw" is from the actual send time; "sent late" counts probes the generator sent
+more than 1 ms after their intended time.
+
+${detail.join('\n')}
+
+## ${int(Number(machine.hold_connections))} WebSocket connections held for ${machine.hold_seconds} s
+
+Opened by a node \`ws\` client (200 at a time), each server PINGing every connection every second.
+Memory per connection is the growth of the server's RSS (and of its heap after a full GC) from before
+the connections to the middle of the hold, divided by the connections opened.
+
+${holdTable.join('\n')}
+
+## How to run
+
+\`\`\`
+server/bench/run.sh
+\`\`\`
+
+It builds pingscope, starts it, Debian's nginx (\`server/bench/nginx.conf\`) and an echo server on node's
+\`ws\` package (\`server/bench/ws-echo-server.js\`, installed with npm into a temporary folder), runs the
+loads above against each, prints the table and rewrites this page. It needs java, node and npm, nginx,
+wrk and taskset, and takes about 7 minutes. \`./mvnw verify\` does not run it.
+`;
+
+fs.writeFileSync(outMd, md);
+fs.writeFileSync(outSvg, svg);
+console.log(table.join('\n'));
+console.log('\n' + detail.join('\n'));
+console.log('\n' + holdTable.join('\n'));
