@@ -13,6 +13,7 @@ import dev.pingscope.probe.WebSocketProbes;
 import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.tls.TlsConnector;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import org.eclipse.jetty.http.HttpHeader;
@@ -69,6 +70,11 @@ public final class PingscopeServer implements AutoCloseable {
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            if (config.tls() != null) {
+                // The one connector on --port speaks TLS (h2 and http/1.1 by ALPN); no plain-HTTP connector.
+                c.jetty.addConnector((server, http) ->
+                        TlsConnector.create(server, http, config.tls(), config.host(), config.port()));
+            }
             c.http.maxRequestSize = config.maxBodyBytes();
             c.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
             // /ping and /ws run as Jetty core handlers in front of Javalin: a probe costs no servlet, session

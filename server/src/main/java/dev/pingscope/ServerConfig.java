@@ -1,5 +1,6 @@
 package dev.pingscope;
 
+import dev.pingscope.tls.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  * @param wsMaxMessageBytes largest WebSocket message accepted
  * @param maxBatchSamples  most samples in one intake batch
  * @param maxBodyBytes     largest intake request body
+ * @param tls              the key and certificate for HTTPS (HTTP/2 and HTTP/1.1, wss:) on the port, or null for plain HTTP
  */
 public record ServerConfig(
         String host,
@@ -30,7 +32,8 @@ public record ServerConfig(
         Duration wsIdleTimeout,
         int wsMaxMessageBytes,
         int maxBatchSamples,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        TlsSettings tls) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -40,27 +43,37 @@ public record ServerConfig(
         return new ServerConfig(
                 "0.0.0.0", 7070, defaultInstanceName(), List.of("*"),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                1024, 1000, 64 * 1024);
+                1024, 1000, 64 * 1024, null);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
     }
 
     public ServerConfig withAllowedOrigins(List<String> origins) {
         return new ServerConfig(host, port, instance, origins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
     }
 
     public ServerConfig withIntervals(Duration ping, Duration report) {
         return new ServerConfig(host, port, instance, allowedOrigins, ping, pingTimeout, report,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
+    }
+
+    public ServerConfig withTls(TlsSettings newTls) {
+        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, newTls);
+    }
+
+    /** "https" with TLS, else "http". */
+    public String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     /** The host name (in a container: its id), so that each replica names itself without configuration. */

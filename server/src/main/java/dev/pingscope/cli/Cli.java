@@ -11,7 +11,9 @@ public final class Cli {
     private Cli() {}
 
     public static CommandLine commandLine(Map<String, String> environment, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new ServeCommand());
+        ServeCommand serve = new ServeCommand();
+        serve.environment = environment;
+        CommandLine cl = new CommandLine(serve);
         cl.addSubcommand("probe", new ProbeCommand());
         cl.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cl.setOut(out);

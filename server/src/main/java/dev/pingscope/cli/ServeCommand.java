@@ -2,9 +2,15 @@ package dev.pingscope.cli;
 
 import dev.pingscope.PingscopeServer;
 import dev.pingscope.ServerConfig;
+import dev.pingscope.tls.SelfSignedCertificate;
+import dev.pingscope.tls.TlsSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -74,6 +80,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest intake request body, in bytes (64 to 16777216).%n  env PINGSCOPE_MAX_BODY, default ${DEFAULT-VALUE}")
     int maxBodyBytes;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS (HTTP/2 and HTTP/1.1) and wss: on --port with the key and certificate in this PKCS12 file;"
+                    + " its password comes from PINGSCOPE_TLS_PASSWORD or --tls-password-file.%n  env PINGSCOPE_TLS_KEYSTORE, default: none (plain HTTP)")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE",
+            description = "File whose first line is the --tls-keystore password.%n  env PINGSCOPE_TLS_PASSWORD_FILE, default: none")
+    Path tlsPasswordFile;
+
+    @Option(names = "--tls-self-signed", arity = "0..1", fallbackValue = "true", defaultValue = "false", paramLabel = "BOOLEAN",
+            description = "Serve HTTPS with a certificate for localhost made at start (for local use; browsers will warn).%n  env PINGSCOPE_TLS_SELF_SIGNED, default ${DEFAULT-VALUE}")
+    boolean tlsSelfSigned;
+
+    /** The process environment (for PINGSCOPE_TLS_PASSWORD), set by {@link Cli}. */
+    Map<String, String> environment = Map.of();
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -95,8 +117,8 @@ public final class ServeCommand implements Callable<Integer> {
         }, "pingscope-shutdown"));
         String shownHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
         out.println("pingscope " + VersionProvider.version() + " (instance " + config.instance() + ") listening on "
-                + config.host() + ":" + server.port());
-        out.println("Open http://" + shownHost + ":" + server.port() + "/ in a browser. Stop with Ctrl+C.");
+                + config.host() + ":" + server.port() + (config.tls() == null ? "" : " with TLS: " + config.tls().description()));
+        out.println("Open " + config.scheme() + "://" + shownHost + ":" + server.port() + "/ in a browser. Stop with Ctrl+C.");
         out.flush();
         stopped.await();
         return 0;
@@ -133,7 +155,41 @@ public final class ServeCommand implements Callable<Integer> {
             throw invalid("--instance", "'" + name + "' must be 1 to 64 letters, digits or . _ : -");
         }
         return new ServerConfig(host, port, name, origins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
-                wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+                wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls());
+    }
+
+    /** The TLS settings from --tls-keystore (checked now: a missing file or wrong password is a usage error) or --tls-self-signed. */
+    private TlsSettings tls() {
+        if (tlsKeystore != null && tlsSelfSigned) {
+            throw invalid("--tls-self-signed", "cannot be combined with --tls-keystore; choose one");
+        }
+        if (tlsSelfSigned) {
+            return SelfSignedCertificate.create();
+        }
+        if (tlsKeystore == null) {
+            if (tlsPasswordFile != null) {
+                throw invalid("--tls-password-file", "is only used with --tls-keystore");
+            }
+            return null;
+        }
+        String password;
+        if (tlsPasswordFile != null) {
+            try {
+                password = Files.readAllLines(tlsPasswordFile).stream().findFirst().orElse("").strip();
+            } catch (IOException e) {
+                throw invalid("--tls-password-file", "cannot read " + tlsPasswordFile);
+            }
+        } else {
+            password = environment.get("PINGSCOPE_TLS_PASSWORD");
+            if (password == null) {
+                throw invalid("--tls-keystore", "needs its password: set PINGSCOPE_TLS_PASSWORD or --tls-password-file");
+            }
+        }
+        try {
+            return TlsSettings.load(tlsKeystore, password, "keystore " + tlsKeystore);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--tls-keystore", e.getMessage());
+        }
     }
 
     private void requireRange(String option, long value, long min, long max) {

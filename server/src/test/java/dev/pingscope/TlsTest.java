@@ -1,0 +1,149 @@
+package dev.pingscope;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pingscope.cli.Cli;
+import dev.pingscope.tls.SelfSignedCertificate;
+import dev.pingscope.tls.TlsSettings;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsTest {
+    static TlsSettings tls;
+    static TestServer ts;
+    static HttpClient h2;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tls = SelfSignedCertificate.create();
+        ts = TestServer.start(TestServer.testConfig().withTls(tls));
+        h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting(tls))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    /** Trusts exactly the server's self-signed certificate, as a browser told to accept it would. */
+    static SSLContext trusting(TlsSettings settings) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(settings.keystore())) {
+            store.load(in, settings.password().toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static URI https(String path) {
+        return URI.create("https://localhost:" + ts.server.port() + path);
+    }
+
+    @Test
+    void head_ping_over_http2_with_tls_carries_the_same_headers_as_over_http11() throws Exception {
+        HttpResponse<String> overH2 = h2.send(HttpRequest.newBuilder(https("/ping"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://shop.example").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, overH2.version(), "ALPN negotiated h2");
+        HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(tls)).build();
+        HttpResponse<String> overH1 = h1.send(HttpRequest.newBuilder(https("/ping"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://shop.example").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_1_1, overH1.version());
+        for (HttpResponse<String> r : List.of(overH2, overH1)) {
+            assertEquals(204, r.statusCode());
+            assertEquals("", r.body());
+            assertTrue(r.headers().firstValue("server-timing").orElseThrow().matches("app;dur=\\d+\\.\\d{3}"));
+        }
+        for (String name : List.of("cache-control", "x-pingscope-instance", "access-control-allow-origin",
+                "timing-allow-origin", "access-control-expose-headers")) {
+            assertEquals(overH1.headers().allValues(name), overH2.headers().allValues(name), name);
+            assertTrue(!overH2.headers().allValues(name).isEmpty(), name + " present");
+        }
+        HttpResponse<String> post = h2.send(HttpRequest.newBuilder(https("/ping"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode(), "other methods still 405 over h2");
+    }
+
+    @Test
+    void the_websocket_echo_and_server_pings_work_over_wss() throws Exception {
+        CompletableFuture<String> hello = new CompletableFuture<>();
+        CompletableFuture<String> echo = new CompletableFuture<>();
+        CompletableFuture<String> pingRtt = new CompletableFuture<>();
+        WebSocket ws = h2.newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + ts.server.port() + "/ws"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        String s = data.toString();
+                        if (s.startsWith("{\"type\":\"hello\"")) hello.complete(s);
+                        else if (s.startsWith("{\"type\":\"ping_rtt\"")) pingRtt.complete(s);
+                        else echo.complete(s);
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        assertTrue(hello.get(5, TimeUnit.SECONDS).contains(ts.server.config().instance()));
+        ws.sendText("e1", true);
+        assertEquals("e1", echo.get(5, TimeUnit.SECONDS));
+        assertTrue(pingRtt.get(5, TimeUnit.SECONDS).contains("rtt_ms"));
+        ws.abort();
+    }
+
+    @Test
+    void a_missing_keystore_is_a_one_line_error_with_status_2(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        int status = Cli.commandLine(Map.of("PINGSCOPE_TLS_PASSWORD", "x"), new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true)).execute("--port", "0", "--tls-keystore", dir.resolve("none.p12").toString());
+        assertEquals(2, status);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--tls-keystore") && err.toString().contains("cannot read keystore"), err.toString());
+    }
+
+    @Test
+    void a_wrong_keystore_password_is_a_one_line_error_with_status_2(@TempDir Path dir) throws Exception {
+        Path passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, "not-the-password\n");
+        StringWriter err = new StringWriter();
+        int status = Cli.commandLine(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("--port", "0", "--tls-keystore", tls.keystore().toString(),
+                        "--tls-password-file", passwordFile.toString());
+        assertEquals(2, status);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--tls-keystore") && err.toString().contains("wrong password"), err.toString());
+    }
+
+    @Test
+    void a_keystore_without_its_password_is_refused() {
+        StringWriter err = new StringWriter();
+        int status = Cli.commandLine(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("--port", "0", "--tls-keystore", tls.keystore().toString());
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("PINGSCOPE_TLS_PASSWORD"), err.toString());
+    }
+}
