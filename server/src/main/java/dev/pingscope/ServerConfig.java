@@ -1,6 +1,7 @@
 package dev.pingscope;
 
 import dev.pingscope.tls.TlsSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,11 +16,14 @@ import java.util.List;
  * @param pingInterval     how often the server sends a WebSocket PING to each client (100 ms to 60 s)
  * @param pingTimeout      a PING with no PONG after this long counts as lost
  * @param reportInterval   how often interval histograms are taken from the recorders
- * @param wsIdleTimeout    a WebSocket with no traffic for this long is closed (longer than pingInterval)
+ * @param wsIdleTimeout    a WebSocket from which nothing arrives for this long is closed (longer than pingInterval)
  * @param wsMaxMessageBytes largest WebSocket message accepted
  * @param maxBatchSamples  most samples in one intake batch
  * @param maxBodyBytes     largest intake request body
  * @param tls              the key and certificate for HTTPS (HTTP/2 and HTTP/1.1, wss:) on the port, or null for plain HTTP
+ * @param trustedProxies   addresses or CIDR blocks of load balancers whose X-Forwarded-For is believed
+ * @param limits           per-client and total limits
+ * @param operations       admin port, shutdown, durable histograms
  */
 public record ServerConfig(
         String host,
@@ -33,42 +37,101 @@ public record ServerConfig(
         int wsMaxMessageBytes,
         int maxBatchSamples,
         int maxBodyBytes,
-        TlsSettings tls) {
+        TlsSettings tls,
+        List<String> trustedProxies,
+        Limits limits,
+        Operations operations) {
+
+    /**
+     * @param wsMaxConnections      most open WebSockets on this instance (more: 503 at upgrade)
+     * @param wsMaxPerAddress       most open WebSockets from one client address (more: 429 at upgrade)
+     * @param wsMaxMessagesPerSecond most messages a WebSocket may send in one second (more: close 1008)
+     * @param wsMaxQueuedFrames     most frames waiting to be written to a client that does not read (more: close)
+     * @param intakeBatchesPerSecond batches one client address may post per second, on average (more: 429)
+     * @param intakeBurst           batches one client address may post at once
+     * @param requestHeaderTimeout  a new connection must have sent a whole request head within this long
+     */
+    public record Limits(
+            int wsMaxConnections,
+            int wsMaxPerAddress,
+            int wsMaxMessagesPerSecond,
+            int wsMaxQueuedFrames,
+            double intakeBatchesPerSecond,
+            int intakeBurst,
+            Duration requestHeaderTimeout) {
+
+        public static Limits defaults() {
+            return new Limits(20_000, 100, 100, 64, 5, 20, Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * @param adminHost     address for /metrics, /healthz and /readyz when adminPort is set
+     * @param adminPort     a separate port for those (0: serve them on the main port)
+     * @param shutdownGrace the most a graceful shutdown may take before the process exits
+     * @param hlogDir       where interval histograms are appended and restored from, or null
+     */
+    public record Operations(String adminHost, int adminPort, Duration shutdownGrace, Path hlogDir) {
+        public static Operations defaults() {
+            return new Operations("127.0.0.1", 0, Duration.ofSeconds(10), null);
+        }
+    }
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(
                 "0.0.0.0", 7070, defaultInstanceName(), List.of("*"),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                1024, 1000, 64 * 1024, null);
+                1024, 1000, 64 * 1024, null, List.of(), Limits.defaults(), Operations.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withAllowedOrigins(List<String> origins) {
         return new ServerConfig(host, port, instance, origins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withIntervals(Duration ping, Duration report) {
         return new ServerConfig(host, port, instance, allowedOrigins, ping, pingTimeout, report,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+    }
+
+    public ServerConfig withTimeouts(Duration newPingTimeout, Duration newIdleTimeout) {
+        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, newPingTimeout, reportInterval,
+                newIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withTls(TlsSettings newTls) {
         return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, newTls);
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, newTls, trustedProxies, limits, operations);
+    }
+
+    public ServerConfig withTrustedProxies(List<String> proxies) {
+        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, proxies, limits, operations);
+    }
+
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, newLimits, operations);
+    }
+
+    public ServerConfig withOperations(Operations newOperations) {
+        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, newOperations);
     }
 
     /** "https" with TLS, else "http". */

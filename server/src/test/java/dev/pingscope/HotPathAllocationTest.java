@@ -50,7 +50,13 @@ class HotPathAllocationTest {
 
     @Test
     void a_websocket_echo_allocates_little_on_the_server() throws Exception {
-        ServerConfig quiet = TestServer.testConfig().withIntervals(Duration.ofSeconds(60), Duration.ofHours(1));
+        ServerConfig defaults = TestServer.testConfig();
+        ServerConfig.Limits l = defaults.limits();
+        // No PINGs during the measurement, and no message rate cap: this client sends as fast as it can.
+        ServerConfig quiet = defaults.withIntervals(Duration.ofSeconds(60), Duration.ofHours(1))
+                .withTimeouts(defaults.pingTimeout(), Duration.ofMinutes(5))
+                .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), 1_000_000,
+                        l.wsMaxQueuedFrames(), l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout()));
         try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();

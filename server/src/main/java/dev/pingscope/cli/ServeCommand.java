@@ -2,6 +2,7 @@ package dev.pingscope.cli;
 
 import dev.pingscope.PingscopeServer;
 import dev.pingscope.ServerConfig;
+import dev.pingscope.http.ClientAddress;
 import dev.pingscope.tls.SelfSignedCertificate;
 import dev.pingscope.tls.TlsSettings;
 import java.io.IOException;
@@ -93,6 +94,54 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve HTTPS with a certificate for localhost made at start (for local use; browsers will warn).%n  env PINGSCOPE_TLS_SELF_SIGNED, default ${DEFAULT-VALUE}")
     boolean tlsSelfSigned;
 
+    @Option(names = "--trusted-proxies", split = ",", paramLabel = "CIDR",
+            description = "Load balancers (addresses or CIDR blocks) whose X-Forwarded-For names the client, for per-client limits.%n  env PINGSCOPE_TRUSTED_PROXIES, default: none (the direct peer is the client)")
+    List<String> trustedProxies;
+
+    @Option(names = "--ws-max-connections", defaultValue = "20000", paramLabel = "N",
+            description = "Most open WebSockets on this instance; more are refused at the upgrade with 503.%n  env PINGSCOPE_WS_MAX_CONNECTIONS, default ${DEFAULT-VALUE}")
+    int wsMaxConnections;
+
+    @Option(names = "--ws-max-per-address", defaultValue = "100", paramLabel = "N",
+            description = "Most open WebSockets from one client address; more are refused at the upgrade with 429.%n  env PINGSCOPE_WS_MAX_PER_ADDRESS, default ${DEFAULT-VALUE}")
+    int wsMaxPerAddress;
+
+    @Option(names = "--ws-max-messages-per-second", defaultValue = "100", paramLabel = "N",
+            description = "Most messages one WebSocket may send in a second; more close it with 1008.%n  env PINGSCOPE_WS_MAX_MESSAGES_PER_SECOND, default ${DEFAULT-VALUE}")
+    int wsMaxMessagesPerSecond;
+
+    @Option(names = "--ws-max-queued-frames", defaultValue = "64", paramLabel = "N",
+            description = "Most frames waiting for a client that does not read; then it is disconnected.%n  env PINGSCOPE_WS_MAX_QUEUED_FRAMES, default ${DEFAULT-VALUE}")
+    int wsMaxQueuedFrames;
+
+    @Option(names = "--intake-rate", defaultValue = "5", paramLabel = "PER_SECOND",
+            description = "Sample batches one client address may post per second, on average; more get 429.%n  env PINGSCOPE_INTAKE_RATE, default ${DEFAULT-VALUE}")
+    double intakeRate;
+
+    @Option(names = "--intake-burst", defaultValue = "20", paramLabel = "N",
+            description = "Sample batches one client address may post at once.%n  env PINGSCOPE_INTAKE_BURST, default ${DEFAULT-VALUE}")
+    int intakeBurst;
+
+    @Option(names = "--request-header-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A new connection must send a whole request head within this long (stops slowloris clients).%n  env PINGSCOPE_REQUEST_HEADER_TIMEOUT, default ${DEFAULT-VALUE}")
+    Duration requestHeaderTimeout;
+
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address for /metrics, /healthz and /readyz when --admin-port is set.%n  env PINGSCOPE_ADMIN_HOST, default ${DEFAULT-VALUE}")
+    String adminHost;
+
+    @Option(names = "--admin-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Serve /metrics (and /healthz, /readyz) on this port only, not on --port (0: on --port).%n  env PINGSCOPE_ADMIN_PORT, default ${DEFAULT-VALUE}")
+    int adminPort;
+
+    @Option(names = "--shutdown-grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "On SIGTERM: /readyz turns 503, WebSockets get 1001, the last interval is recorded; the process exits within this long.%n  env PINGSCOPE_SHUTDOWN_GRACE, default ${DEFAULT-VALUE}")
+    Duration shutdownGrace;
+
+    @Option(names = "--hlog-dir", paramLabel = "DIR",
+            description = "Append every interval histogram to HdrHistogram logs here and restore the totals from them at start.%n  env PINGSCOPE_HLOG_DIR, default: none (totals start at zero)")
+    Path hlogDir;
+
     /** The process environment (for PINGSCOPE_TLS_PASSWORD), set by {@link Cli}. */
     Map<String, String> environment = Map.of();
 
@@ -112,7 +161,18 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(config.operations().shutdownGrace().toMillis());
+                    Runtime.getRuntime().halt(1); // the grace period is over: exit whatever is still running
+                } catch (InterruptedException e) {
+                    // The shutdown finished in time.
+                }
+            }, "pingscope-shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            server.shutdown();
+            watchdog.interrupt();
             stopped.countDown();
         }, "pingscope-shutdown"));
         String shownHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
@@ -154,8 +214,33 @@ public final class ServeCommand implements Callable<Integer> {
         if (!name.matches("[A-Za-z0-9._:-]{1,64}")) {
             throw invalid("--instance", "'" + name + "' must be 1 to 64 letters, digits or . _ : -");
         }
+        requireRange("--ws-max-connections", wsMaxConnections, 1, 1_000_000);
+        requireRange("--ws-max-per-address", wsMaxPerAddress, 1, 1_000_000);
+        requireRange("--ws-max-messages-per-second", wsMaxMessagesPerSecond, 1, 1_000_000);
+        requireRange("--ws-max-queued-frames", wsMaxQueuedFrames, 2, 100_000);
+        if (!(intakeRate >= 0.01 && intakeRate <= 100_000)) {
+            throw invalid("--intake-rate", intakeRate + " is outside 0.01 to 100000");
+        }
+        requireRange("--intake-burst", intakeBurst, 1, 100_000);
+        requireRange("--request-header-timeout", requestHeaderTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+        requireRange("--admin-port", adminPort, 0, 65_535);
+        requireRange("--shutdown-grace", shutdownGrace, Duration.ofMillis(100), Duration.ofMinutes(10));
+        List<String> proxies = (trustedProxies == null ? List.<String>of() : trustedProxies).stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
+        for (String proxy : proxies) {
+            try {
+                ClientAddress.validate(proxy);
+            } catch (IllegalArgumentException e) {
+                throw invalid("--trusted-proxies", e.getMessage());
+            }
+        }
+        if (hlogDir != null && java.nio.file.Files.exists(hlogDir) && !java.nio.file.Files.isDirectory(hlogDir)) {
+            throw invalid("--hlog-dir", hlogDir + " is not a directory");
+        }
+        ServerConfig.Limits limits = new ServerConfig.Limits(wsMaxConnections, wsMaxPerAddress, wsMaxMessagesPerSecond,
+                wsMaxQueuedFrames, intakeRate, intakeBurst, requestHeaderTimeout);
+        ServerConfig.Operations operations = new ServerConfig.Operations(adminHost, adminPort, shutdownGrace, hlogDir);
         return new ServerConfig(host, port, name, origins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
-                wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls());
+                wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls(), proxies, limits, operations);
     }
 
     /** The TLS settings from --tls-keystore (checked now: a missing file or wrong password is a usage error) or --tls-self-signed. */

@@ -10,7 +10,8 @@ public enum RejectReason {
     TOO_MANY_SAMPLES("too_many_samples", 400),
     BODY_TOO_LARGE("body_too_large", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
-    ORIGIN_NOT_ALLOWED("origin_not_allowed", 403);
+    ORIGIN_NOT_ALLOWED("origin_not_allowed", 403),
+    RATE_LIMITED("rate_limited", 429);
 
     private final String wireName;
     private final int httpStatus;

@@ -21,21 +21,33 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  *       A PING unanswered after the timeout counts as lost and is told in a ping_lost message.</li>
  * </ul>
  *
- * Jetty calls the listener methods one at a time for a connection; the pinger thread calls
+ * Limits, cheap enough for the echo path: a message above the size limit closes with 1009, more than
+ * the allowed messages in one second with 1008; a client that does not read its answers is disconnected
+ * once Jetty holds too many frames for it; a client from which nothing (not even a PONG) arrives for the
+ * idle timeout is closed with 1001.
+ *
+ * <p>Jetty calls the listener methods one at a time for a connection; the pinger thread calls
  * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held on the echo path).
  */
 public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private final WebSocketProbes probes;
+    private final String clientAddress;
+    /** One callback for every send: a send that Jetty refuses (too many queued frames) disconnects. */
+    private final Callback disconnectOnFailure = Callback.from(() -> {}, failure -> disconnect());
     private final long[] outstandingSentNanos;
     private final long[] outstandingSeq;
-    private Session session;
+    private volatile Session session;
     private ScheduledFuture<?> pingTask;
     private long pingSeq;
     private int messageChars;
+    private long rateWindowStartNanos;
+    private int messagesInWindow;
+    private volatile long lastReceivedNanos = System.nanoTime();
     private boolean closed;
 
-    ProbeSocket(WebSocketProbes probes) {
+    ProbeSocket(WebSocketProbes probes, String clientAddress) {
         this.probes = probes;
+        this.clientAddress = clientAddress;
         this.outstandingSentNanos = new long[probes.pingSlots()];
         this.outstandingSeq = new long[probes.pingSlots()];
     }
@@ -56,6 +68,8 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
      */
     @Override
     public void onWebSocketPartialText(String payload, boolean fin) {
+        long now = System.nanoTime();
+        lastReceivedNanos = now;
         messageChars += payload.length();
         if (messageChars > probes.maxMessageChars) {
             // Jetty limits each frame; this limits a message sent in many small frames.
@@ -64,8 +78,17 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         }
         if (fin) {
             messageChars = 0;
+            if (now - rateWindowStartNanos > 1_000_000_000L) {
+                rateWindowStartNanos = now;
+                messagesInWindow = 0;
+            }
+            if (++messagesInWindow > probes.maxMessagesPerSecond) {
+                session.close(StatusCode.POLICY_VIOLATION,
+                        "more than " + probes.maxMessagesPerSecond + " messages in one second", Callback.NOOP);
+                return;
+            }
         }
-        session.sendPartialText(payload, fin, Callback.NOOP);
+        session.sendPartialText(payload, fin, disconnectOnFailure);
     }
 
     @Override
@@ -77,6 +100,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketPong(ByteBuffer payload) {
         long receivedNanos = System.nanoTime();
+        lastReceivedNanos = receivedNanos;
         if (payload == null || payload.remaining() != Long.BYTES) {
             return; // An unsolicited PONG (a heartbeat) is allowed by RFC 6455 and ignored.
         }
@@ -88,7 +112,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         long rttNanos = receivedNanos - sentNanos;
         probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, rttNanos);
         session.sendText("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}",
-                Callback.NOOP);
+                disconnectOnFailure);
     }
 
     @Override
@@ -107,11 +131,17 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
             return;
         }
         long now = System.nanoTime();
+        if (now - lastReceivedNanos > probes.idleTimeout.toNanos()) {
+            // Jetty's own idle timeout never fires here: our PINGs are traffic too. Nothing came back.
+            session.close(StatusCode.SHUTDOWN, "idle: nothing received for " + probes.idleTimeout.toMillis() + " ms",
+                    Callback.NOOP);
+            return;
+        }
         int free = expireLostPings(now);
         pingSeq++;
         outstandingSentNanos[free] = now;
         outstandingSeq[free] = pingSeq;
-        session.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now), Callback.NOOP);
+        session.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now), disconnectOnFailure);
     }
 
     /** Counts PINGs past their timeout as lost, and returns a free slot for the next one. */
@@ -142,7 +172,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         long seq = outstandingSeq[slot];
         outstandingSentNanos[slot] = 0;
         probes.pingsLost.increment();
-        session.sendText("{\"type\":\"ping_lost\",\"seq\":" + seq + "}", Callback.NOOP);
+        session.sendText("{\"type\":\"ping_lost\",\"seq\":" + seq + "}", disconnectOnFailure);
     }
 
     /** @return the sequence number of the outstanding PING with this payload (now answered), or -1 */
@@ -159,6 +189,26 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         return -1;
     }
 
+    /** Closes with 1001 (going away): the server is shutting down. */
+    void goAway(String reason) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(StatusCode.SHUTDOWN, reason, Callback.NOOP);
+        }
+    }
+
+    String clientAddress() {
+        return clientAddress;
+    }
+
+    private void disconnect() {
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
+        }
+        release();
+    }
+
     private synchronized void release() {
         if (closed) {
             return;
@@ -166,7 +216,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         closed = true;
         if (pingTask != null) {
             pingTask.cancel(false);
-            probes.closed();
         }
+        probes.closed(this, pingTask != null);
     }
 }

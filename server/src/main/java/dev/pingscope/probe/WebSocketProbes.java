@@ -1,8 +1,11 @@
 package dev.pingscope.probe;
 
+import dev.pingscope.ServerConfig;
 import dev.pingscope.recording.RttRecorders;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,18 +27,25 @@ public final class WebSocketProbes implements AutoCloseable {
     final Counter pingsLost;
     final Duration pingInterval;
     final Duration pingTimeout;
+    final Duration idleTimeout;
     final String helloMessage;
     final int maxMessageChars;
+    final int maxMessagesPerSecond;
+    private final ConnectionLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
+    private final Set<ProbeSocket> sockets = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor scheduler;
 
-    public WebSocketProbes(RttRecorders recorders, Counter pingsLost, String instance, Duration pingInterval,
-            Duration pingTimeout, int maxMessageChars) {
-        this.maxMessageChars = maxMessageChars;
+    public WebSocketProbes(RttRecorders recorders, Counter pingsLost, ServerConfig config) {
         this.recorders = recorders;
         this.pingsLost = pingsLost;
-        this.pingInterval = pingInterval;
-        this.pingTimeout = pingTimeout;
+        this.pingInterval = config.pingInterval();
+        this.pingTimeout = config.pingTimeout();
+        this.idleTimeout = config.wsIdleTimeout();
+        this.maxMessageChars = config.wsMaxMessageBytes();
+        this.maxMessagesPerSecond = config.limits().wsMaxMessagesPerSecond();
+        this.limiter = new ConnectionLimiter(config.limits().wsMaxConnections(), config.limits().wsMaxPerAddress());
+        String instance = config.instance();
         this.helloMessage = "{\"type\":\"hello\",\"protocol\":" + PROTOCOL_VERSION
                 + ",\"instance\":\"" + instance + "\""
                 + ",\"ping_interval_ms\":" + pingInterval.toMillis()
@@ -48,8 +58,34 @@ public final class WebSocketProbes implements AutoCloseable {
         this.scheduler.setRemoveOnCancelPolicy(true);
     }
 
-    public ProbeSocket newSocket() {
-        return new ProbeSocket(this);
+    /**
+     * Admits a connection from this client address, or says why not.
+     *
+     * @return the socket, or null after answering the upgrade with 503 (instance full) or 429 (address full)
+     */
+    public ProbeSocket admit(String clientAddress, Refusal refusal) {
+        ConnectionLimiter.Verdict verdict = limiter.tryAcquire(clientAddress);
+        switch (verdict) {
+            case TOO_MANY_TOTAL -> refusal.refuse(503, "this instance holds its maximum of WebSocket connections");
+            case TOO_MANY_FROM_ADDRESS -> refusal.refuse(429, "too many WebSocket connections from " + clientAddress);
+            default -> {
+                return new ProbeSocket(this, clientAddress);
+            }
+        }
+        return null;
+    }
+
+    /** Answers a refused upgrade with an HTTP status and a message. */
+    @FunctionalInterface
+    public interface Refusal {
+        void refuse(int status, String message);
+    }
+
+    /** Closes every open WebSocket with 1001 (going away), as a graceful shutdown does. */
+    public void closeAll(String reason) {
+        for (ProbeSocket socket : sockets) {
+            socket.goAway(reason);
+        }
     }
 
     /** Open WebSocket sessions right now. */
@@ -65,13 +101,18 @@ public final class WebSocketProbes implements AutoCloseable {
 
     ScheduledFuture<?> opened(ProbeSocket socket) {
         openSessions.incrementAndGet();
+        sockets.add(socket);
         long periodNanos = pingInterval.toNanos();
         long phase = ThreadLocalRandom.current().nextLong(periodNanos);
         return scheduler.scheduleAtFixedRate(socket::sendPing, phase, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    void closed() {
-        openSessions.decrementAndGet();
+    void closed(ProbeSocket socket, boolean wasOpen) {
+        if (wasOpen) {
+            openSessions.decrementAndGet();
+            sockets.remove(socket);
+        }
+        limiter.release(socket.clientAddress());
     }
 
     @Override

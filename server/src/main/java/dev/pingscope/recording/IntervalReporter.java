@@ -32,16 +32,26 @@ public final class IntervalReporter implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final HistogramStore store;
     private final long startedAtMs;
     private long intervalStartMs;
     private volatile StatsSnapshot latest;
 
-    public IntervalReporter(RttRecorders recorders, String instance, Clock clock) {
+    /**
+     * @param store where intervals are appended and totals restored from (--hlog-dir), or null
+     */
+    public IntervalReporter(RttRecorders recorders, String instance, Clock clock, HistogramStore store) {
         this.recorders = recorders;
         this.instance = instance;
         this.clock = clock;
+        this.store = store;
+        Map<Series, Histogram> restored = store == null ? Map.of() : store.restore(series);
         for (Series s : series) {
-            totals.put(s, RttRecorders.newHistogram());
+            Histogram total = RttRecorders.newHistogram();
+            if (restored.containsKey(s)) {
+                total.add(restored.get(s));
+            }
+            totals.put(s, total);
         }
         this.startedAtMs = clock.millis();
         this.intervalStartMs = startedAtMs;
@@ -55,6 +65,7 @@ public final class IntervalReporter implements AutoCloseable {
      */
     public void onInterval(Consumer<Function<Series, Histogram>> listener) {
         listeners.add(listener);
+        thread.execute(() -> listener.accept(totals::get)); // restored totals show at once
     }
 
     public void start(Duration period) {
@@ -98,6 +109,13 @@ public final class IntervalReporter implements AutoCloseable {
             Histogram interval = recorders.takeInterval(s.kind(), s.source(), recycled.get(s));
             totals.get(s).add(interval);
             intervals.put(s, interval);
+            if (store != null && interval.getTotalCount() > 0) {
+                try {
+                    store.append(s, interval, intervalStartMs, endMs);
+                } catch (java.io.IOException e) {
+                    System.err.println("pingscope: cannot append to --hlog-dir: " + e.getMessage());
+                }
+            }
         }
         latest = snapshot(intervals, endMs);
         intervalStartMs = endMs;
@@ -122,5 +140,8 @@ public final class IntervalReporter implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        if (store != null) {
+            store.close();
+        }
     }
 }

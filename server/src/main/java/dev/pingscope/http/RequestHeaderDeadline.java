@@ -1,0 +1,47 @@
+package dev.pingscope.http;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * Closes an HTTP/1.1 connection that has not completed its first request head within the deadline: a
+ * slowloris client sending its headers a byte at a time would otherwise reset Jetty's idle timeout with
+ * every byte and hold the connection for ever.
+ */
+public final class RequestHeaderDeadline implements Connection.Listener, AutoCloseable {
+    private final long deadlineMillis;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pingscope-header-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RequestHeaderDeadline(Duration deadline) {
+        this.deadlineMillis = deadline.toMillis();
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        if (connection instanceof HttpConnection http) {
+            timer.schedule(() -> {
+                if (http.getMessagesIn() == 0 && http.getEndPoint().isOpen()) {
+                    http.getEndPoint().close();
+                }
+            }, deadlineMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        // The scheduled check finds the endpoint closed and does nothing.
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
