@@ -78,7 +78,7 @@ public final class PingscopeServer implements AutoCloseable {
                 // tens of bytes, so a small buffer keeps the echo path from allocating 4 KiB per message.
                 factory.setInputBufferSize(WebSocketProbes.INPUT_BUFFER_BYTES);
                 factory.addMapping(WebSocketProbes.PATH, (request, response) -> {
-                    if (!origins.allows(request.getHeader("Origin"))) {
+                    if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
                         try {
                             response.sendForbidden("origin not allowed: " + request.getHeader("Origin"));
                         } catch (java.io.IOException e) {
@@ -108,7 +108,7 @@ public final class PingscopeServer implements AutoCloseable {
             c.routes.before("/api/*", cors.addHeaders());
             c.routes.options(IntakeHandler.PATH, cors.preflight());
             c.routes.post(IntakeHandler.PATH, ctx -> {
-                if (!origins.allows(ctx.header("Origin"))) {
+                if (!origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
                     intake.reject(ctx, new BatchRejected(RejectReason.ORIGIN_NOT_ALLOWED,
                             "origin " + ctx.header("Origin") + " may not report samples here"));
                     return;
