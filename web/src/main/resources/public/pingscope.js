@@ -22,7 +22,7 @@
  *   resamples   bootstrap resamples for the comparison. Default 1000.
  *   seed        integer seed of the bootstrap's random numbers (deterministic results). Default random.
  *   onSample    function(sample), for each kept sample as it arrives.
- *   onProgress  function({round, rounds, elapsed}), after each round starts.
+ *   onProgress  function({round, rounds, elapsed}), once each round's probes have gone out.
  *   signal      an AbortSignal: stops the run; the promise then resolves with what was measured, aborted: true.
  *
  * How each kind is timed (all times ms):
@@ -160,10 +160,11 @@
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     const kinds = KINDS.filter((k) => o.probes.includes(k));
     if (!kinds.length) throw new TypeError('pingscope: options.probes names no known probe: ' + o.probes);
+    if (!(o.interval > 0)) throw new TypeError('pingscope: options.interval must be a positive number of ms');
     const rounds = o.rounds || Math.max(1, Math.round(o.duration / o.interval));
     const seed = o.seed ?? (Math.random() * 2 ** 32) >>> 0;
     const signal = o.signal, stopped = () => signal?.aborted;
-    const abortion = new Promise((resolve) => signal?.addEventListener('abort', resolve, { once: true }));
+    const abortion = new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
     const hidden = () => doc?.visibilityState === 'hidden';
     const runId = Math.random().toString(36).slice(2, 10);
 
@@ -175,7 +176,7 @@
       tabHidden: hidden(), connection: null, warmup: { rounds: o.warmup, discarded: {} }, probes: {},
       comparison: null, reported: { posted: 0, beacon: 0, failed: 0 },
     };
-    const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [] };
+    const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [] }, posts = [];
     for (const k of kinds) samples[k] = [], lost[k] = 0, result.warmup.discarded[k] = 0;
     const began = performance.now();
     let seq = 0, t0 = began, collectingPings = false;
@@ -209,9 +210,9 @@
       if (!n) return;
       const url = new URL('api/samples', base).href, body = JSON.stringify({ samples: batch });
       if (beacon && navigator.sendBeacon?.(url, body)) return void (result.reported.beacon += n);
-      return fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', keepalive: true })
+      posts.push(fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', keepalive: true })
         .then((r) => { if (!r.ok) throw r; result.reported.posted += n; })
-        .catch(() => { result.reported.failed += n; });
+        .catch(() => { result.reported.failed += n; }));
     }
     const onHide = (e) => {
       if (e.type !== 'pagehide' && !hidden()) return;
@@ -252,6 +253,11 @@
         clearTimeout(timer);
       }
       const elapsed = performance.now() - start;
+      if (!response.ok) {
+        const problem = `HTTP ${response.status} from ${base.href}ping`;
+        if (!result.errors.includes(problem)) result.errors.push(problem);
+        return lose('http_head', round);
+      }
       const server = +(/app;dur=([\d.]+)/.exec(response.headers.get('Server-Timing'))?.[1] || 0);
       const instance = response.headers.get('X-Pingscope-Instance');
       if (instance && !result.instances.http.includes(instance)) result.instances.http.push(instance);
@@ -373,7 +379,8 @@
     const head = samples.http_head, echo = samples.ws_echo;
     if (head?.length) result.precise.resourceTiming = head.every((s) => s.source === 'resource-timing');
     if (head && echo) result.comparison = compare(head.map((s) => s.rtt), echo.map((s) => s.rtt), { resamples: o.resamples, seed });
-    if (o.report) await flush();
+    flush();
+    await Promise.all(posts); // so that result.reported is complete
     return result;
   }
 

@@ -148,4 +148,21 @@ class RunLifecycleTest {
         assertTrue(intValue(result.get("echo")) >= 3, "kept what it measured: " + result);
         assertTrue(intValue(result.get("head")) < 30, "and sent nothing after the stop: " + result);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stopping_before_the_websocket_has_opened_resolves_cleanly() {
+        Map<String, Object> result = (Map<String, Object>) page.evaluate("""
+                async () => {
+                  const stop = new AbortController();
+                  const run = pingscope.measure({ duration: 1000, signal: stop.signal });
+                  stop.abort();
+                  const r = await run;
+                  return { aborted: r.aborted, errors: r.errors, echo: r.probes.ws_echo.count };
+                }
+                """);
+        assertEquals(true, result.get("aborted"));
+        assertEquals(List.of(), result.get("errors"), "a stop is not a connection problem");
+        assertEquals(0, intValue(result.get("echo")));
+    }
 }
