@@ -14,7 +14,7 @@
  *   rounds      number of rounds; when set, wins over duration.
  *   interval    ms between rounds. A round sends one http_head and one ws_echo probe, in random order,
  *               half an interval apart, on a fixed schedule (open loop: a slow answer delays nothing). Default 200.
- *   timeout     ms; a probe with no answer by then counts as lost. Default 2000.
+ *   timeout     ms; a probe with no answer by then counts as lost (so does a failed fetch or a non-2xx /ping). Default 2000.
  *   warmup      first rounds whose samples are discarded (counted in result.warmup). Default 3.
  *   report      POST samples to the server's /api/samples while measuring, and by sendBeacon when the
  *               page is hidden or closed. Default true.
@@ -31,7 +31,8 @@
  *              the fetch minus app;dur (source 'performance.now'). Both are kept in each sample.
  *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws.
  *   ws_ping    the server's own PING -> PONG time, sent on that WebSocket (ping_rtt; ping_lost is lost).
- *              The server pings at its own interval (hello.ping_interval_ms); warm-up discards those answered during the warm-up rounds.
+ *              The server pings at its own interval (hello.ping_interval_ms); warm-up discards the
+ *              answers that arrive during the warm-up rounds.
  *
  * result = {
  *   server, startedAt (epoch ms), duration, aborted, errors: [text],
@@ -53,7 +54,7 @@
  * Percentiles interpolate linearly between closest ranks; stddev is the population's; jitter is over
  * consecutive samples in sending order. Samples of a hidden tab are kept and marked.
  *
- * pingscope.stats: {percentile(sorted, p), median, summarize(rtts, lost), jitterMeanAbsDiff, jitterRfc3550,
+ * pingscope.version; pingscope.stats: {percentile(sorted, p), median, summarize(rtts, lost), jitterMeanAbsDiff, jitterRfc3550,
  *                   random(seed), bootstrapMedianDiff(a, b, {resamples, seed}), compare(head, echo, options)}
  *
  * RUN WITHOUT CODE: attributes of the script tag

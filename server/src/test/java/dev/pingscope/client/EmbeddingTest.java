@@ -51,6 +51,14 @@ class EmbeddingTest {
                 exchange.close();
                 return;
             }
+            if (exchange.getRequestURI().getPath().equals("/")) {
+                byte[] blank = "<!doctype html><title>another site</title>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, blank.length);
+                exchange.getResponseBody().write(blank);
+                exchange.close();
+                return;
+            }
             Path file = examples.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             if (!file.startsWith(examples) || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
@@ -156,6 +164,28 @@ class EmbeddingTest {
         assertEquals(30, ((Number) settings.get("rounds")).intValue(), "data-duration 3000 / data-interval 100");
         String badge = page.textContent(".pingscope-badge");
         assertTrue(badge.matches("ping \\d+\\.\\d ms"), badge);
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_library_imports_as_an_es_module_from_another_origin_and_probes_the_server_it_came_from() {
+        Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
+        page.navigate(embedderOrigin() + "/");
+        Map<String, Object> result = (Map<String, Object>) page.evaluate("""
+                async (server) => {
+                  const module = await import(server + '/pingscope.mjs');
+                  const r = await module.measure({ rounds: 5, interval: 50, warmup: 1, probes: ['http_head', 'ws_echo'] });
+                  return { server: r.server, head: r.probes.http_head.count, echo: r.probes.ws_echo.count,
+                           sameLibrary: module.default.stats === globalThis.pingscope.stats && module.stats === module.default.stats };
+                }
+                """, "http://127.0.0.1:" + ts.server.port());
+        assertEquals("http://127.0.0.1:" + ts.server.port() + "/", result.get("server"), "the module's own server, not the page's");
+        assertEquals(4, ((Number) result.get("head")).intValue(), "5 rounds minus 1 warm-up");
+        assertEquals(4, ((Number) result.get("echo")).intValue());
+        assertEquals(true, result.get("sameLibrary"), "pingscope.js ran as a module and set the one global");
         assertEquals(List.of(), errors.list(), "no console errors");
         page.close();
     }
