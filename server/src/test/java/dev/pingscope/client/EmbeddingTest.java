@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.sun.net.httpserver.HttpServer;
-import dev.pingscope.Browsers;
 import dev.pingscope.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,22 +23,23 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The snippet on another origin: web/examples served by a second server on another port, with pingscope
  * allowing exactly that origin. The examples name http://localhost:7070 (pingscope's default address);
  * the embedding server substitutes the test server's address.
  */
+@ExtendWith(SharedBrowser.class)
 class EmbeddingTest {
     static final String EXAMPLE_SERVER = "http://localhost:7070";
 
     static HttpServer embedder;
     static TestServer ts;
-    static Playwright playwright;
     static Browser browser;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(Browser shared) throws Exception {
         embedder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ts = TestServer.start(TestServer.testConfig().withAllowedOrigins(List.of(embedderOrigin())));
         Path examples = RepoFiles.root().resolve("web/examples");
@@ -72,14 +71,11 @@ class EmbeddingTest {
             exchange.close();
         });
         embedder.start();
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
+        browser = shared;
     }
 
     @AfterAll
     static void stop() {
-        browser.close();
-        playwright.close();
         ts.close();
         embedder.stop(0);
     }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import dev.pingscope.Browsers;
 import dev.pingscope.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,12 +14,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * pingscope.js measures what the network adds: a delaying proxy between Chromium and the server adds a
  * known round-trip time, and every probe kind sees it. Through the same proxy: late answers count as
  * lost, and probes keep their schedule when answers take longer than the interval (open loop).
  */
+@ExtendWith(SharedBrowser.class)
 class MeasurementAccuracyTest {
     static final Duration ONE_WAY_DELAY = Duration.ofMillis(20);
     static final double ADDED_RTT_MS = 2 * ONE_WAY_DELAY.toMillis();
@@ -29,21 +29,17 @@ class MeasurementAccuracyTest {
 
     static TestServer ts;
     static DelayingProxy proxy;
-    static Playwright playwright;
     static Browser browser;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(Browser shared) throws Exception {
         ts = TestServer.start();
         proxy = DelayingProxy.start(ts.server.port(), ONE_WAY_DELAY);
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
+        browser = shared;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        browser.close();
-        playwright.close();
         proxy.close();
         ts.close();
     }

@@ -6,36 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.ColorScheme;
-import dev.pingscope.Browsers;
 import dev.pingscope.TestServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The page at / in a real Chromium: runs, shows every number and both charts, fits a phone, works by keyboard. */
+@ExtendWith(SharedBrowser.class)
 class MeasurementPageTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
     static final List<String> NUMERIC_STATS = List.of("count", "lost", "min", "p50", "p90", "p99", "max", "mean",
             "stddev", "jitter_mean_abs_diff", "jitter_rfc3550");
 
     static TestServer ts;
-    static Playwright playwright;
     static Browser browser;
 
     @BeforeAll
-    static void start() {
+    static void start(Browser shared) {
         ts = TestServer.start();
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
+        browser = shared;
     }
 
     @AfterAll
     static void stop() {
-        browser.close();
-        playwright.close();
         ts.close();
     }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import dev.pingscope.Browsers;
 import dev.pingscope.TestServer;
 import java.time.Duration;
 import java.util.List;
@@ -17,26 +15,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What happens around a run: samples reach the server during it and when the page closes; hidden tabs; stopping. */
+@ExtendWith(SharedBrowser.class)
 class RunLifecycleTest {
     static TestServer ts;
-    static Playwright playwright;
     static Browser browser;
     Page page;
     ConsoleErrors errors;
 
     @BeforeAll
-    static void start() {
+    static void start(Browser shared) {
         ts = TestServer.start();
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
+        browser = shared;
     }
 
     @AfterAll
     static void stop() {
-        browser.close();
-        playwright.close();
         ts.close();
     }
 

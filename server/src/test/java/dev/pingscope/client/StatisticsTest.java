@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import dev.pingscope.Browsers;
 import dev.pingscope.TestServer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,22 +14,22 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * pingscope.stats, evaluated in Chromium, against data whose answers are known: worked by hand, given by
  * a closed formula, or computed here by an independent Java implementation of the same bootstrap.
  */
+@ExtendWith(SharedBrowser.class)
 class StatisticsTest {
     static TestServer ts;
-    static Playwright playwright;
     static Browser browser;
     static Page page;
 
     @BeforeAll
-    static void start() {
+    static void start(Browser shared) {
         ts = TestServer.start();
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
+        browser = shared;
         page = browser.newPage();
         page.navigate(ts.uri("/").toString());
         page.waitForFunction("() => window.pingscope");
@@ -39,8 +37,7 @@ class StatisticsTest {
 
     @AfterAll
     static void stop() {
-        browser.close();
-        playwright.close();
+        page.close();
         ts.close();
     }
 
