@@ -87,7 +87,7 @@ async function start(event) {
     const seconds = (result.duration / 1000).toFixed(1);
     if (result.aborted) setStatus(`Stopped after ${seconds} s.`, 'stopped');
     else setStatus(`Done: ${seconds} s.`, 'done');
-    $('progress').value = result.aborted ? $('progress').value : 1;
+    if (!result.aborted) $('progress').value = 1;
   } catch (error) {
     setStatus(`The measurement failed: ${error.message}`, 'failed');
   } finally {
