@@ -110,10 +110,15 @@ class RunLifecycleTest {
                 async () => {
                   let state = 'visible';
                   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
-                  const run = pingscope.measure({ rounds: 20, interval: 50, warmup: 0, probes: ['http_head', 'ws_echo'],
-                                                  reportInterval: 600000 });
-                  setTimeout(() => { state = 'hidden'; document.dispatchEvent(new Event('visibilitychange')); }, 500);
-                  const r = await run;
+                  let echoes = 0;
+                  const hideAfterFiveEchoes = (sample) => {
+                    if (sample.kind === 'ws_echo' && ++echoes === 5) {
+                      state = 'hidden';
+                      document.dispatchEvent(new Event('visibilitychange'));
+                    }
+                  };
+                  const r = await pingscope.measure({ rounds: 20, interval: 50, warmup: 0, probes: ['http_head', 'ws_echo'],
+                                                      reportInterval: 600000, onSample: hideAfterFiveEchoes });
                   const echo = r.probes.ws_echo.samples;
                   return { tabHidden: r.tabHidden, reported: r.reported,
                            hidden: echo.filter((s) => s.hidden).length, visible: echo.filter((s) => !s.hidden).length };
@@ -132,17 +137,19 @@ class RunLifecycleTest {
         Map<String, Object> result = (Map<String, Object>) page.evaluate("""
                 async () => {
                   const stop = new AbortController();
-                  setTimeout(() => stop.abort(), 700);
-                  const r = await pingscope.measure({ duration: 10000, interval: 50, signal: stop.signal });
+                  let kept = 0;
+                  const r = await pingscope.measure({ duration: 10000, interval: 50, signal: stop.signal,
+                      probes: ['http_head', 'ws_echo'], onSample: () => { if (++kept === 5) stop.abort(); } });
                   return { aborted: r.aborted, duration: r.duration, rounds: r.settings.rounds,
-                           head: r.probes.http_head.count + r.probes.http_head.lost, echo: r.probes.ws_echo.count };
+                           kept: r.probes.http_head.count + r.probes.ws_echo.count,
+                           head: r.probes.http_head.count + r.probes.http_head.lost };
                 }
                 """);
         assertEquals(true, result.get("aborted"));
         assertEquals(200, intValue(result.get("rounds")));
         assertTrue(((Number) result.get("duration")).doubleValue() < 3000, "stopped early: " + result);
-        assertTrue(intValue(result.get("echo")) >= 3, "kept what it measured: " + result);
-        assertTrue(intValue(result.get("head")) < 30, "and sent nothing after the stop: " + result);
+        assertEquals(5, intValue(result.get("kept")), "kept what it measured up to the stop, and nothing after it");
+        assertTrue(intValue(result.get("head")) < 20, "sent no more probes after the stop: " + result);
     }
 
     @Test
