@@ -136,7 +136,7 @@ public final class PingscopeServer implements AutoCloseable {
         c.routes.before("/api/*", cors.addHeaders());
         c.routes.options(IntakeHandler.PATH, cors.preflight());
         c.routes.post(IntakeHandler.PATH, ctx -> {
-            if (!origins.allows(ctx.header("Origin"))) {
+            if (!origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
                 intake.reject(ctx, new BatchRejected(RejectReason.ORIGIN_NOT_ALLOWED,
                         "origin " + ctx.header("Origin") + " may not report samples here"));
                 return;
@@ -189,7 +189,7 @@ public final class PingscopeServer implements AutoCloseable {
         container.setInputBufferSize(WebSocketProbes.INPUT_BUFFER_BYTES);
         container.addMapping(WebSocketProbes.PATH, (request, response, callback) -> {
             String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            if (!origins.allows(origin)) {
+            if (!origins.allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
                 Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);
                 return null;
             }

@@ -116,6 +116,20 @@ class SampleIntakeTest {
     }
 
     @Test
+    void the_servers_own_page_may_report_though_its_origin_is_not_listed() throws Exception {
+        HttpResponse<String> otherPort = ts.send(HttpRequest.newBuilder(ts.uri("/api/samples"))
+                .header("Content-Type", "text/plain").header("Origin", "http://127.0.0.1:1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"samples\":{\"ws_echo\":[1.5]}}")));
+        assertRejected(otherPort, 403, "origin_not_allowed");
+        // The JDK client sends Host as 127.0.0.1:<port>; a browser on the server's own page sends this Origin.
+        String ownOrigin = "http://127.0.0.1:" + ts.server.port();
+        HttpResponse<String> r = ts.send(HttpRequest.newBuilder(ts.uri("/api/samples"))
+                .header("Content-Type", "text/plain").header("Origin", ownOrigin)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"samples\":{\"ws_echo\":[1.5]}}")));
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    @Test
     void an_allowed_origin_gets_cors_headers_and_a_preflight_answer() throws Exception {
         HttpResponse<String> preflight = ts.send(HttpRequest.newBuilder(ts.uri("/api/samples"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())

@@ -1,0 +1,149 @@
+package dev.pingscope.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import dev.pingscope.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * pingscope.js measures what the network adds: a delaying proxy between Chromium and the server adds a
+ * known round-trip time, and every probe kind sees it. Through the same proxy: late answers count as
+ * lost, and probes keep their schedule when answers take longer than the interval (open loop).
+ */
+@ExtendWith(SharedBrowser.class)
+class MeasurementAccuracyTest {
+    static final Duration ONE_WAY_DELAY = Duration.ofMillis(20);
+    static final double ADDED_RTT_MS = 2 * ONE_WAY_DELAY.toMillis();
+    static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
+
+    static TestServer ts;
+    static DelayingProxy proxy;
+    static Browser browser;
+
+    @BeforeAll
+    static void start(Browser shared) throws Exception {
+        ts = TestServer.start();
+        proxy = DelayingProxy.start(ts.server.port(), ONE_WAY_DELAY);
+        browser = shared;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.close();
+        ts.close();
+    }
+
+    /** Opens the pingscope page at origin and runs pingscope.measure(options) there; returns the whole result. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> measureFrom(String origin, Map<String, Object> options) {
+        Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
+        try {
+            page.navigate(origin + "/");
+            page.waitForFunction("() => window.pingscope");
+            Map<String, Object> result = (Map<String, Object>) page.evaluate("(o) => pingscope.measure(o)", options);
+            assertEquals(List.of(), result.get("errors"), "measurement errors");
+            assertEquals(List.of(), errors.list(), "no console errors");
+            return result;
+        } finally {
+            page.close();
+        }
+    }
+
+    static String direct() {
+        return "http://127.0.0.1:" + ts.server.port();
+    }
+
+    static String throughProxy() {
+        return "http://127.0.0.1:" + proxy.port();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> probe(Map<String, Object> result, String kind) {
+        return (Map<String, Object>) ((Map<String, Object>) result.get("probes")).get(kind);
+    }
+
+    static double number(Map<String, Object> map, String key) {
+        return ((Number) map.get(key)).doubleValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> samples(Map<String, Object> result, String kind) {
+        return (List<Map<String, Object>>) probe(result, kind).get("samples");
+    }
+
+    @Test
+    void every_probe_kind_measures_the_injected_round_trip_delay_within_2_ms() {
+        Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
+        Map<String, Object> baseline = measureFrom(direct(), options);
+        Map<String, Object> proxied = measureFrom(throughProxy(), options);
+        for (String kind : KINDS) {
+            double base = number(probe(baseline, kind), "p50");
+            double measured = number(probe(proxied, kind), "p50");
+            System.out.printf("%-9s p50 without proxy %6.2f ms, through the proxy %6.2f ms (expected %6.2f, %d samples)%n",
+                    kind, base, measured, base + ADDED_RTT_MS, (long) number(probe(proxied, kind), "count"));
+            assertTrue(number(probe(proxied, kind), "count") >= 5, kind + " has samples");
+            assertEquals(base + ADDED_RTT_MS, measured, 2.0,
+                    kind + ": p50 through the proxy = p50 without it + " + ADDED_RTT_MS + " ms");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_probe_unanswered_within_its_timeout_counts_as_lost_and_warm_up_rounds_are_discarded() {
+        Map<String, Object> result = measureFrom(throughProxy(), Map.of(
+                "probes", List.of("http_head", "ws_echo"), "rounds", 10, "interval", 50, "timeout", 15, "warmup", 2));
+        Map<String, Object> discarded = (Map<String, Object>) ((Map<String, Object>) result.get("warmup")).get("discarded");
+        for (String kind : List.of("http_head", "ws_echo")) {
+            assertEquals(0, number(probe(result, kind), "count"), kind + ": a 40 ms round trip never beats a 15 ms timeout");
+            assertEquals(8, number(probe(result, kind), "lost"), kind + ": 10 rounds minus 2 warm-up rounds, all lost");
+            assertEquals(10, number(probe(result, kind), "lost") + number(discarded, kind), kind + ": every probe is accounted for");
+        }
+        assertEquals(ts.server.config().instance(), ((Map<String, Object>) result.get("instances")).get("ws"),
+                "the WebSocket was open: its echoes were late, not missing");
+    }
+
+    @Test
+    void probes_go_out_on_schedule_in_random_order_even_when_answers_take_longer_than_the_interval() {
+        int rounds = 30;
+        int intervalMs = 20;
+        Map<String, Object> result = measureFrom(throughProxy(), Map.of(
+                "probes", List.of("http_head", "ws_echo"), "rounds", rounds, "interval", intervalMs, "warmup", 0));
+        List<Map<String, Object>> head = samples(result, "http_head");
+        List<Map<String, Object>> echo = samples(result, "ws_echo");
+        assertEquals(rounds, head.size(), "every HEAD probe answered");
+        assertEquals(rounds, echo.size(), "every echo answered");
+        assertTrue(number(probe(result, "ws_echo"), "p50") > ADDED_RTT_MS, "each answer takes longer than the interval");
+
+        List<Double> gaps = new ArrayList<>();
+        int headFirst = 0;
+        for (int i = 0; i < rounds; i++) {
+            assertEquals(i, ((Number) head.get(i).get("round")).intValue());
+            if (i > 0) {
+                gaps.add(number(head.get(i), "at") - number(head.get(i - 1), "at"));
+            }
+            if (number(head.get(i), "at") < number(echo.get(i), "at")) {
+                headFirst++;
+            }
+        }
+        Collections.sort(gaps);
+        double medianGap = gaps.get(gaps.size() / 2);
+        assertTrue(medianGap < 30, "open loop: HEAD probes start every " + intervalMs
+                + " ms, not after each 40 ms answer; median gap " + medianGap);
+        assertTrue(number(result, "duration") < rounds * ADDED_RTT_MS, "the run took " + number(result, "duration")
+                + " ms, less than one answer after another would take");
+        assertTrue(headFirst > 0 && headFirst < rounds, "each round shuffles the order: HEAD went first in "
+                + headFirst + " of " + rounds + " rounds");
+    }
+}

@@ -1,0 +1,89 @@
+// charts.js: the page's two charts, drawn as plain SVG at the element's current pixel size.
+// Colours come from style.css (classes named after the probe kinds), so both colour schemes work.
+
+const SVG = 'http://www.w3.org/2000/svg';
+const HEIGHT = 220;
+const PAD = { left: 46, right: 12, top: 10, bottom: 34 };
+
+function element(name, attributes, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A step of 1, 2 or 5 times a power of ten that cuts 0..max into about `count` parts. */
+function niceStep(max, count) {
+  const raw = max / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * magnitude).find((step) => step >= raw);
+}
+
+function ticks(max, count) {
+  const step = niceStep(max, count);
+  const top = Math.ceil(max / step - 1e-9) * step;
+  const values = [];
+  for (let i = 0; i * step <= top + step / 1e6; i++) values.push(i * step);
+  return { top, values };
+}
+
+/** Clears the SVG, draws axes and grid, and returns scales from data to pixels. */
+function frame(svg, x, y, xUnit, yFormat) {
+  const width = Math.max(200, svg.clientWidth || 600);
+  svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
+  svg.replaceChildren();
+  const plotWidth = width - PAD.left - PAD.right;
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const scaleX = (v) => PAD.left + (v / x.top) * plotWidth;
+  const scaleY = (v) => PAD.top + plotHeight - (v / y.top) * plotHeight;
+  const xTicks = x.values.filter((_, i) => i % Math.ceil(x.values.length / (plotWidth / 50)) === 0);
+  for (const v of xTicks) {
+    svg.append(element('line', { class: 'grid', x1: scaleX(v), x2: scaleX(v), y1: PAD.top, y2: PAD.top + plotHeight }));
+    svg.append(element('text', { class: 'tick', x: scaleX(v), y: HEIGHT - PAD.bottom + 16, 'text-anchor': 'middle' }, String(+v.toPrecision(6))));
+  }
+  for (const v of y.values) {
+    svg.append(element('line', { class: 'grid', x1: PAD.left, x2: PAD.left + plotWidth, y1: scaleY(v), y2: scaleY(v) }));
+    svg.append(element('text', { class: 'tick', x: PAD.left - 6, y: scaleY(v) + 4, 'text-anchor': 'end' }, yFormat(v)));
+  }
+  svg.append(element('text', { class: 'unit', x: PAD.left + plotWidth, y: HEIGHT - 4, 'text-anchor': 'end' }, xUnit));
+  return { x: scaleX, y: scaleY };
+}
+
+const format = (v) => String(+v.toPrecision(6));
+
+/**
+ * RTT over time: one line per probe kind.
+ * @param series {kind: [{at (ms since start), rtt (ms)}]}
+ * @param seconds the planned length of the run, so that the time axis does not jump while measuring
+ */
+export function drawTimeline(svg, series, seconds) {
+  const all = Object.values(series).flat();
+  const maxRtt = Math.max(1, ...all.map((s) => s.rtt));
+  const maxSeconds = Math.max(seconds, ...all.map((s) => s.at / 1000));
+  const scale = frame(svg, ticks(maxSeconds, 10), ticks(maxRtt, 4), 'time (s)', (v) => `${format(v)} ms`);
+  for (const [kind, samples] of Object.entries(series)) {
+    if (!samples.length) continue;
+    const points = [...samples].sort((a, b) => a.at - b.at)
+      .map((s, i) => `${i ? 'L' : 'M'}${scale.x(s.at / 1000).toFixed(1)} ${scale.y(s.rtt).toFixed(1)}`);
+    svg.append(element('path', { class: `series ${kind}`, d: points.join('') }));
+  }
+}
+
+/**
+ * Cumulative distribution: for each RTT, the share of a kind's samples at or below it.
+ * @param series {kind: [rtt (ms)]}
+ */
+export function drawCdf(svg, series) {
+  const all = Object.values(series).flat();
+  const maxRtt = Math.max(1, ...all);
+  const scale = frame(svg, ticks(maxRtt, 10), ticks(1, 4), 'RTT (ms)', (v) => `${Math.round(v * 100)} %`);
+  for (const [kind, rtts] of Object.entries(series)) {
+    if (!rtts.length) continue;
+    const sorted = [...rtts].sort((a, b) => a - b);
+    let d = `M${scale.x(sorted[0]).toFixed(1)} ${scale.y(0)}`;
+    sorted.forEach((v, i) => {
+      d += `H${scale.x(v).toFixed(1)}V${scale.y((i + 1) / sorted.length).toFixed(1)}`;
+    });
+    svg.append(element('path', { class: `series ${kind}`, d }));
+  }
+}

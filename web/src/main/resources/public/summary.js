@@ -1,0 +1,82 @@
+// summary.js: the page's summary table, verdict and run facts, written from pingscope's numbers.
+
+export const KIND_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WS echo', ws_ping: 'WS PING' };
+
+const ROWS = [
+  ['count', 'samples', (s) => s.count],
+  ['lost', 'lost', (s) => s.lost],
+  ['min', 'min', (s) => ms(s.min)],
+  ['p50', 'median (p50)', (s) => ms(s.p50)],
+  ['p90', 'p90', (s) => ms(s.p90)],
+  ['p99', 'p99', (s) => ms(s.p99)],
+  ['max', 'max', (s) => ms(s.max)],
+  ['mean', 'mean', (s) => ms(s.mean)],
+  ['stddev', 'std. deviation', (s) => ms(s.stddev)],
+  ['jitter_mean_abs_diff', 'jitter, mean |Δ|', (s) => ms(s.jitter.meanAbsDiff)],
+  ['jitter_rfc3550', 'jitter, RFC 3550', (s) => ms(s.jitter.rfc3550)],
+  ['timing', 'timed by', (s) => timingSources(s.samples)],
+];
+
+const ms = (v) => (v == null ? '–' : v.toFixed(2));
+
+function timingSources(samples) {
+  const names = { 'resource-timing': 'Resource Timing', 'performance.now': 'performance.now()', server: 'server' };
+  const used = [...new Set((samples || []).map((s) => names[s.source]))];
+  return used.length ? used.join(' + ') : '–';
+}
+
+function cell(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  return node;
+}
+
+/**
+ * @param table the <table> to fill
+ * @param probes {kind: statistics as pingscope.stats.summarize returns them, plus samples}; lost is null
+ *        while a run is still going (it is known only once every probe had its time)
+ */
+export function renderSummary(table, probes) {
+  const kinds = Object.keys(probes);
+  const head = document.createElement('tr');
+  head.append(cell('th', 'statistic', { scope: 'col' }), ...kinds.map((k) => cell('th', KIND_NAMES[k], { scope: 'col' })));
+  const rows = ROWS.map(([key, label, value]) => {
+    const row = document.createElement('tr');
+    row.append(cell('th', label, { scope: 'row' }));
+    for (const kind of kinds) {
+      const stats = probes[kind];
+      const text = key === 'lost' && stats.lost == null ? '…' : String(value(stats));
+      row.append(cell('td', text, { 'data-kind': kind, 'data-stat': key }));
+    }
+    return row;
+  });
+  table.replaceChildren(cell('caption', 'Statistics per probe kind, in milliseconds'), head, ...rows);
+}
+
+export function verdictText(result) {
+  if (!result.comparison) return 'The verdict compares HTTP HEAD with WebSocket echo: measure both to get one.';
+  return result.comparison.verdict;
+}
+
+/** Facts about the run: who answered, how precise the timers were, what was discarded. */
+export function renderFacts(list, result) {
+  const yesNo = (v) => (v ? 'yes' : 'no');
+  const connection = result.connection;
+  const facts = [
+    ['Server instance', `HTTP: ${result.instances.http.join(', ') || '–'}; WebSocket: ${result.instances.ws || '–'}`],
+    ['Precise timers', `cross-origin isolated: ${yesNo(result.precise.crossOriginIsolated)}; Resource Timing: `
+      + (result.precise.resourceTiming == null ? '–' : yesNo(result.precise.resourceTiming))],
+    ['Tab hidden during the run', result.tabHidden ? 'yes: timers were throttled, samples are marked' : 'no'],
+    ['New connection cost', connection
+      ? `TCP ${connection.tcp.toFixed(2)} ms` + (connection.tls == null ? '' : `, TLS ${connection.tls.toFixed(2)} ms`)
+        + ` (${connection.protocol || 'unknown protocol'}, ${connection.opened} opened)`
+      : 'no HEAD probe opened a new connection'],
+    ['Warm-up', `${result.warmup.rounds} rounds discarded (`
+      + Object.entries(result.warmup.discarded).map(([k, n]) => `${KIND_NAMES[k]} ${n}`).join(', ') + ')'],
+    ['Reported to the server', `${result.reported.posted + result.reported.beacon} samples`
+      + (result.reported.failed ? `, ${result.reported.failed} failed` : '')],
+  ];
+  if (result.errors.length) facts.push(['Problems', result.errors.join('; ')]);
+  list.replaceChildren(...facts.flatMap(([term, detail]) => [cell('dt', term), cell('dd', detail)]));
+}
