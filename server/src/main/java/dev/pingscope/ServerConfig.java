@@ -61,7 +61,7 @@ public record ServerConfig(
             Duration requestHeaderTimeout) {
 
         public static Limits defaults() {
-            return new Limits(20_000, 100, 100, 64, 5, 20, Duration.ofSeconds(10));
+            return new Limits(20_000, 100, 100, 64, 20, 50, Duration.ofSeconds(10));
         }
     }
 

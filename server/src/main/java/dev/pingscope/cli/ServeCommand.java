@@ -114,11 +114,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most frames waiting for a client that does not read; then it is disconnected.%n  env PINGSCOPE_WS_MAX_QUEUED_FRAMES, default ${DEFAULT-VALUE}")
     int wsMaxQueuedFrames;
 
-    @Option(names = "--intake-rate", defaultValue = "5", paramLabel = "PER_SECOND",
+    @Option(names = "--intake-rate", defaultValue = "20", paramLabel = "PER_SECOND",
             description = "Sample batches one client address may post per second, on average; more get 429.%n  env PINGSCOPE_INTAKE_RATE, default ${DEFAULT-VALUE}")
     double intakeRate;
 
-    @Option(names = "--intake-burst", defaultValue = "20", paramLabel = "N",
+    @Option(names = "--intake-burst", defaultValue = "50", paramLabel = "N",
             description = "Sample batches one client address may post at once.%n  env PINGSCOPE_INTAKE_BURST, default ${DEFAULT-VALUE}")
     int intakeBurst;
 
