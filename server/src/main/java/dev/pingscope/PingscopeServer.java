@@ -13,6 +13,7 @@ import dev.pingscope.probe.WebSocketProbes;
 import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.recording.Sites;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class PingscopeServer implements AutoCloseable {
     private final ServerConfig config;
+    private final Sites sites;
     private final RttRecorders recorders;
     private final IntervalReporter reporter;
     private final WebSocketProbes webSockets;
@@ -39,10 +41,11 @@ public final class PingscopeServer implements AutoCloseable {
 
     private PingscopeServer(ServerConfig config) {
         this.config = config;
-        this.recorders = new RttRecorders();
+        this.sites = Sites.of(config.sites());
+        this.recorders = new RttRecorders(sites);
         this.reporter = new IntervalReporter(recorders, config.instance(), Clock.systemUTC());
         AtomicReference<WebSocketProbes> sockets = new AtomicReference<>();
-        this.metrics = new Metrics(() -> sockets.get().openSessions());
+        this.metrics = new Metrics(recorders.series(), () -> sockets.get().openSessions());
         this.webSockets = new WebSocketProbes(recorders, metrics.probesLost(ProbeKind.WS_PING), config.instance(),
                 config.pingInterval(), config.pingTimeout(), config.wsMaxMessageBytes());
         sockets.set(webSockets);
@@ -58,7 +61,7 @@ public final class PingscopeServer implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         ApiCors cors = new ApiCors(origins);
         IntakeHandler intake = new IntakeHandler(
-                new SampleBatchParser(config.maxBatchSamples()), recorders, metrics, config.maxBodyBytes());
+                new SampleBatchParser(config.maxBatchSamples()), sites, recorders, metrics, config.maxBodyBytes());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;

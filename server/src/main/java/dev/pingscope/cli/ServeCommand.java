@@ -2,6 +2,7 @@ package dev.pingscope.cli;
 
 import dev.pingscope.PingscopeServer;
 import dev.pingscope.ServerConfig;
+import dev.pingscope.recording.Sites;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allowed-origins", defaultValue = "*", split = ",", paramLabel = "ORIGIN",
             description = "Comma-separated origins (https://example.com) whose pages may probe and report; * allows any.%n  env PINGSCOPE_ALLOWED_ORIGINS, default ${DEFAULT-VALUE}")
     List<String> allowedOrigins;
+
+    @Option(names = "--sites", split = ",", paramLabel = "ORIGIN",
+            description = "Comma-separated origins of pages that embed pingscope, each given its own site label in /metrics"
+                    + " (at most " + Sites.MAX_LISTED + "). Samples from pages on other origins count as site other, from"
+                    + " pingscope's own page as direct.%n  env PINGSCOPE_SITES, default: none")
+    List<String> sites;
 
     @Option(names = "--ping-interval", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How often the server sends a WebSocket PING to each client (100ms to 60s).%n  env PINGSCOPE_PING_INTERVAL, default ${DEFAULT-VALUE}")
@@ -121,19 +128,40 @@ public final class ServeCommand implements Callable<Integer> {
         }
         List<String> origins = allowedOrigins.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String origin : origins) {
-            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+            if (!origin.equals("*") && !Sites.ORIGIN.matcher(origin).matches()) {
                 throw invalid("--allowed-origins", "'" + origin + "' is not an origin (write it like https://example.com, no path)");
             }
         }
         if (origins.isEmpty()) {
             throw invalid("--allowed-origins", "must name at least one origin, or *");
         }
+        List<String> siteOrigins = checkedSites(origins);
         String name = instance == null || instance.isBlank() ? DEFAULTS.instance() : instance.trim();
         if (!name.matches("[A-Za-z0-9._:-]{1,64}")) {
             throw invalid("--instance", "'" + name + "' must be 1 to 64 letters, digits or . _ : -");
         }
-        return new ServerConfig(host, port, name, origins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
+        return new ServerConfig(host, port, name, origins, siteOrigins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
                 wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+    }
+
+    /** The --sites origins, normalized; each must be an origin whose pages may report (see --allowed-origins). */
+    private List<String> checkedSites(List<String> allowed) {
+        List<String> listed = sites == null ? List.of()
+                : sites.stream().filter(s -> !s.isBlank()).map(Sites::normalize).toList();
+        try {
+            Sites.of(listed);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--sites", e.getMessage());
+        }
+        if (!allowed.contains("*")) {
+            List<String> allowedNormalized = allowed.stream().map(Sites::normalize).toList();
+            for (String site : listed) {
+                if (!allowedNormalized.contains(site)) {
+                    throw invalid("--sites", "'" + site + "' is not in --allowed-origins, so its pages could never report samples");
+                }
+            }
+        }
+        return listed;
     }
 
     private void requireRange(String option, long value, long min, long max) {
