@@ -6,13 +6,16 @@ import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import java.util.List;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * Exports {@code pingscope_rtt_seconds{kind, source, site}} from the recorded HdrHistogram totals, in the
- * classic buckets of {@link RttBuckets}.
+ * Exports {@code pingscope_rtt_seconds{kind, source, site}} from the recorded HdrHistogram totals, with both
+ * classic buckets ({@link RttBuckets}) and native buckets ({@link NativeBuckets}) of the same values. The
+ * text formats carry the classic buckets; the protobuf format carries both, for a Prometheus that scrapes
+ * native histograms.
  *
  * <p>The reporter thread calls {@link #update} after each interval; a scrape reads the last immutable result.
  * So a probe is recorded once, in one place, and the metric lags the recorders by at most one interval.
@@ -36,6 +39,7 @@ public final class RttHistogramCollector implements Collector {
         for (SiteSeries s : series) {
             Histogram h = totals.apply(s);
             long[] classicCounts = h == null ? new long[RttBuckets.UPPER_BOUNDS_SECONDS.length] : RttBuckets.countsOf(h);
+            NativeHistogramBuckets nativeBuckets = h == null ? NativeHistogramBuckets.EMPTY : NativeBuckets.of(h);
             double sumSeconds = h == null ? 0 : h.getMean() * h.getTotalCount() / 1_000_000.0;
             builder.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
                     .labels(Labels.of(
@@ -43,6 +47,10 @@ public final class RttHistogramCollector implements Collector {
                             "source", s.source().wireName(),
                             "site", s.site().label()))
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, classicCounts))
+                    .nativeSchema(NativeBuckets.SCHEMA)
+                    .nativeZeroThreshold(NativeBuckets.ZERO_THRESHOLD)
+                    .nativeZeroCount(0)
+                    .nativeBucketsForPositiveValues(nativeBuckets)
                     .sum(sumSeconds)
                     .build());
         }
