@@ -1,5 +1,6 @@
 package dev.pingscope;
 
+import dev.pingscope.cli.VersionProvider;
 import dev.pingscope.http.ApiCors;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.intake.BatchRejected;
@@ -45,7 +46,7 @@ public final class PingscopeServer implements AutoCloseable {
         this.recorders = new RttRecorders(sites);
         this.reporter = new IntervalReporter(recorders, config.instance(), Clock.systemUTC());
         AtomicReference<WebSocketProbes> sockets = new AtomicReference<>();
-        this.metrics = new Metrics(recorders.series(), () -> sockets.get().openSessions());
+        this.metrics = new Metrics(VersionProvider.version(), recorders.series(), () -> sockets.get().openSessions());
         this.webSockets = new WebSocketProbes(recorders, metrics.probesLost(ProbeKind.WS_PING), config.instance(),
                 config.pingInterval(), config.pingTimeout(), config.wsMaxMessageBytes());
         sockets.set(webSockets);

@@ -25,10 +25,11 @@ public final class Metrics {
     private final Map<ProbeKind, Counter> lost = new EnumMap<>(ProbeKind.class);
 
     /**
+     * @param version               this build's version, exported as pingscope_build_info{version}
      * @param rttSeries             the RTT series to export (see {@link SiteSeries#all})
      * @param openWebSocketSessions read at each scrape
      */
-    public Metrics(List<SiteSeries> rttSeries, IntSupplier openWebSocketSessions) {
+    public Metrics(String version, List<SiteSeries> rttSeries, IntSupplier openWebSocketSessions) {
         this.rtt = new RttHistogramCollector(rttSeries);
         registry.getPrometheusRegistry().register(rtt);
         for (ProbeKind kind : ProbeKind.values()) {
@@ -53,6 +54,11 @@ public final class Metrics {
         }
         Gauge.builder("pingscope.websocket.sessions", openWebSocketSessions::getAsInt)
                 .description("Open WebSocket sessions on /ws.")
+                .register(registry);
+        // The usual info-metric pattern: always 1, the version in a label, so a query can join on it or count versions.
+        Gauge.builder("pingscope.build.info", () -> 1)
+                .description("Always 1; the label version is the running build's version.")
+                .tag("version", version)
                 .register(registry);
     }
 
