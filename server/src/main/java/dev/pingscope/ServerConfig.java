@@ -61,6 +61,11 @@ public record ServerConfig(
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
     }
 
+    public ServerConfig withInstance(String newInstance) {
+        return new ServerConfig(host, port, newInstance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);
+    }
+
     public ServerConfig withSites(List<String> newSites) {
         return new ServerConfig(host, port, instance, allowedOrigins, newSites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes);

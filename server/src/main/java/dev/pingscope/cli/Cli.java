@@ -12,6 +12,8 @@ public final class Cli {
 
     public static CommandLine commandLine(Map<String, String> environment, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new ServeCommand());
+        cl.addSubcommand(new StatsCommand());
+        // After the subcommands: picocli copies the settings below only to subcommands already added.
         cl.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cl.setOut(out);
         cl.setErr(err);
