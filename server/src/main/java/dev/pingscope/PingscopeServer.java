@@ -1,5 +1,6 @@
 package dev.pingscope;
 
+import dev.pingscope.cli.VersionProvider;
 import dev.pingscope.http.ApiCors;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.IntakeRateLimiter;
@@ -17,6 +18,7 @@ import dev.pingscope.recording.HistogramStore;
 import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.recording.Sites;
 import dev.pingscope.tls.TlsConnector;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -49,6 +51,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  */
 public final class PingscopeServer implements AutoCloseable {
     private final ServerConfig config;
+    private final Sites sites;
     private final RttRecorders recorders;
     private final IntervalReporter reporter;
     private final WebSocketProbes webSockets;
@@ -61,12 +64,13 @@ public final class PingscopeServer implements AutoCloseable {
 
     private PingscopeServer(ServerConfig config) {
         this.config = config;
-        this.recorders = new RttRecorders();
+        this.sites = Sites.of(config.sites());
+        this.recorders = new RttRecorders(sites);
         HistogramStore store = config.operations().hlogDir() == null ? null
                 : HistogramStore.open(config.operations().hlogDir());
         this.reporter = new IntervalReporter(recorders, config.instance(), Clock.systemUTC(), store);
         AtomicReference<WebSocketProbes> sockets = new AtomicReference<>();
-        this.metrics = new Metrics(() -> sockets.get().openSessions());
+        this.metrics = new Metrics(VersionProvider.version(), recorders.series(), () -> sockets.get().openSessions());
         this.webSockets = new WebSocketProbes(recorders, metrics.probesLost(ProbeKind.WS_PING), config);
         sockets.set(webSockets);
         reporter.onInterval(metrics.rtt()::update);
@@ -96,7 +100,7 @@ public final class PingscopeServer implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         ApiCors cors = new ApiCors(origins);
         IntakeHandler intake = new IntakeHandler(
-                new SampleBatchParser(config.maxBatchSamples()), recorders, metrics, config.maxBodyBytes());
+                new SampleBatchParser(config.maxBatchSamples()), sites, recorders, metrics, config.maxBodyBytes());
         IntakeRateLimiter intakeLimiter = new IntakeRateLimiter(
                 config.limits().intakeBatchesPerSecond(), config.limits().intakeBurst());
         c.startup.showJavalinBanner = false;

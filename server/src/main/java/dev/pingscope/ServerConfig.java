@@ -13,6 +13,7 @@ import java.util.List;
  * @param port             TCP port, 0 for any free port
  * @param instance         name of this instance, sent in the X-Pingscope-Instance header and in /api/stats
  * @param allowedOrigins   origins allowed to probe and report from another site; a single "*" allows any
+ * @param sites            origins of embedding pages whose browser samples get a site label of their own
  * @param pingInterval     how often the server sends a WebSocket PING to each client (100 ms to 60 s)
  * @param pingTimeout      a PING with no PONG after this long counts as lost
  * @param reportInterval   how often interval histograms are taken from the recorders
@@ -30,6 +31,7 @@ public record ServerConfig(
         int port,
         String instance,
         List<String> allowedOrigins,
+        List<String> sites,
         Duration pingInterval,
         Duration pingTimeout,
         Duration reportInterval,
@@ -79,58 +81,69 @@ public record ServerConfig(
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        sites = List.copyOf(sites);
         trustedProxies = List.copyOf(trustedProxies);
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(
-                "0.0.0.0", 7070, defaultInstanceName(), List.of("*"),
+                "0.0.0.0", 7070, defaultInstanceName(), List.of("*"), List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 1024, 1000, 64 * 1024, null, List.of(), Limits.defaults(), Operations.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(host, newPort, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(newHost, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withAllowedOrigins(List<String> origins) {
-        return new ServerConfig(host, port, instance, origins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(host, port, instance, origins, sites, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+    }
+
+    public ServerConfig withInstance(String newInstance) {
+        return new ServerConfig(host, port, newInstance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
+                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+    }
+
+    public ServerConfig withSites(List<String> newSites) {
+        return new ServerConfig(host, port, instance, allowedOrigins, newSites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withIntervals(Duration ping, Duration report) {
-        return new ServerConfig(host, port, instance, allowedOrigins, ping, pingTimeout, report,
+        return new ServerConfig(host, port, instance, allowedOrigins, sites, ping, pingTimeout, report,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withTimeouts(Duration newPingTimeout, Duration newIdleTimeout) {
-        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, newPingTimeout, reportInterval,
+        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, newPingTimeout, reportInterval,
                 newIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withTls(TlsSettings newTls) {
-        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, newTls, trustedProxies, limits, operations);
     }
 
     public ServerConfig withTrustedProxies(List<String> proxies) {
-        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, proxies, limits, operations);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, newLimits, operations);
     }
 
     public ServerConfig withOperations(Operations newOperations) {
-        return new ServerConfig(host, port, instance, allowedOrigins, pingInterval, pingTimeout, reportInterval,
+        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
                 wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, newOperations);
     }
 

@@ -28,6 +28,13 @@ public final class TestServer implements AutoCloseable {
                 .withIntervals(Duration.ofMillis(200), Duration.ofHours(1));
     }
 
+    /** Limits lifted, for tests that send a lot from one address on purpose. */
+    public static ServerConfig.Limits unlimited() {
+        ServerConfig.Limits l = ServerConfig.Limits.defaults();
+        return new ServerConfig.Limits(l.wsMaxConnections(), 100_000, 1_000_000, l.wsMaxQueuedFrames(), 1_000_000,
+                1_000_000, l.requestHeaderTimeout());
+    }
+
     public static TestServer start() {
         return new TestServer(testConfig());
     }

@@ -15,6 +15,8 @@ public final class Cli {
         serve.environment = environment;
         CommandLine cl = new CommandLine(serve);
         cl.addSubcommand("probe", new ProbeCommand());
+        cl.addSubcommand(new StatsCommand());
+        // After the subcommands: picocli copies the settings below only to subcommands already added.
         cl.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cl.setOut(out);
         cl.setErr(err);

@@ -3,6 +3,7 @@ package dev.pingscope.cli;
 import dev.pingscope.PingscopeServer;
 import dev.pingscope.ServerConfig;
 import dev.pingscope.http.ClientAddress;
+import dev.pingscope.recording.Sites;
 import dev.pingscope.tls.SelfSignedCertificate;
 import dev.pingscope.tls.TlsSettings;
 import java.io.IOException;
@@ -52,6 +53,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allowed-origins", defaultValue = "*", split = ",", paramLabel = "ORIGIN",
             description = "Comma-separated origins (https://example.com) whose pages may probe and report; * allows any.%n  env PINGSCOPE_ALLOWED_ORIGINS, default ${DEFAULT-VALUE}")
     List<String> allowedOrigins;
+
+    @Option(names = "--sites", split = ",", paramLabel = "ORIGIN",
+            description = "Comma-separated origins of pages that embed pingscope, each given its own site label in /metrics"
+                    + " (at most " + Sites.MAX_LISTED + "). Samples from pages on other origins count as site other, from"
+                    + " pingscope's own page as direct.%n  env PINGSCOPE_SITES, default: none")
+    List<String> sites;
 
     @Option(names = "--ping-interval", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How often the server sends a WebSocket PING to each client (100ms to 60s).%n  env PINGSCOPE_PING_INTERVAL, default ${DEFAULT-VALUE}")
@@ -203,13 +210,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         List<String> origins = allowedOrigins.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String origin : origins) {
-            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+            if (!origin.equals("*") && !Sites.ORIGIN.matcher(origin).matches()) {
                 throw invalid("--allowed-origins", "'" + origin + "' is not an origin (write it like https://example.com, no path)");
             }
         }
         if (origins.isEmpty()) {
             throw invalid("--allowed-origins", "must name at least one origin, or *");
         }
+        List<String> siteOrigins = checkedSites(origins);
         String name = instance == null || instance.isBlank() ? DEFAULTS.instance() : instance.trim();
         if (!name.matches("[A-Za-z0-9._:-]{1,64}")) {
             throw invalid("--instance", "'" + name + "' must be 1 to 64 letters, digits or . _ : -");
@@ -239,7 +247,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig.Limits limits = new ServerConfig.Limits(wsMaxConnections, wsMaxPerAddress, wsMaxMessagesPerSecond,
                 wsMaxQueuedFrames, intakeRate, intakeBurst, requestHeaderTimeout);
         ServerConfig.Operations operations = new ServerConfig.Operations(adminHost, adminPort, shutdownGrace, hlogDir);
-        return new ServerConfig(host, port, name, origins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
+        return new ServerConfig(host, port, name, origins, siteOrigins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
                 wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls(), proxies, limits, operations);
     }
 
@@ -275,6 +283,26 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw invalid("--tls-keystore", e.getMessage());
         }
+    }
+
+    /** The --sites origins, normalized; each must be an origin whose pages may report (see --allowed-origins). */
+    private List<String> checkedSites(List<String> allowed) {
+        List<String> listed = sites == null ? List.of()
+                : sites.stream().filter(s -> !s.isBlank()).map(Sites::normalize).toList();
+        try {
+            Sites.of(listed);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--sites", e.getMessage());
+        }
+        if (!allowed.contains("*")) {
+            List<String> allowedNormalized = allowed.stream().map(Sites::normalize).toList();
+            for (String site : listed) {
+                if (!allowedNormalized.contains(site)) {
+                    throw invalid("--sites", "'" + site + "' is not in --allowed-origins, so its pages could never report samples");
+                }
+            }
+        }
+        return listed;
     }
 
     private void requireRange(String option, long value, long min, long max) {

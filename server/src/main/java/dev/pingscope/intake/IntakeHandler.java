@@ -3,6 +3,9 @@ package dev.pingscope.intake;
 import dev.pingscope.metrics.Metrics;
 import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.recording.Site;
+import dev.pingscope.recording.Sites;
+import dev.pingscope.recording.Source;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
@@ -14,19 +17,22 @@ import java.util.Map;
 /**
  * {@code POST /api/samples}: batches of client-measured RTTs, as {@code application/json} or as
  * {@code text/plain} (what navigator.sendBeacon sends, with no CORS preflight). A valid batch is recorded
- * under its source ("browser" unless it says "synthetic"); a rejected one gets a JSON error naming the problem and changes nothing but the
- * rejection counter.
+ * under its source ("browser" unless it says "synthetic") and, for browser samples, under the site of the
+ * page that sent it ({@link Sites#attribute}: from the Origin header, always one of the configured set). A
+ * rejected batch gets a JSON error naming the problem and changes nothing but the rejection counter.
  */
 public final class IntakeHandler implements Handler {
     public static final String PATH = "/api/samples";
 
     private final SampleBatchParser parser;
+    private final Sites sites;
     private final RttRecorders recorders;
     private final Metrics metrics;
     private final int maxBodyBytes;
 
-    public IntakeHandler(SampleBatchParser parser, RttRecorders recorders, Metrics metrics, int maxBodyBytes) {
+    public IntakeHandler(SampleBatchParser parser, Sites sites, RttRecorders recorders, Metrics metrics, int maxBodyBytes) {
         this.parser = parser;
+        this.sites = sites;
         this.recorders = recorders;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
@@ -36,9 +42,12 @@ public final class IntakeHandler implements Handler {
     public void handle(Context ctx) throws Exception {
         try {
             SampleBatch batch = parser.parse(readBody(ctx));
+            Site site = batch.source() == Source.BROWSER
+                    ? sites.attribute(ctx.header("Origin"), ctx.header("Host"))
+                    : Site.NONE;
             for (Map.Entry<ProbeKind, List<Long>> entry : batch.micros().entrySet()) {
                 for (long micros : entry.getValue()) {
-                    recorders.recordMicros(entry.getKey(), batch.source(), micros);
+                    recorders.recordMicros(entry.getKey(), batch.source(), site, micros);
                 }
                 metrics.samplesAccepted(entry.getKey(), batch.source()).increment(entry.getValue().size());
             }

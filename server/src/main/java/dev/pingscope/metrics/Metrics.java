@@ -2,12 +2,14 @@ package dev.pingscope.metrics;
 
 import dev.pingscope.intake.RejectReason;
 import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.SiteSeries;
 import dev.pingscope.recording.Source;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
@@ -17,12 +19,18 @@ import java.util.function.IntSupplier;
  */
 public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final RttHistogramCollector rtt = new RttHistogramCollector();
+    private final RttHistogramCollector rtt;
     private final Map<ProbeKind, Map<Source, Counter>> accepted = new EnumMap<>(ProbeKind.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<ProbeKind, Counter> lost = new EnumMap<>(ProbeKind.class);
 
-    public Metrics(IntSupplier openWebSocketSessions) {
+    /**
+     * @param version               this build's version, exported as pingscope_build_info{version}
+     * @param rttSeries             the RTT series to export (see {@link SiteSeries#all})
+     * @param openWebSocketSessions read at each scrape
+     */
+    public Metrics(String version, List<SiteSeries> rttSeries, IntSupplier openWebSocketSessions) {
+        this.rtt = new RttHistogramCollector(rttSeries);
         registry.getPrometheusRegistry().register(rtt);
         for (ProbeKind kind : ProbeKind.values()) {
             Map<Source, Counter> bySource = new EnumMap<>(Source.class);
@@ -46,6 +54,11 @@ public final class Metrics {
         }
         Gauge.builder("pingscope.websocket.sessions", openWebSocketSessions::getAsInt)
                 .description("Open WebSocket sessions on /ws.")
+                .register(registry);
+        // The usual info-metric pattern: always 1, the version in a label, so a query can join on it or count versions.
+        Gauge.builder("pingscope.build.info", () -> 1)
+                .description("Always 1; the label version is the running build's version.")
+                .tag("version", version)
                 .register(registry);
     }
 

@@ -1,41 +1,56 @@
 package dev.pingscope.metrics;
 
-import dev.pingscope.recording.Series;
+import dev.pingscope.recording.SiteSeries;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import java.util.List;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * Exports {@code pingscope_rtt_seconds{kind, source}} from the recorded HdrHistogram totals. The reporter
- * thread calls {@link #update} after each interval; a scrape reads the last immutable result. So a probe
- * is recorded once, in one place, and the metric lags the recorders by at most one reporting interval.
+ * Exports {@code pingscope_rtt_seconds{kind, source, site}} from the recorded HdrHistogram totals, with both
+ * classic buckets ({@link RttBuckets}) and native buckets ({@link NativeBuckets}) of the same values. The
+ * text formats carry the classic buckets; the protobuf format carries both, for a Prometheus that scrapes
+ * native histograms.
+ *
+ * <p>The reporter thread calls {@link #update} after each interval; a scrape reads the last immutable result.
+ * So a probe is recorded once, in one place, and the metric lags the recorders by at most one interval.
  */
 public final class RttHistogramCollector implements Collector {
     public static final String NAME = "pingscope_rtt_seconds";
-    private static final String HELP = "Round-trip time per probe kind and source, since the instance started.";
+    private static final String HELP = "Round-trip time per probe kind, source and site, since the instance started.";
 
-    private final List<Series> series = Series.all();
+    private final List<SiteSeries> series;
     private volatile HistogramSnapshot latest;
 
-    public RttHistogramCollector() {
+    /** @param series every series to export, each from the first scrape on (with zero counts) */
+    public RttHistogramCollector(List<SiteSeries> series) {
+        this.series = List.copyOf(series);
         update(s -> null);
     }
 
     /** @param totals each series' total histogram in microseconds (null: nothing recorded yet) */
-    public void update(Function<Series, Histogram> totals) {
+    public void update(Function<SiteSeries, Histogram> totals) {
         HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(NAME).help(HELP);
-        for (Series s : series) {
+        for (SiteSeries s : series) {
             Histogram h = totals.apply(s);
-            long[] counts = h == null ? new long[RttBuckets.UPPER_BOUNDS_SECONDS.length] : RttBuckets.countsOf(h);
+            long[] classicCounts = h == null ? new long[RttBuckets.UPPER_BOUNDS_SECONDS.length] : RttBuckets.countsOf(h);
+            NativeHistogramBuckets nativeBuckets = h == null ? NativeHistogramBuckets.EMPTY : NativeBuckets.of(h);
             double sumSeconds = h == null ? 0 : h.getMean() * h.getTotalCount() / 1_000_000.0;
             builder.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                    .labels(Labels.of("kind", s.kind().wireName(), "source", s.source().wireName()))
-                    .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, counts))
+                    .labels(Labels.of(
+                            "kind", s.kind().wireName(),
+                            "source", s.source().wireName(),
+                            "site", s.site().label()))
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, classicCounts))
+                    .nativeSchema(NativeBuckets.SCHEMA)
+                    .nativeZeroThreshold(NativeBuckets.ZERO_THRESHOLD)
+                    .nativeZeroCount(0)
+                    .nativeBucketsForPositiveValues(nativeBuckets)
                     .sum(sumSeconds)
                     .build());
         }

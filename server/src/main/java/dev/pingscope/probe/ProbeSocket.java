@@ -1,6 +1,7 @@
 package dev.pingscope.probe;
 
 import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.recording.Site;
 import dev.pingscope.recording.Source;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledFuture;
@@ -110,7 +111,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
             return;
         }
         long rttNanos = receivedNanos - sentNanos;
-        probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, rttNanos);
+        probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, rttNanos);
         session.sendText("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}",
                 disconnectOnFailure);
     }

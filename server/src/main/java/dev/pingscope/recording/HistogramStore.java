@@ -18,14 +18,14 @@ import org.HdrHistogram.HistogramLogWriter;
 
 /**
  * Durable histograms (--hlog-dir): every interval of every series is appended to an HdrHistogram log,
- * {@code <kind>.<source>.hlog}, flushed at once; at start the logs are read back and their sum becomes the
+ * {@code <kind>.<source>.<site>.hlog}, flushed at once; at start the logs are read back and their sum becomes the
  * totals, so /api/stats totals continue across restarts. Values are microseconds. A line cut short by a
  * crash ends the restore of that file, with a warning.
  */
 public final class HistogramStore implements AutoCloseable {
     private final Path dir;
-    private final Map<Series, HistogramLogWriter> writers = new HashMap<>();
-    private final Map<Series, PrintStream> streams = new HashMap<>();
+    private final Map<SiteSeries, HistogramLogWriter> writers = new HashMap<>();
+    private final Map<SiteSeries, PrintStream> streams = new HashMap<>();
 
     private HistogramStore(Path dir) {
         this.dir = dir;
@@ -44,14 +44,16 @@ public final class HistogramStore implements AutoCloseable {
         return new HistogramStore(dir);
     }
 
-    Path fileOf(Series s) {
-        return dir.resolve(s.kind().wireName() + "." + s.source().wireName() + ".hlog");
+    /** kind.source.site.hlog, the site's label made safe for a file name (origins hold ':' and '/'). */
+    Path fileOf(SiteSeries s) {
+        String site = s.site().label().replaceAll("[^A-Za-z0-9.-]+", "_");
+        return dir.resolve(s.kind().wireName() + "." + s.source().wireName() + "." + site + ".hlog");
     }
 
     /** The sum of every interval logged so far, per series (series without a log are absent). */
-    public Map<Series, Histogram> restore(List<Series> series) {
-        Map<Series, Histogram> totals = new HashMap<>();
-        for (Series s : series) {
+    public Map<SiteSeries, Histogram> restore(List<SiteSeries> series) {
+        Map<SiteSeries, Histogram> totals = new HashMap<>();
+        for (SiteSeries s : series) {
             Path file = fileOf(s);
             if (!Files.exists(file)) {
                 continue;
@@ -72,7 +74,7 @@ public final class HistogramStore implements AutoCloseable {
     }
 
     /** Appends one interval of one series. Called on the reporter thread only. */
-    public void append(Series s, Histogram interval, long startMs, long endMs) throws IOException {
+    public void append(SiteSeries s, Histogram interval, long startMs, long endMs) throws IOException {
         HistogramLogWriter writer = writers.get(s);
         if (writer == null) {
             Path file = fileOf(s);
@@ -82,8 +84,8 @@ public final class HistogramStore implements AutoCloseable {
             writer = new HistogramLogWriter(stream);
             if (fresh) {
                 writer.outputLogFormatVersion();
-                writer.outputComment("pingscope " + s.kind().wireName() + "/" + s.source().wireName()
-                        + ": round-trip times in microseconds, one interval a line");
+                writer.outputComment("pingscope " + s.kind().wireName() + "/" + s.source().wireName() + "/"
+                        + s.site().label() + ": round-trip times in microseconds, one interval a line");
                 writer.outputLegend();
             }
             writer.setBaseTime(0); // absolute timestamps: a log appended to by many runs stays readable

@@ -15,18 +15,23 @@ import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * The one thread that reads the recorders. Every period it takes each series' interval histogram, adds it
- * to that series' total since start, and publishes an immutable {@link StatsSnapshot}. Request threads
- * never see these histograms; they only record.
+ * The one thread that reads the recorders. Every period it takes each recorded series' interval histogram,
+ * adds it to that series' total since start, and publishes an immutable {@link StatsSnapshot} in which the
+ * sites of each kind and source are added together. Request threads never see these histograms; they only
+ * record.
  */
 public final class IntervalReporter implements AutoCloseable {
     private final RttRecorders recorders;
     private final String instance;
     private final Clock clock;
     private final List<Series> series = Series.all();
+    /** Per kind and source, all sites together: what /api/stats publishes. */
     private final Map<Series, Histogram> totals = new HashMap<>();
-    private final Map<Series, Histogram> recycled = new HashMap<>();
-    private final List<Consumer<Function<Series, Histogram>>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Series, Histogram> intervals = new HashMap<>();
+    /** Per kind, source and site: what the listeners (the RTT metric) get. */
+    private final Map<SiteSeries, Histogram> siteTotals = new HashMap<>();
+    private final Map<SiteSeries, Histogram> recycled = new HashMap<>();
+    private final List<Consumer<Function<SiteSeries, Histogram>>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pingscope-reporter");
         t.setDaemon(true);
@@ -45,27 +50,33 @@ public final class IntervalReporter implements AutoCloseable {
         this.instance = instance;
         this.clock = clock;
         this.store = store;
-        Map<Series, Histogram> restored = store == null ? Map.of() : store.restore(series);
         for (Series s : series) {
+            totals.put(s, RttRecorders.newHistogram());
+            intervals.put(s, RttRecorders.newHistogram());
+        }
+        Map<SiteSeries, Histogram> restored = store == null ? Map.of() : store.restore(recorders.series());
+        for (SiteSeries s : recorders.series()) {
             Histogram total = RttRecorders.newHistogram();
-            if (restored.containsKey(s)) {
-                total.add(restored.get(s));
+            Histogram before = restored.get(s);
+            if (before != null) {
+                total.add(before);
+                totals.get(s.series()).add(before);
             }
-            totals.put(s, total);
+            siteTotals.put(s, total);
         }
         this.startedAtMs = clock.millis();
         this.intervalStartMs = startedAtMs;
-        this.latest = snapshot(Map.of(), startedAtMs);
+        this.latest = snapshot(startedAtMs);
     }
 
     /**
-     * Runs the listener on the reporter thread after every interval with each series' total since start
-     * (for example to refresh exported metrics). The histograms are the reporter's own: read them during
-     * the call, keep no reference.
+     * Runs the listener on the reporter thread after every interval with each recorded series' total since
+     * start, per site (for example to refresh exported metrics). The histograms are the reporter's own: read
+     * them during the call, keep no reference.
      */
-    public void onInterval(Consumer<Function<Series, Histogram>> listener) {
+    public void onInterval(Consumer<Function<SiteSeries, Histogram>> listener) {
         listeners.add(listener);
-        thread.execute(() -> listener.accept(totals::get)); // restored totals show at once
+        thread.execute(() -> listener.accept(siteTotals::get)); // restored totals show at once
     }
 
     public void start(Duration period) {
@@ -104,11 +115,13 @@ public final class IntervalReporter implements AutoCloseable {
 
     private void report() {
         long endMs = clock.millis();
-        Map<Series, Histogram> intervals = new HashMap<>();
-        for (Series s : series) {
-            Histogram interval = recorders.takeInterval(s.kind(), s.source(), recycled.get(s));
-            totals.get(s).add(interval);
-            intervals.put(s, interval);
+        intervals.values().forEach(Histogram::reset);
+        for (SiteSeries s : recorders.series()) {
+            Histogram interval = recorders.takeInterval(s, recycled.get(s));
+            siteTotals.get(s).add(interval);
+            Series kindAndSource = s.series();
+            intervals.get(kindAndSource).add(interval);
+            totals.get(kindAndSource).add(interval);
             if (store != null && interval.getTotalCount() > 0) {
                 try {
                     store.append(s, interval, intervalStartMs, endMs);
@@ -116,23 +129,22 @@ public final class IntervalReporter implements AutoCloseable {
                     System.err.println("pingscope: cannot append to --hlog-dir: " + e.getMessage());
                 }
             }
+            // Goes back to the recorder on the next call; everything above keeps copies only.
+            recycled.put(s, interval);
         }
-        latest = snapshot(intervals, endMs);
+        latest = snapshot(endMs);
         intervalStartMs = endMs;
-        // The interval histograms go back to the recorders on the next call; stats above hold copies only.
-        recycled.putAll(intervals);
-        listeners.forEach(l -> l.accept(totals::get));
+        listeners.forEach(l -> l.accept(siteTotals::get));
     }
 
-    private StatsSnapshot snapshot(Map<Series, Histogram> intervals, long endMs) {
+    private StatsSnapshot snapshot(long endMs) {
         List<SeriesStats> stats = new ArrayList<>();
         for (Series s : series) {
-            Histogram interval = intervals.getOrDefault(s, RttRecorders.newHistogram());
             stats.add(new SeriesStats(
                     s.kind().wireName(),
                     s.source().wireName(),
                     HistogramStats.of(totals.get(s)),
-                    HistogramStats.of(interval)));
+                    HistogramStats.of(intervals.get(s))));
         }
         return new StatsSnapshot(instance, startedAtMs, intervalStartMs, endMs, List.copyOf(stats));
     }

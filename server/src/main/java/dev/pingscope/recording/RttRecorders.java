@@ -1,15 +1,17 @@
 package dev.pingscope.recording;
 
+import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * One HdrHistogram {@link Recorder} per probe kind and source. Request threads call the record methods
- * (wait-free); one reporter thread takes interval histograms with {@link #takeInterval}.
+ * One HdrHistogram {@link Recorder} per {@link SiteSeries} (probe kind, source and site). Request threads
+ * call the record methods (wait-free, no allocation); one reporter thread takes interval histograms with
+ * {@link #takeInterval}.
  *
  * <pre>{@code
- * RttRecorders recorders = new RttRecorders();
- * recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, System.nanoTime() - sentNanos);
+ * RttRecorders recorders = new RttRecorders(Sites.of(List.of()));
+ * recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, System.nanoTime() - sentNanos);
  * }</pre>
  *
  * Values are stored in microseconds, from 1 µs to 60 s, with 3 significant digits (0.1 % resolution).
@@ -22,11 +24,17 @@ public final class RttRecorders {
 
     private static final int SOURCES = Source.values().length;
 
-    private final Recorder[] recorders = new Recorder[ProbeKind.values().length * SOURCES];
+    private final int siteCount;
+    private final List<SiteSeries> series;
+    /** Indexed by kind, source and site; null where that combination is never recorded. */
+    private final Recorder[] recorders;
 
-    public RttRecorders() {
-        for (int i = 0; i < recorders.length; i++) {
-            recorders[i] = new Recorder(LOWEST_MICROS, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
+    public RttRecorders(Sites sites) {
+        this.siteCount = sites.all().size();
+        this.series = SiteSeries.all(sites);
+        this.recorders = new Recorder[ProbeKind.values().length * SOURCES * siteCount];
+        for (SiteSeries s : series) {
+            recorders[index(s.kind(), s.source(), s.site())] = new Recorder(LOWEST_MICROS, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
         }
     }
 
@@ -35,13 +43,19 @@ public final class RttRecorders {
         return new Histogram(LOWEST_MICROS, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
     }
 
-    public void recordNanos(ProbeKind kind, Source source, long nanos) {
-        recordMicros(kind, source, nanos / 1_000);
+    /** Every series recorded here, in a fixed order. */
+    public List<SiteSeries> series() {
+        return series;
     }
 
-    public void recordMicros(ProbeKind kind, Source source, long micros) {
+    public void recordNanos(ProbeKind kind, Source source, Site site, long nanos) {
+        recordMicros(kind, source, site, nanos / 1_000);
+    }
+
+    /** @throws IllegalArgumentException for a combination that is not a {@link SiteSeries} (a programming error) */
+    public void recordMicros(ProbeKind kind, Source source, Site site, long micros) {
         long clamped = Math.max(LOWEST_MICROS, Math.min(HIGHEST_MICROS, micros));
-        recorders[index(kind, source)].recordValue(clamped);
+        recorderOf(kind, source, site).recordValue(clamped);
     }
 
     /**
@@ -49,11 +63,20 @@ public final class RttRecorders {
      *
      * @param recycle the histogram returned by the previous call for the same series, or null
      */
-    public Histogram takeInterval(ProbeKind kind, Source source, Histogram recycle) {
-        return recorders[index(kind, source)].getIntervalHistogram(recycle);
+    public Histogram takeInterval(SiteSeries s, Histogram recycle) {
+        return recorderOf(s.kind(), s.source(), s.site()).getIntervalHistogram(recycle);
     }
 
-    private static int index(ProbeKind kind, Source source) {
-        return kind.ordinal() * SOURCES + source.ordinal();
+    private Recorder recorderOf(ProbeKind kind, Source source, Site site) {
+        Recorder recorder = site.index() < siteCount ? recorders[index(kind, source, site)] : null;
+        if (recorder == null) {
+            throw new IllegalArgumentException(kind.wireName() + " from " + source.wireName() + " on site "
+                    + site.label() + " is not a recorded series");
+        }
+        return recorder;
+    }
+
+    private int index(ProbeKind kind, Source source, Site site) {
+        return (kind.ordinal() * SOURCES + source.ordinal()) * siteCount + site.index();
     }
 }

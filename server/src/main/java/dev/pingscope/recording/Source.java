@@ -18,4 +18,9 @@ public enum Source {
     public String wireName() {
         return wireName;
     }
+
+    /** Whether this source measures that kind: the server times its own PINGs, clients time HEAD and echo. */
+    public boolean measures(ProbeKind kind) {
+        return this == SERVER ? kind == ProbeKind.WS_PING : kind != ProbeKind.WS_PING;
+    }
 }

@@ -1,0 +1,34 @@
+package dev.pingscope.recording;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A series as recorded and exported to Prometheus: a probe kind, its source and the site it was measured
+ * on. Only combinations that can occur are recorded: the kinds each source measures ({@link Source#measures}),
+ * and a page site only for browser samples (other sources have {@link Site#NONE}).
+ */
+public record SiteSeries(ProbeKind kind, Source source, Site site) {
+
+    /** The kind and source, without the site: the unit of /api/stats. */
+    public Series series() {
+        return new Series(kind, source);
+    }
+
+    /** Every series that can be recorded with these sites, by kind, then source, then site. */
+    public static List<SiteSeries> all(Sites sites) {
+        List<SiteSeries> all = new ArrayList<>();
+        for (ProbeKind kind : ProbeKind.values()) {
+            for (Source source : Source.values()) {
+                if (!source.measures(kind)) {
+                    continue;
+                }
+                List<Site> sitesOfSource = source == Source.BROWSER ? sites.pageSites() : List.of(Site.NONE);
+                for (Site site : sitesOfSource) {
+                    all.add(new SiteSeries(kind, source, site));
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+}

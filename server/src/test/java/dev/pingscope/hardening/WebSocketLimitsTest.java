@@ -1,0 +1,193 @@
+package dev.pingscope.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pingscope.ServerConfig;
+import dev.pingscope.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each abuse gets its exact close code or HTTP status, and a bystander connected all along keeps
+ * echoing after every case: one bad client never hurts another.
+ */
+class WebSocketLimitsTest {
+    static final int MAX_PER_ADDRESS = 6;
+    static TestServer ts;
+    static Bystander bystander;
+
+    @BeforeAll
+    static void start() throws IOException {
+        ServerConfig base = TestServer.testConfig().withTimeouts(Duration.ofMillis(400), Duration.ofSeconds(1));
+        ServerConfig.Limits l = base.limits();
+        ts = TestServer.start(base
+                .withTrustedProxies(List.of("127.0.0.1"))
+                .withLimits(new ServerConfig.Limits(50, MAX_PER_ADDRESS, 20, 16, l.intakeBatchesPerSecond(),
+                        l.intakeBurst(), l.requestHeaderTimeout())));
+        bystander = new Bystander(ts, 40);
+    }
+
+    @AfterAll
+    static void stop() {
+        bystander.close();
+        ts.close();
+    }
+
+    @AfterEach
+    void bystander_still_echoes() throws Exception {
+        bystander.assertEchoes();
+    }
+
+    private RawWebSocket connect(String address) throws IOException {
+        RawWebSocket ws = RawWebSocket.connect(ts.server.port(), "X-Forwarded-For: " + address);
+        assertEquals(101, ws.status(), ws.handshake);
+        return ws;
+    }
+
+    @Test
+    void a_frame_above_the_size_limit_closes_with_1009() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.1")) {
+            ws.send(0x1, true, true, "x".repeat(ts.server.config().wsMaxMessageBytes() + 1).getBytes(StandardCharsets.US_ASCII));
+            assertEquals(1009, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void a_message_above_the_limit_sent_in_small_fragments_closes_with_1009() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.2")) {
+            byte[] part = "y".repeat(100).getBytes(StandardCharsets.US_ASCII);
+            ws.send(0x1, false, true, part);
+            for (int i = 0; i < 12; i++) {
+                ws.send(0x0, false, true, part);
+            }
+            assertEquals(1009, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void an_unmasked_client_frame_is_a_protocol_error_1002() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.3")) {
+            ws.send(0x1, true, false, "e1".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(1002, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void a_reserved_opcode_is_a_protocol_error_1002() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.4")) {
+            ws.send(0x3, true, true, "?".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(1002, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void a_continuation_without_a_start_is_a_protocol_error_1002() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.5")) {
+            ws.send(0x0, true, true, "orphan".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(1002, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void more_messages_per_second_than_allowed_close_with_1008() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.6")) {
+            // One more than the 20 allowed, and nothing after: more data sent to a closed socket would reset it.
+            for (int i = 0; i < 21; i++) {
+                ws.sendText("e" + i);
+            }
+            assertEquals(1008, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void connections_above_the_per_address_cap_are_refused_with_429_at_the_upgrade() throws IOException {
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_PER_ADDRESS; i++) {
+                open.add(connect("203.0.113.7"));
+            }
+            try (RawWebSocket refused = RawWebSocket.connect(ts.server.port(), "X-Forwarded-For: 203.0.113.7")) {
+                assertEquals(429, refused.status(), refused.handshake);
+            }
+            try (RawWebSocket other = connect("203.0.113.8")) {
+                assertEquals(101, other.status(), "another address is not affected");
+            }
+        } finally {
+            for (RawWebSocket ws : open) {
+                ws.close();
+            }
+        }
+    }
+
+    @Test
+    void connections_above_the_instance_cap_are_refused_with_503_at_the_upgrade() throws Exception {
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            // Open from ever new addresses until refused: the refusal must be the instance cap (503) at 50 open.
+            for (int i = 0; i < 60; i++) {
+                RawWebSocket ws = RawWebSocket.connect(ts.server.port(), "X-Forwarded-For: 10.0." + (i / 5) + "." + (i % 5));
+                open.add(ws);
+                if (ws.status() != 101) {
+                    assertEquals(503, ws.status(), ws.handshake);
+                    TestServer.await("50 sessions open at the refusal", Duration.ofSeconds(2), () -> {
+                        try {
+                            return ts.metric("pingscope_websocket_sessions") == 50.0;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+                    return;
+                }
+            }
+            throw new AssertionError("60 connections and none refused");
+        } finally {
+            for (RawWebSocket ws : open) {
+                ws.close();
+            }
+        }
+    }
+
+    @Test
+    void a_client_that_sends_nothing_and_answers_no_ping_is_closed_after_the_idle_timeout() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.9")) {
+            long start = System.nanoTime();
+            assertEquals(1001, ws.awaitClose());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds >= 0.9 && seconds < 3, "closed after the 1 s idle timeout: " + seconds + " s");
+        }
+    }
+
+    @Test
+    void pings_without_pongs_are_counted_and_told_as_lost() throws Exception {
+        double before = ts.metric("pingscope_probes_lost_total{kind=\"ws_ping\"}");
+        try (RawWebSocket ws = connect("198.51.100.10")) {
+            int lostMessages = 0;
+            while (true) {
+                RawWebSocket.Frame f = ws.read();
+                if (f.opcode() == 0x1 && f.text().startsWith("{\"type\":\"ping_lost\"")) {
+                    lostMessages++;
+                }
+                if (f.opcode() == 0x8) {
+                    break; // the idle timeout ends it
+                }
+            }
+            assertTrue(lostMessages >= 1, "ping_lost messages: " + lostMessages);
+            int told = lostMessages;
+            TestServer.await("the lost counter", Duration.ofSeconds(2), () -> {
+                try {
+                    return ts.metric("pingscope_probes_lost_total{kind=\"ws_ping\"}") >= before + told;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pingscope.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Debian's nginx, run with the repository's own configuration (server/deploy/nginx/nginx.conf) as the load
+ * balancer of test instances. Of the compose stack's included files only the listen address and the
+ * upstream server list are replaced, so the balancing method, keepalive and proxy settings are the stack's.
+ */
+final class Nginx implements AutoCloseable {
+    static final String CONFIG = "server/deploy/nginx/nginx.conf";
+    static final String COMPOSE_LISTEN = "server/deploy/nginx/compose/listen.conf";
+    static final String COMPOSE_UPSTREAM = "server/deploy/nginx/compose/upstream.conf";
+    private static final Pattern COMPOSE_SERVER = Pattern.compile("(?m)^(\\s*)server pingscope:7070;\\n");
+    private static final Pattern COMPOSE_LISTEN_LINE = Pattern.compile("(?m)^listen 8080;$");
+
+    final int port;
+    private final TempDir dir = new TempDir("pingscope-nginx");
+    private final ExternalProcess process;
+
+    /** @param replicaPorts ports of the instances on 127.0.0.1 */
+    Nginx(List<Integer> replicaPorts) throws IOException, InterruptedException {
+        String nginx = Binaries.require("nginx", "nginx-light").toString();
+        port = Ports.free();
+        Files.writeString(dir.resolve("nginx.conf"), Repository.read(CONFIG));
+        Files.writeString(dir.resolve("listen.conf"),
+                replaceOnce(COMPOSE_LISTEN_LINE, Repository.read(COMPOSE_LISTEN), "listen 127.0.0.1:" + port + ";", COMPOSE_LISTEN));
+        Matcher server = COMPOSE_SERVER.matcher(Repository.read(COMPOSE_UPSTREAM));
+        String indent = server.find() ? server.group(1) : "";
+        String servers = replicaPorts.stream().map(p -> indent + "server 127.0.0.1:" + p + ";\n").collect(Collectors.joining());
+        Files.writeString(dir.resolve("upstream.conf"),
+                replaceOnce(COMPOSE_SERVER, Repository.read(COMPOSE_UPSTREAM), servers, COMPOSE_UPSTREAM));
+        // As root, workers would run as "nobody", who cannot enter the private temp dir.
+        String user = "root".equals(System.getProperty("user.name")) ? "user root; " : "";
+        process = ExternalProcess.start("nginx", List.of(nginx,
+                "-p", dir.path.toString(),
+                "-c", dir.resolve("nginx.conf").toString(),
+                "-e", dir.resolve("error.log").toString(),
+                "-g", user + "daemon off; pid " + dir.resolve("nginx.pid") + ";"), dir.resolve("output.log"));
+        try {
+            Ports.awaitListening(port, Duration.ofSeconds(10), process);
+        } catch (AssertionError | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The text with the one line matching the pattern replaced; a file that changed shape fails loudly. */
+    private static String replaceOnce(Pattern pattern, String text, String replacement, String file) {
+        long found = pattern.matcher(text).results().count();
+        if (found != 1) {
+            throw new AssertionError(file + " should hold exactly one line matching " + pattern + " (found " + found
+                    + "): update the test along with it");
+        }
+        return pattern.matcher(text).replaceFirst(Matcher.quoteReplacement(replacement));
+    }
+
+    String logTail() {
+        return process.logTail();
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.close();
+        } finally {
+            dir.close();
+        }
+    }
+}
