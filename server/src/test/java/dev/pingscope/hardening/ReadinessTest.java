@@ -1,0 +1,34 @@
+package dev.pingscope.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pingscope.ServerConfig;
+import dev.pingscope.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ReadinessTest {
+
+    @Test
+    void readyz_turns_503_as_soon_as_a_graceful_shutdown_begins() throws Exception {
+        ServerConfig config = TestServer.testConfig()
+                .withOperations(new ServerConfig.Operations("127.0.0.1", 0, Duration.ofSeconds(4), null));
+        try (TestServer ts = TestServer.start(config);
+                RawWebSocket silent = RawWebSocket.connect(ts.server.port())) {
+            assertEquals(200, ts.get("/readyz").statusCode());
+            // This client never answers the server's close frame, so the shutdown waits for it (up to 2 s):
+            // the window in which a load balancer must already see the instance as not ready.
+            Thread shutdown = new Thread(ts.server::shutdown, "test-shutdown");
+            shutdown.start();
+            TestServer.await("/readyz to answer 503", Duration.ofSeconds(2), () -> {
+                try {
+                    return ts.get("/readyz").statusCode() == 503;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(1001, silent.awaitClose(), "the silent client was told 1001 meanwhile");
+            shutdown.join(5_000);
+        }
+    }
+}
