@@ -148,7 +148,10 @@ loads above against each, prints the table and rewrites this page. It needs java
 wrk and taskset, and takes about 7 minutes. \`./mvnw verify\` does not run it.
 `;
 
-fs.writeFileSync(outMd, md);
+// The soak section (server/bench/soak.sh) lives in the same page: keep it when rewriting the rest.
+const previous = fs.existsSync(outMd) ? fs.readFileSync(outMd, 'utf8') : '';
+const soak = /<!-- soak:start -->[\s\S]*<!-- soak:end -->/.exec(previous);
+fs.writeFileSync(outMd, soak ? md.trimEnd() + '\n\n' + soak[0] + '\n' : md);
 fs.writeFileSync(outSvg, svg);
 console.log(table.join('\n'));
 console.log('\n' + detail.join('\n'));
