@@ -17,25 +17,33 @@ final class Nginx implements AutoCloseable {
     static final String CONFIG = "server/deploy/nginx/nginx.conf";
     static final String COMPOSE_LISTEN = "server/deploy/nginx/compose/listen.conf";
     static final String COMPOSE_UPSTREAM = "server/deploy/nginx/compose/upstream.conf";
+    static final String COMPOSE_TLS = "server/deploy/nginx/compose/tls.conf";
+    private static final Pattern COMPOSE_TLS_LISTEN = Pattern.compile("(?m)^listen 8443 ssl http2;$");
+    private static final Pattern COMPOSE_CERT_DIR = Pattern.compile("/etc/nginx/certs/");
     private static final Pattern COMPOSE_SERVER = Pattern.compile("(?m)^(\\s*)server pingscope:7070;\\n");
     private static final Pattern COMPOSE_LISTEN_LINE = Pattern.compile("(?m)^listen 8080;$");
 
     final int port;
+    /** The HTTPS port, or -1 without TLS. */
+    final int tlsPort;
     private final TempDir dir = new TempDir("pingscope-nginx");
     private final ExternalProcess process;
 
     /** @param replicaPorts ports of the instances on 127.0.0.1 */
     Nginx(List<Integer> replicaPorts) throws IOException, InterruptedException {
+        this(replicaPorts, null);
+    }
+
+    /**
+     * @param replicaPorts ports of the instances on 127.0.0.1
+     * @param certDir      a directory holding tls.crt and tls.key: serve the stack's HTTPS (compose/tls.conf)
+     *                     on a free port too; null for plain HTTP only
+     */
+    Nginx(List<Integer> replicaPorts, java.nio.file.Path certDir) throws IOException, InterruptedException {
         String nginx = Binaries.require("nginx", "nginx-light").toString();
         port = Ports.free();
-        Files.writeString(dir.resolve("nginx.conf"), Repository.read(CONFIG));
-        Files.writeString(dir.resolve("listen.conf"),
-                replaceOnce(COMPOSE_LISTEN_LINE, Repository.read(COMPOSE_LISTEN), "listen 127.0.0.1:" + port + ";", COMPOSE_LISTEN));
-        Matcher server = COMPOSE_SERVER.matcher(Repository.read(COMPOSE_UPSTREAM));
-        String indent = server.find() ? server.group(1) : "";
-        String servers = replicaPorts.stream().map(p -> indent + "server 127.0.0.1:" + p + ";\n").collect(Collectors.joining());
-        Files.writeString(dir.resolve("upstream.conf"),
-                replaceOnce(COMPOSE_SERVER, Repository.read(COMPOSE_UPSTREAM), servers, COMPOSE_UPSTREAM));
+        tlsPort = certDir == null ? -1 : Ports.free();
+        writeConfig(replicaPorts, certDir);
         // As root, workers would run as "nobody", who cannot enter the private temp dir.
         String user = "root".equals(System.getProperty("user.name")) ? "user root; " : "";
         process = ExternalProcess.start("nginx", List.of(nginx,
@@ -49,6 +57,33 @@ final class Nginx implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** `nginx -t` on the configuration this instance runs: the exit status and output. */
+    ExternalProcess.Result check() {
+        String user = "root".equals(System.getProperty("user.name")) ? "user root; " : "";
+        return ExternalProcess.run(List.of(Binaries.require("nginx", "nginx-light").toString(), "-t",
+                "-p", dir.path.toString(), "-c", dir.resolve("nginx.conf").toString(),
+                "-e", dir.resolve("error.log").toString(),
+                "-g", user + "daemon off; pid " + dir.resolve("nginx-t.pid") + ";"), dir.path, "");
+    }
+
+    private void writeConfig(List<Integer> replicaPorts, java.nio.file.Path certDir) throws IOException {
+        Files.writeString(dir.resolve("nginx.conf"), Repository.read(CONFIG));
+        Files.writeString(dir.resolve("listen.conf"),
+                replaceOnce(COMPOSE_LISTEN_LINE, Repository.read(COMPOSE_LISTEN), "listen 127.0.0.1:" + port + ";", COMPOSE_LISTEN));
+        Matcher server = COMPOSE_SERVER.matcher(Repository.read(COMPOSE_UPSTREAM));
+        String indent = server.find() ? server.group(1) : "";
+        String servers = replicaPorts.stream().map(p -> indent + "server 127.0.0.1:" + p + ";\n").collect(Collectors.joining());
+        Files.writeString(dir.resolve("upstream.conf"),
+                replaceOnce(COMPOSE_SERVER, Repository.read(COMPOSE_UPSTREAM), servers, COMPOSE_UPSTREAM));
+        String tls = "# plain HTTP only in this test\n";
+        if (certDir != null) {
+            tls = replaceOnce(COMPOSE_TLS_LISTEN, Repository.read(COMPOSE_TLS),
+                    "listen 127.0.0.1:" + tlsPort + " ssl http2;", COMPOSE_TLS);
+            tls = COMPOSE_CERT_DIR.matcher(tls).replaceAll(Matcher.quoteReplacement(certDir + "/"));
+        }
+        Files.writeString(dir.resolve("tls.conf"), tls);
     }
 
     /** The text with the one line matching the pattern replaced; a file that changed shape fails loudly. */
