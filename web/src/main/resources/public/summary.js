@@ -64,7 +64,7 @@ export function renderFacts(list, result) {
   const yesNo = (v) => (v ? 'yes' : 'no');
   const connection = result.connection;
   const facts = [
-    ['Server instance', `HTTP: ${result.instances.http.join(', ') || '–'}; WebSocket: ${result.instances.ws || '–'}`],
+    ['Server instance', `HTTP: ${result.instances.http.join(', ') || '–'}; WebSocket: ${result.instances.wsAll.join(', ') || '–'}`],
     ['Precise timers', `cross-origin isolated: ${yesNo(result.precise.crossOriginIsolated)}; Resource Timing: `
       + (result.precise.resourceTiming == null ? '–' : yesNo(result.precise.resourceTiming))],
     ['Tab hidden during the run', result.tabHidden ? 'yes: timers were throttled, samples are marked' : 'no'],
@@ -72,6 +72,9 @@ export function renderFacts(list, result) {
       ? `TCP ${connection.tcp.toFixed(2)} ms` + (connection.tls == null ? '' : `, TLS ${connection.tls.toFixed(2)} ms`)
         + ` (${connection.protocol || 'unknown protocol'}, ${connection.opened} opened)`
       : 'no HEAD probe opened a new connection'],
+    ['WebSocket reconnects', result.reconnects
+      ? `${result.reconnects}: the connection closed or failed during the run and was opened again`
+      : 'none'],
     ['Warm-up', `${result.warmup.rounds} rounds discarded (`
       + Object.entries(result.warmup.discarded).map(([k, n]) => `${KIND_NAMES[k]} ${n}`).join(', ') + ')'],
     ['Reported to the server', `${result.reported.posted + result.reported.beacon} samples`
