@@ -13,7 +13,8 @@
  * Each round sends one http_head and one ws_echo probe half an interval apart, on a fixed schedule (open loop).
  * Lost: no answer within timeout, a failed fetch, a non-2xx /ping, an echo while the WebSocket is down.
  *   http_head  HEAD server/ping?pingscope=<unique>: Resource Timing responseStart - requestStart minus Server-Timing
- *              app;dur (zeroed timing: performance.now() around the fetch).
+ *              app;dur (zeroed timing: performance.now() around the fetch). Records nextHopProtocol (h2, http/1.1)
+ *              and whether the connection was new: then its TCP and TLS setup times.
  *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws (wss: from https:).
  *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
  * Reconnects: a WebSocket that closes or fails during the run (a restarting server closes with 1001) is opened
@@ -26,9 +27,9 @@
  *   instances: {http: [names], ws: the first hello's, wsAll: [every hello's]}, precise: {crossOriginIsolated,
  *   resourceTiming}, tabHidden, connection: {tcp, tls, protocol, opened} | null (first new HEAD connection),
  *   warmup: {rounds, discarded}, probes: {kind: {count, lost, sent, min, p50, p90, p99, max, mean, stddev,
- *   jitter: {meanAbsDiff, rfc3550}, samples}}, comparison: {difference, low, high, seed, verdict} | null,
+ *   jitter: {meanAbsDiff, rfc3550}, protocols, samples}}, comparison: {difference, low, high, seed, verdict} | null,
  *   reported: {posted, beacon, failed}}
- * sample = {kind, seq, round, at, rtt, source, hidden, and for http_head: elapsed, server, newConnection}
+ * sample = {kind, seq, round, at, rtt, source, hidden, and for http_head: elapsed, server, protocol, newConnection, tcp, tls}
  * pingscope.version; pingscope.stats: {percentile, median, summarize, jitterMeanAbsDiff, jitterRfc3550, random,
  *   bootstrapMedianDiff, compare}
  *
@@ -153,6 +154,7 @@
       comparison: null, reported: { posted: 0, beacon: 0, failed: 0 },
     };
     const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [] }, posts = [];
+    const headProtocols = new Set(), wsProtocols = new Set();
     for (const k of kinds) samples[k] = [], lost[k] = 0, result.warmup.discarded[k] = 0;
     const began = performance.now();
     let seq = 0, t0 = began, collectingPings = false, down = false, done = false;
@@ -249,19 +251,19 @@
       if (instance && !result.instances.http.includes(instance)) result.instances.http.push(instance);
       const e = await timingEntry(url);
       const timed = e && e.requestStart > 0 && e.responseStart > 0; // zeroed without Timing-Allow-Origin
-      const newConnection = !!e && e.connectEnd > e.connectStart;
-      if (newConnection) {
-        const c = (result.connection ||= {
-          tcp: (e.secureConnectionStart || e.connectEnd) - e.connectStart,
-          tls: e.secureConnectionStart ? e.connectEnd - e.secureConnectionStart : null,
-          protocol: e.nextHopProtocol, opened: 0,
-        });
-        c.opened++;
-      }
-      keep({
+      const sample = {
         kind: 'http_head', seq: s, round, at: start - t0, rtt: (timed ? e.responseStart - e.requestStart : elapsed) - server,
-        source: timed ? 'resource-timing' : 'performance.now', elapsed, server, newConnection,
-      });
+        source: timed ? 'resource-timing' : 'performance.now', elapsed, server,
+        protocol: e?.nextHopProtocol || null, newConnection: !!e && e.connectEnd > e.connectStart,
+      };
+      if (sample.protocol) headProtocols.add(sample.protocol);
+      if (sample.newConnection) {
+        const tls = e.secureConnectionStart;
+        sample.tcp = (tls || e.connectEnd) - e.connectStart;
+        sample.tls = tls ? e.connectEnd - tls : null;
+        (result.connection ||= { tcp: sample.tcp, tls: sample.tls, protocol: sample.protocol, opened: 0 }).opened++;
+      }
+      keep(sample);
     }
 
     // One WebSocket carries the echo probes and the server's PINGs. When it closes or fails during the run, it
@@ -290,6 +292,7 @@
             clearTimeout(timer);
             result.instances.ws ??= m.instance;
             if (!result.instances.wsAll.includes(m.instance)) result.instances.wsAll.push(m.instance);
+            wsProtocols.add(wsUrl.protocol.slice(0, -1));
             if (again) result.reconnects++;
             failures = 0;
             resolve(ws = s);
@@ -363,7 +366,9 @@
     }
     for (const k of kinds) {
       const list = samples[k].sort((a, b) => a.at - b.at);
-      result.probes[k] = { ...summarize(list.map((s) => s.rtt), lost[k]), samples: list };
+      result.probes[k] = {
+        ...summarize(list.map((s) => s.rtt), lost[k]), protocols: [...(k === 'http_head' ? headProtocols : wsProtocols)], samples: list,
+      };
     }
     const head = samples.http_head, echo = samples.ws_echo;
     if (head?.length) result.precise.resourceTiming = head.every((s) => s.source === 'resource-timing');

@@ -15,6 +15,7 @@ const ROWS = [
   ['jitter_mean_abs_diff', 'jitter, mean |Δ|', (s) => ms(s.jitter.meanAbsDiff)],
   ['jitter_rfc3550', 'jitter, RFC 3550', (s) => ms(s.jitter.rfc3550)],
   ['timing', 'timed by', (s) => timingSources(s.samples)],
+  ['protocol', 'protocol', (s) => (s.protocols == null ? '…' : s.protocols.join(', ') || '–')],
 ];
 
 const ms = (v) => (v == null ? '–' : v.toFixed(2));
@@ -34,8 +35,8 @@ function cell(tag, text, attributes = {}) {
 
 /**
  * @param table the <table> to fill
- * @param probes {kind: statistics as pingscope.stats.summarize returns them, plus samples}; lost is null
- *        while a run is still going (it is known only once every probe had its time)
+ * @param probes {kind: statistics as pingscope.stats.summarize returns them, plus samples and protocols}; lost
+ *        and protocols are null while a run is still going (lost is known only once every probe had its time)
  */
 export function renderSummary(table, probes) {
   const kinds = Object.keys(probes);
