@@ -18,7 +18,8 @@
  *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws (wss: from https:).
  *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
  * Reconnects: a WebSocket that closes or fails during the run (a restarting server closes with 1001) is opened
- *   again after random(0, min(5 s, 250 ms * 2^failures)) (exponential backoff, full jitter); HEAD goes on.
+ *   again after random(0, min(5 s, 250 ms * 2^n)) (exponential backoff, full jitter; n counts closes since a
+ *   connection lasted 5 s); HEAD goes on.
  * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples (text/plain) every reportInterval, by
  *   sendBeacon when the page is hidden or closed. A batch that finds no server (network error, 5xx, 429) is
  *   kept (at most 5000 RTTs per kind) and sent again with the next; what is still unsent at the end is failed.
@@ -268,9 +269,10 @@
 
     // One WebSocket carries the echo probes and the server's PINGs. When it closes or fails during the run, it
     // is opened again after random(0, min(5 s, 250 ms × 2^failures)): exponential backoff with full jitter.
+    // The count restarts only after a connection that lasted 5 s, so accept-then-close does not loop fast.
     const echoes = new Map(), wsUrl = new URL('ws', base);
     wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    let ws = null, socket = null, sockets = 0, failures = 0, retry;
+    let ws = null, socket = null, sockets = 0, failures = 0, openedAt = 0, retry;
     /** Resolves with the socket once its hello arrived, or null when it closed first. */
     function openSocket() {
       return new Promise((resolve) => {
@@ -280,6 +282,7 @@
         s.onclose = () => {
           clearTimeout(timer);
           if (ws === s) ws = null;
+          if (performance.now() - openedAt > 5000) failures = 0;
           resolve(null);
           if (!done && !stopped()) retry = setTimeout(openSocket, Math.random() * Math.min(5000, 250 * 2 ** failures++));
         };
@@ -294,7 +297,7 @@
             if (!result.instances.wsAll.includes(m.instance)) result.instances.wsAll.push(m.instance);
             wsProtocols.add(wsUrl.protocol.slice(0, -1));
             if (again) result.reconnects++;
-            failures = 0;
+            openedAt = now;
             resolve(ws = s);
           } else if (collectingPings && m.type === 'ping_rtt') {
             keep({ kind: 'ws_ping', seq: m.seq, round: roundAt(now), at: now - t0, rtt: m.rtt_ms, source: 'server' });

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.time.Duration;
 import java.util.List;
@@ -15,12 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A run outlives its server: the server shuts down gracefully mid-run (WebSockets closed with 1001) and a new
- * one starts on the same port. pingscope.js reconnects the WebSocket, keeps probing HEAD, and the samples it
- * could not report while the server was away reach the new one.
+ * pingscope.js reconnects its WebSocket during a run. A run outlives its server: the server shuts down
+ * gracefully mid-run (WebSockets closed with 1001) and a new one starts on the same port; pingscope.js
+ * reconnects, keeps probing HEAD, and the samples it could not report while the server was away reach the
+ * new one. And a server that closes every connection at once is not hammered: the backoff grows.
  */
 @ExtendWith(SharedBrowser.class)
-class ServerRestartTest {
+class ReconnectTest {
     static Browser browser;
 
     @BeforeAll
@@ -128,6 +130,37 @@ class ServerRestartTest {
             if (second != null) {
                 second.close();
             }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_server_that_closes_every_connection_at_once_is_retried_after_a_growing_random_backoff() throws Exception {
+        // The message-rate cap closes (1008) a WebSocket that sends more than 5 messages in a second: at 50
+        // echoes a second, each connection ends about 120 ms after it opened, 4 s long. With waits of
+        // random(0, 250 ms x 2^n), n growing, about 5 reconnects fit in 4 s; with n reset by every hello
+        // (waits of 125 ms on average) about 15 would.
+        ServerConfig.Limits d = ServerConfig.Limits.defaults();
+        ServerConfig.Limits fiveMessagesPerSecond = new ServerConfig.Limits(d.wsMaxConnections(), d.wsMaxPerAddress(), 5,
+                d.wsMaxQueuedFrames(), d.intakeBatchesPerSecond(), d.intakeBurst(), d.requestHeaderTimeout());
+        try (TestServer strict = TestServer.start(TestServer.testConfig().withLimits(fiveMessagesPerSecond))) {
+            Page page = browser.newPage();
+            ConsoleErrors console = ConsoleErrors.of(page);
+            page.navigate(strict.uri("/").toString());
+            page.waitForFunction("() => window.pingscope");
+            Map<String, Object> r = (Map<String, Object>) page.evaluate("""
+                    async () => {
+                      const r = await pingscope.measure({ duration: 4000, interval: 20, warmup: 0, probes: ['ws_echo'], report: false });
+                      return { reconnects: r.reconnects, count: r.probes.ws_echo.count, lost: r.probes.ws_echo.lost, errors: r.errors };
+                    }
+                    """);
+            System.out.println("closed at once: " + r);
+            assertEquals(List.of(), r.get("errors"));
+            int reconnects = intValue(r.get("reconnects"));
+            assertTrue(reconnects >= 2 && reconnects <= 10, "reconnected, but with growing waits: " + r);
+            assertTrue(intValue(r.get("lost")) > intValue(r.get("count")), "most echoes fell while disconnected: " + r);
+            assertEquals(List.of(), console.list(), "a close by the server is no console error");
+            page.close();
         }
     }
 }
