@@ -1,61 +1,38 @@
-/*! pingscope.js: round-trip time from this browser to a pingscope server, by HTTP HEAD, WebSocket
- * echo and WebSocket PING, measured side by side. No dependencies. Full guide: docs/embedding.md.
+/*! pingscope.js: round-trip time from this browser to a pingscope server by HTTP HEAD, WebSocket echo and
+ * WebSocket PING, side by side. No dependencies. Every option and field: docs/embedding.md. Times in ms.
  *
- * LOAD
- *   <script async src="https://HOST/pingscope.js"></script>   classic script: one global, `pingscope`
- *   import pingscope from 'https://HOST/pingscope.mjs';        ES module (same API)
- *   Calling before an async script has loaded: define this stub first; calls are queued, then run.
+ * LOAD  <script async src="https://HOST/pingscope.js"></script> (one global, pingscope), or
+ *   import pingscope from 'https://HOST/pingscope.mjs'. Calls made before an async script loads queue on this stub:
  *   window.pingscope = window.pingscope || { q: [], measure(o) { return new Promise((y, n) => this.q.push([o, y, n])); } };
  *
- * pingscope.measure(options) -> Promise<result>. Options (all optional; pingscope.defaults has them all):
- *   server      URL of the pingscope server. Default: the folder the script was loaded from.
- *   probes      kinds to measure: 'http_head', 'ws_echo', 'ws_ping'. Default: all three.
- *   duration    ms to measure (rounds = duration / interval). Default 10000.
- *   rounds      number of rounds; when set, wins over duration.
- *   interval    ms between rounds. A round sends one http_head and one ws_echo probe, in random order,
- *               half an interval apart, on a fixed schedule (open loop: a slow answer delays nothing). Default 200.
- *   timeout     ms; a probe with no answer by then counts as lost (so does a failed fetch or a non-2xx /ping). Default 2000.
- *   warmup      first rounds whose samples are discarded (counted in result.warmup). Default 3.
- *   report      POST samples to the server's /api/samples while measuring, and by sendBeacon when the
- *               page is hidden or closed. Default true.
- *   reportInterval  ms between POSTs. Default 2000.
- *   resamples   bootstrap resamples for the comparison. Default 1000.
- *   seed        integer seed of the bootstrap's random numbers (deterministic results). Default random.
- *   onSample    function(sample), for each kept sample as it arrives.
- *   onProgress  function({round, rounds, elapsed}), once each round's probes have gone out.
- *   signal      an AbortSignal: stops the run; the promise then resolves with what was measured, aborted: true.
+ * pingscope.measure(options) -> Promise<result>. Options (defaults in pingscope.defaults): server (the script's
+ * folder), probes ['http_head', 'ws_echo', 'ws_ping'], duration 10000, rounds (wins over duration), interval 200,
+ * timeout 2000, warmup 3 (rounds discarded), report true, reportInterval 2000, resamples 1000 (bootstrap), seed,
+ * onSample(sample), onProgress({round, rounds, elapsed}), signal (AbortSignal: resolves early, aborted: true).
  *
- * How each kind is timed (all times ms):
- *   http_head  fetch HEAD server/ping?pingscope=<unique>; RTT = Resource Timing responseStart - requestStart
- *              minus the Server-Timing app;dur. Where Resource Timing is zeroed, performance.now() around
- *              the fetch minus app;dur (source 'performance.now'). Both are kept in each sample.
- *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws.
- *   ws_ping    the server's own PING -> PONG time, sent on that WebSocket (ping_rtt; ping_lost is lost).
- *              The server pings at its own interval (hello.ping_interval_ms); warm-up discards the
- *              answers that arrive during the warm-up rounds.
+ * Each round sends one http_head and one ws_echo probe half an interval apart, on a fixed schedule (open loop).
+ * Lost: no answer within timeout, a failed fetch, a non-2xx /ping, an echo while the WebSocket is down.
+ *   http_head  HEAD server/ping?pingscope=<unique>: Resource Timing responseStart - requestStart minus Server-Timing
+ *              app;dur (zeroed timing: performance.now() around the fetch). Records nextHopProtocol (h2, http/1.1)
+ *              and whether the connection was new: then its TCP and TLS setup times.
+ *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws (wss: from https:).
+ *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
+ * Reconnects: a WebSocket that closes or fails during the run (a restarting server closes with 1001) is opened
+ *   again after random(0, min(5 s, 250 ms * 2^n)) (exponential backoff, full jitter; n counts closes since a
+ *   connection lasted 5 s); HEAD goes on.
+ * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples (text/plain) every reportInterval, by
+ *   sendBeacon when the page is hidden or closed. A batch that finds no server (network error, 5xx, 429) is
+ *   kept (at most 5000 RTTs per kind) and sent again with the next; what is still unsent at the end is failed.
  *
- * result = {
- *   server, startedAt (epoch ms), duration, aborted, errors: [text],
- *   settings: {probes, rounds, interval, timeout, warmup},
- *   instances: {http: [names from X-Pingscope-Instance], ws: name from hello},
- *   precise: {crossOriginIsolated, resourceTiming (every http_head sample timed by Resource Timing)},
- *   tabHidden (the tab was hidden at some point: timers were throttled),
- *   connection: {tcp, tls, protocol, opened} | null   cost of the first new connection a HEAD probe
- *               opened (connectEnd - connectStart, TLS part from secureConnectionStart) and how many opened,
- *   warmup: {rounds, discarded: {kind: n}},
- *   probes: {kind: {count, lost, sent, min, p50, p90, p99, max, mean, stddev,
- *                   jitter: {meanAbsDiff, rfc3550}, samples: [sample]}},
- *   comparison: {difference, low, high, seed, verdict} | null  median(http_head) - median(ws_echo) with its
- *               95 % bootstrap interval [low, high], and one sentence,
- *   reported: {posted, beacon, failed}  samples sent to the server
- * }
- * sample = {kind, seq, round, at (ms after start), rtt, source ('resource-timing' | 'performance.now' | 'server'),
- *           hidden, and for http_head: elapsed (performance.now() difference), server (app;dur), newConnection}
- * Percentiles interpolate linearly between closest ranks; stddev is the population's; jitter is over
- * consecutive samples in sending order. Samples of a hidden tab are kept and marked.
- *
- * pingscope.version; pingscope.stats: {percentile(sorted, p), median, summarize(rtts, lost), jitterMeanAbsDiff, jitterRfc3550,
- *                   random(seed), bootstrapMedianDiff(a, b, {resamples, seed}), compare(head, echo, options)}
+ * result = {server, startedAt, duration, aborted, errors, settings, reconnects (WebSocket opened again),
+ *   instances: {http: [names], ws: the first hello's, wsAll: [every hello's]}, precise: {crossOriginIsolated,
+ *   resourceTiming}, tabHidden, connection: {tcp, tls, protocol, opened} | null (first new HEAD connection),
+ *   warmup: {rounds, discarded}, probes: {kind: {count, lost, sent, min, p50, p90, p99, max, mean, stddev,
+ *   jitter: {meanAbsDiff, rfc3550}, protocols, samples}}, comparison: {difference, low, high, seed, verdict} | null,
+ *   reported: {posted, beacon, failed}}
+ * sample = {kind, seq, round, at, rtt, source, hidden, and for http_head: elapsed, server, protocol, newConnection, tcp, tls}
+ * pingscope.version; pingscope.stats: {percentile, median, summarize, jitterMeanAbsDiff, jitterRfc3550, random,
+ *   bootstrapMedianDiff, compare}
  *
  * RUN WITHOUT CODE: attributes of the script tag
  *   data-auto  measure once the page has loaded; data-badge  also show the median RTT in a corner badge.
@@ -172,16 +149,18 @@
     const result = {
       server: base.href, startedAt: Date.now(), duration: 0, aborted: false, errors: [],
       settings: { probes: kinds, rounds, interval: o.interval, timeout: o.timeout, warmup: o.warmup },
-      instances: { http: [], ws: null },
+      instances: { http: [], ws: null, wsAll: [] }, reconnects: 0,
       precise: { crossOriginIsolated: !!globalThis.crossOriginIsolated, resourceTiming: null },
       tabHidden: hidden(), connection: null, warmup: { rounds: o.warmup, discarded: {} }, probes: {},
       comparison: null, reported: { posted: 0, beacon: 0, failed: 0 },
     };
     const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [] }, posts = [];
+    const headProtocols = new Set(), wsProtocols = new Set();
     for (const k of kinds) samples[k] = [], lost[k] = 0, result.warmup.discarded[k] = 0;
     const began = performance.now();
-    let seq = 0, t0 = began, collectingPings = false;
+    let seq = 0, t0 = began, collectingPings = false, down = false, done = false;
     const roundAt = (now) => Math.floor((now - t0) / o.interval);
+    const unreported = () => pending.http_head.length + pending.ws_echo.length;
 
     function keep(sample) {
       if (stopped()) return;
@@ -191,7 +170,7 @@
       samples[sample.kind].push(sample);
       if (o.report && pending[sample.kind]) {
         pending[sample.kind].push(sample.rtt);
-        if (pending.http_head.length + pending.ws_echo.length >= 500) flush(); // the server takes 1000 at most
+        if (!down && unreported() >= 500) flush(); // the server takes 1000 at most
       }
       o.onSample?.(sample);
     }
@@ -201,19 +180,28 @@
       else lost[kind]++;
     }
 
-    // Samples to the server: text/plain needs no CORS preflight; sendBeacon survives the page closing.
+    // Samples to the server: text/plain needs no CORS preflight; sendBeacon survives the page closing. A batch
+    // that finds no server (network error, 5xx, 429) goes back to pending, at most 5000 per kind, to be retried.
     function flush(beacon) {
       const batch = {};
       let n = 0;
       for (const k of REPORTED) {
-        if (pending[k].length) n += (batch[k] = pending[k].splice(0).map((v) => Math.min(60000, Math.max(0.001, +v.toFixed(3))))).length;
+        if (pending[k].length) n += (batch[k] = pending[k].splice(0, 500).map((v) => Math.min(60000, Math.max(0.001, +v.toFixed(3))))).length;
       }
       if (!n) return;
       const url = new URL('api/samples', base).href, body = JSON.stringify({ samples: batch });
-      if (beacon && navigator.sendBeacon?.(url, body)) return void (result.reported.beacon += n);
+      if (beacon && navigator.sendBeacon?.(url, body)) return result.reported.beacon += n, flush(beacon);
       posts.push(fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', keepalive: true })
-        .then((r) => { if (!r.ok) throw r; result.reported.posted += n; })
-        .catch(() => { result.reported.failed += n; }));
+        .then((r) => { if (!r.ok) throw r; result.reported.posted += n; down = false; })
+        .catch((r) => {
+          if (r.status < 500 && r.status != 429) return void (result.reported.failed += n); // refused: would fail again
+          down = true;
+          for (const k in batch) {
+            const list = pending[k];
+            list.push(...batch[k]);
+            result.reported.failed += list.splice(0, list.length - 5000).length;
+          }
+        }));
     }
     const onHide = (e) => {
       if (e.type !== 'pagehide' && !hidden()) return;
@@ -264,45 +252,53 @@
       if (instance && !result.instances.http.includes(instance)) result.instances.http.push(instance);
       const e = await timingEntry(url);
       const timed = e && e.requestStart > 0 && e.responseStart > 0; // zeroed without Timing-Allow-Origin
-      const newConnection = !!e && e.connectEnd > e.connectStart;
-      if (newConnection) {
-        const c = (result.connection ||= {
-          tcp: (e.secureConnectionStart || e.connectEnd) - e.connectStart,
-          tls: e.secureConnectionStart ? e.connectEnd - e.secureConnectionStart : null,
-          protocol: e.nextHopProtocol, opened: 0,
-        });
-        c.opened++;
-      }
-      keep({
+      const sample = {
         kind: 'http_head', seq: s, round, at: start - t0, rtt: (timed ? e.responseStart - e.requestStart : elapsed) - server,
-        source: timed ? 'resource-timing' : 'performance.now', elapsed, server, newConnection,
-      });
+        source: timed ? 'resource-timing' : 'performance.now', elapsed, server,
+        protocol: e?.nextHopProtocol || null, newConnection: !!e && e.connectEnd > e.connectStart,
+      };
+      if (sample.protocol) headProtocols.add(sample.protocol);
+      if (sample.newConnection) {
+        const tls = e.secureConnectionStart;
+        sample.tcp = (tls || e.connectEnd) - e.connectStart;
+        sample.tls = tls ? e.connectEnd - tls : null;
+        (result.connection ||= { tcp: sample.tcp, tls: sample.tls, protocol: sample.protocol, opened: 0 }).opened++;
+      }
+      keep(sample);
     }
 
-    // One WebSocket carries the echo probes and the server's PINGs; resolves once the hello arrived, or null.
-    const echoes = new Map();
-    let ws = null;
+    // One WebSocket carries the echo probes and the server's PINGs. When it closes or fails during the run, it
+    // is opened again after random(0, min(5 s, 250 ms × 2^failures)): exponential backoff with full jitter.
+    // The count restarts only after a connection that lasted 5 s, so accept-then-close does not loop fast.
+    const echoes = new Map(), wsUrl = new URL('ws', base);
+    wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    let ws = null, socket = null, sockets = 0, failures = 0, openedAt = 0, retry;
+    /** Resolves with the socket once its hello arrived, or null when it closed first. */
     function openSocket() {
       return new Promise((resolve) => {
-        const url = new URL('ws', base);
-        url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-        const socket = new WebSocket(url);
-        const fail = () => { resolve(null); socket.close(); };
-        const timer = setTimeout(fail, Math.max(o.timeout, 5000)); // opening takes round trips of its own
-        socket.onerror = fail;
-        socket.onmessage = ({ data }) => {
+        const s = socket = new WebSocket(wsUrl), again = sockets++;
+        const timer = setTimeout(() => s.close(), Math.max(o.timeout, 5000)); // opening takes round trips of its own
+        s.onopen = () => done && s.close();
+        s.onclose = () => {
+          clearTimeout(timer);
+          if (ws === s) ws = null;
+          if (performance.now() - openedAt > 5000) failures = 0;
+          resolve(null);
+          if (!done && !stopped()) retry = setTimeout(openSocket, Math.random() * Math.min(5000, 250 * 2 ** failures++));
+        };
+        s.onmessage = ({ data }) => {
           const now = performance.now();
-          if (data[0] === 'e') {
-            const p = echoes.get(+data.slice(1));
-            if (p) p.answer(now);
-            return;
-          }
+          if (data[0] === 'e') return echoes.get(+data.slice(1))?.(now);
           let m;
           try { m = JSON.parse(data); } catch { return; }
           if (m.type === 'hello') {
-            result.instances.ws = m.instance;
             clearTimeout(timer);
-            resolve(socket);
+            result.instances.ws ??= m.instance;
+            if (!result.instances.wsAll.includes(m.instance)) result.instances.wsAll.push(m.instance);
+            wsProtocols.add(wsUrl.protocol.slice(0, -1));
+            if (again) result.reconnects++;
+            openedAt = now;
+            resolve(ws = s);
           } else if (collectingPings && m.type === 'ping_rtt') {
             keep({ kind: 'ws_ping', seq: m.seq, round: roundAt(now), at: now - t0, rtt: m.rtt_ms, source: 'server' });
           } else if (collectingPings && m.type === 'ping_lost') {
@@ -313,17 +309,15 @@
     }
 
     function probeEcho(round) {
-      return new Promise((done) => {
-        if (ws?.readyState !== WebSocket.OPEN) return lose('ws_echo', round), done();
+      return new Promise((finish) => {
+        if (ws?.readyState !== 1) return lose('ws_echo', round), finish(); // not connected: lost
         const s = ++seq, start = performance.now();
-        const timer = setTimeout(() => { echoes.delete(s); lose('ws_echo', round); done(); }, o.timeout);
-        echoes.set(s, {
-          answer(now) {
-            clearTimeout(timer);
-            echoes.delete(s);
-            keep({ kind: 'ws_echo', seq: s, round, at: start - t0, rtt: now - start, source: 'performance.now' });
-            done();
-          },
+        const timer = setTimeout(() => { echoes.delete(s); lose('ws_echo', round); finish(); }, o.timeout);
+        echoes.set(s, (now) => {
+          clearTimeout(timer);
+          echoes.delete(s);
+          keep({ kind: 'ws_echo', seq: s, round, at: start - t0, rtt: now - start, source: 'performance.now' });
+          finish();
         });
         ws.send('e' + s);
       });
@@ -344,10 +338,8 @@
     const reportTimer = o.report && setInterval(flush, o.reportInterval);
     try {
       if (kinds.includes('ws_echo') || kinds.includes('ws_ping')) {
-        const opening = openSocket();
-        ws = await Promise.race([opening, abortion]);
-        if (!ws) opening.then((late) => late?.close());
-        if (!ws && !stopped()) result.errors.push(`WebSocket: no connection to ${base.href}ws`);
+        await Promise.race([openSocket(), abortion]);
+        if (!ws && !stopped()) result.errors.push(`WebSocket: no connection to ${wsUrl}`);
       }
       const probers = { http_head: probeHead, ws_echo: probeEcho };
       const roundKinds = kinds.filter((k) => probers[k]), inflight = [];
@@ -365,23 +357,28 @@
       collectingPings = false;
       await Promise.race([Promise.all(inflight), abortion]);
     } finally {
+      done = true;
       result.aborted = !!stopped();
       result.duration = performance.now() - began;
       clearInterval(reportTimer);
+      clearTimeout(retry);
       doc?.removeEventListener('visibilitychange', onHide);
       globalThis.removeEventListener?.('pagehide', onHide);
       observer?.disconnect();
-      ws?.close();
+      if (socket?.readyState === 1) socket.close(); // one still connecting closes once open
     }
     for (const k of kinds) {
-      const list = samples[k].sort((a, b) => a.seq - b.seq);
-      result.probes[k] = { ...summarize(list.map((s) => s.rtt), lost[k]), samples: list };
+      const list = samples[k].sort((a, b) => a.at - b.at);
+      result.probes[k] = {
+        ...summarize(list.map((s) => s.rtt), lost[k]), protocols: [...(k === 'http_head' ? headProtocols : wsProtocols)], samples: list,
+      };
     }
     const head = samples.http_head, echo = samples.ws_echo;
     if (head?.length) result.precise.resourceTiming = head.every((s) => s.source === 'resource-timing');
     if (head && echo) result.comparison = compare(head.map((s) => s.rtt), echo.map((s) => s.rtt), { resamples: o.resamples, seed });
-    flush();
+    while (unreported()) flush();
     await Promise.all(posts); // so that result.reported is complete
+    result.reported.failed += unreported(); // still no server: not sent
     return result;
   }
 

@@ -15,6 +15,7 @@ const ROWS = [
   ['jitter_mean_abs_diff', 'jitter, mean |Δ|', (s) => ms(s.jitter.meanAbsDiff)],
   ['jitter_rfc3550', 'jitter, RFC 3550', (s) => ms(s.jitter.rfc3550)],
   ['timing', 'timed by', (s) => timingSources(s.samples)],
+  ['protocol', 'protocol', (s) => (s.protocols == null ? '…' : s.protocols.join(', ') || '–')],
 ];
 
 const ms = (v) => (v == null ? '–' : v.toFixed(2));
@@ -34,8 +35,8 @@ function cell(tag, text, attributes = {}) {
 
 /**
  * @param table the <table> to fill
- * @param probes {kind: statistics as pingscope.stats.summarize returns them, plus samples}; lost is null
- *        while a run is still going (it is known only once every probe had its time)
+ * @param probes {kind: statistics as pingscope.stats.summarize returns them, plus samples and protocols}; lost
+ *        and protocols are null while a run is still going (lost is known only once every probe had its time)
  */
 export function renderSummary(table, probes) {
   const kinds = Object.keys(probes);
@@ -64,7 +65,7 @@ export function renderFacts(list, result) {
   const yesNo = (v) => (v ? 'yes' : 'no');
   const connection = result.connection;
   const facts = [
-    ['Server instance', `HTTP: ${result.instances.http.join(', ') || '–'}; WebSocket: ${result.instances.ws || '–'}`],
+    ['Server instance', `HTTP: ${result.instances.http.join(', ') || '–'}; WebSocket: ${result.instances.wsAll.join(', ') || '–'}`],
     ['Precise timers', `cross-origin isolated: ${yesNo(result.precise.crossOriginIsolated)}; Resource Timing: `
       + (result.precise.resourceTiming == null ? '–' : yesNo(result.precise.resourceTiming))],
     ['Tab hidden during the run', result.tabHidden ? 'yes: timers were throttled, samples are marked' : 'no'],
@@ -72,6 +73,9 @@ export function renderFacts(list, result) {
       ? `TCP ${connection.tcp.toFixed(2)} ms` + (connection.tls == null ? '' : `, TLS ${connection.tls.toFixed(2)} ms`)
         + ` (${connection.protocol || 'unknown protocol'}, ${connection.opened} opened)`
       : 'no HEAD probe opened a new connection'],
+    ['WebSocket reconnects', result.reconnects
+      ? `${result.reconnects}: the connection closed or failed during the run and was opened again`
+      : 'none'],
     ['Warm-up', `${result.warmup.rounds} rounds discarded (`
       + Object.entries(result.warmup.discarded).map(([k, n]) => `${KIND_NAMES[k]} ${n}`).join(', ') + ')'],
     ['Reported to the server', `${result.reported.posted + result.reported.beacon} samples`

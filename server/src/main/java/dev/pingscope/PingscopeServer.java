@@ -24,6 +24,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -140,7 +141,10 @@ public final class PingscopeServer implements AutoCloseable {
         c.routes.before("/api/*", cors.addHeaders());
         c.routes.options(IntakeHandler.PATH, cors.preflight());
         c.routes.post(IntakeHandler.PATH, ctx -> {
-            if (!origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
+            // HTTP/2 requests carry no Host header: their authority (:authority) is in the request URL.
+            String host = ctx.header("Host") != null ? ctx.header("Host")
+                    : URI.create(ctx.req().getRequestURL().toString()).getRawAuthority();
+            if (!origins.allows(ctx.header("Origin"), host)) {
                 intake.reject(ctx, new BatchRejected(RejectReason.ORIGIN_NOT_ALLOWED,
                         "origin " + ctx.header("Origin") + " may not report samples here"));
                 return;
@@ -193,7 +197,9 @@ public final class PingscopeServer implements AutoCloseable {
         container.setInputBufferSize(WebSocketProbes.INPUT_BUFFER_BYTES);
         container.addMapping(WebSocketProbes.PATH, (request, response, callback) -> {
             String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            if (!origins.allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
+            // Chromium opens wss: over HTTP/2 (RFC 8441) where it can: no Host header, the authority is in the URI.
+            String host = request.getHeaders().get(HttpHeader.HOST);
+            if (!origins.allows(origin, host != null ? host : request.getHttpURI().getAuthority())) {
                 Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);
                 return null;
             }

@@ -116,6 +116,23 @@ class TlsTest {
     }
 
     @Test
+    void the_servers_own_page_may_report_over_http2_when_other_origins_are_listed() throws Exception {
+        // HTTP/2 has no Host header (the authority travels as :authority): the own-origin check must not need one.
+        try (TestServer listing = TestServer.start(TestServer.testConfig().withTls(tls)
+                .withAllowedOrigins(List.of("https://shop.example")))) {
+            String own = "https://127.0.0.1:" + listing.server.port();
+            for (String origin : List.of(own, "https://shop.example", "https://elsewhere.example")) {
+                HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create(own + "/api/samples"))
+                        .header("Origin", origin).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"samples\": {\"ws_echo\": [1.5]}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(HttpClient.Version.HTTP_2, r.version());
+                assertEquals(origin.contains("elsewhere") ? 403 : 200, r.statusCode(), origin + ": " + r.body());
+            }
+        }
+    }
+
+    @Test
     void a_missing_keystore_is_a_one_line_error_with_status_2(@TempDir Path dir) {
         StringWriter err = new StringWriter();
         int status = Cli.commandLine(Map.of("PINGSCOPE_TLS_PASSWORD", "x"), new PrintWriter(new StringWriter()),

@@ -10,9 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.pingscope.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The snippet on another origin: web/examples served by a second server on another port, with pingscope
- * allowing exactly that origin. The examples name http://localhost:7070 (pingscope's default address);
- * the embedding server substitutes the test server's address.
+ * The snippet on another origin: web/examples served by a second server on another port ({@link ExampleSite}),
+ * with pingscope allowing exactly that origin.
  */
 @ExtendWith(SharedBrowser.class)
 class EmbeddingTest {
-    static final String EXAMPLE_SERVER = "http://localhost:7070";
-
     static HttpServer embedder;
     static TestServer ts;
     static Browser browser;
@@ -42,35 +36,7 @@ class EmbeddingTest {
     static void start(Browser shared) throws Exception {
         embedder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ts = TestServer.start(TestServer.testConfig().withAllowedOrigins(List.of(embedderOrigin())));
-        Path examples = RepoFiles.root().resolve("web/examples");
-        String pingscope = "http://127.0.0.1:" + ts.server.port();
-        embedder.createContext("/", exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/favicon.ico")) {
-                exchange.sendResponseHeaders(204, -1); // browsers ask for it; a 404 would be logged as a console error
-                exchange.close();
-                return;
-            }
-            if (exchange.getRequestURI().getPath().equals("/")) {
-                byte[] blank = "<!doctype html><title>another site</title>".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, blank.length);
-                exchange.getResponseBody().write(blank);
-                exchange.close();
-                return;
-            }
-            Path file = examples.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            if (!file.startsWith(examples) || !Files.isRegularFile(file)) {
-                exchange.sendResponseHeaders(404, -1);
-                exchange.close();
-                return;
-            }
-            byte[] page = Files.readString(file).replace(EXAMPLE_SERVER, pingscope).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, page.length);
-            exchange.getResponseBody().write(page);
-            exchange.close();
-        });
-        embedder.start();
+        ExampleSite.serve(embedder, "http://127.0.0.1:" + ts.server.port());
         browser = shared;
     }
 

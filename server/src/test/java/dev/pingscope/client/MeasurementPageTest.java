@@ -69,6 +69,9 @@ class MeasurementPageTest {
         assertTrue(facts.contains("WebSocket: " + ts.server.config().instance()), facts);
         assertTrue(facts.contains("cross-origin isolated: yes; Resource Timing: yes"), facts);
         assertEquals("Resource Timing", page.textContent("td[data-kind=http_head][data-stat=timing]"));
+        assertEquals("http/1.1", page.textContent("td[data-kind=http_head][data-stat=protocol]"), "plain HTTP: no h2");
+        assertEquals("ws", page.textContent("td[data-kind=ws_echo][data-stat=protocol]"));
+        assertEquals("ws", page.textContent("td[data-kind=ws_ping][data-stat=protocol]"));
         assertEquals(List.of(), errors.list(), "no console errors");
         page.close();
     }

@@ -1,0 +1,166 @@
+package dev.pingscope.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import dev.pingscope.ServerConfig;
+import dev.pingscope.TestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * pingscope.js reconnects its WebSocket during a run. A run outlives its server: the server shuts down
+ * gracefully mid-run (WebSockets closed with 1001) and a new one starts on the same port; pingscope.js
+ * reconnects, keeps probing HEAD, and the samples it could not report while the server was away reach the
+ * new one. And a server that closes every connection at once is not hammered: the backoff grows.
+ */
+@ExtendWith(SharedBrowser.class)
+class ReconnectTest {
+    static Browser browser;
+
+    @BeforeAll
+    static void start(Browser shared) {
+        browser = shared;
+    }
+
+    static int intValue(Object value) {
+        return ((Number) value).intValue();
+    }
+
+    static long browserCount(JsonNode stats, String kind) {
+        return TestServer.series(stats, kind, "browser", "total").get("count").asLong();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_run_survives_a_server_restart_on_the_same_port_and_the_new_server_gets_the_samples_measured_after_it()
+            throws Exception {
+        TestServer first = TestServer.start();
+        int port = first.server.port();
+        TestServer second = null;
+        Page page = browser.newPage();
+        ConsoleErrors console = ConsoleErrors.of(page);
+        try {
+            page.navigate(first.uri("/").toString());
+            page.waitForFunction("() => window.pingscope");
+            // The page notes when each sample arrives, and which sample reports found no server (the real
+            // fetch still runs: the wrapper only watches it).
+            page.evaluate("""
+                    () => {
+                      window.arrivals = [];
+                      window.failedReports = [];
+                      const realFetch = window.fetch;
+                      window.fetch = (url, init) => realFetch(url, init).catch((e) => {
+                        if (String(url).endsWith('/api/samples')) window.failedReports.push(JSON.parse(init.body).samples);
+                        throw e;
+                      });
+                      pingscope.measure({ duration: 6000, interval: 50, reportInterval: 250,
+                          onSample: (s) => window.arrivals.push({ kind: s.kind, t: performance.now() }) })
+                        .then((r) => { window.result = r; });
+                    }
+                    """);
+            page.waitForFunction("() => new Set(arrivals.map((a) => a.kind)).size === 3");
+
+            first.server.shutdown();
+            page.waitForFunction("() => failedReports.length > 0", null,
+                    new Page.WaitForFunctionOptions().setTimeout(5_000));
+            second = TestServer.start(TestServer.testConfig().withPort(port));
+            double restartedAt = ((Number) page.evaluate("() => performance.now()")).doubleValue();
+
+            page.waitForFunction("() => window.result", null, new Page.WaitForFunctionOptions().setTimeout(15_000));
+            Map<String, Object> r = (Map<String, Object>) page.evaluate("""
+                    (restartedAt) => {
+                      const after = {}, counts = {}, lost = {};
+                      for (const a of arrivals) if (a.t > restartedAt) after[a.kind] = (after[a.kind] || 0) + 1;
+                      for (const [kind, p] of Object.entries(result.probes)) counts[kind] = p.count, lost[kind] = p.lost;
+                      const firstFailed = failedReports[0];
+                      return { after, counts, lost, reconnects: result.reconnects, instances: result.instances,
+                               connectionsOpened: result.connection.opened,
+                               reported: result.reported, errors: result.errors, aborted: result.aborted,
+                               firstFailedBatch: Object.values(firstFailed).reduce((n, list) => n + list.length, 0) };
+                    }
+                    """, restartedAt);
+            System.out.println("restart: " + r + "; console: " + console.list().size() + " failed connections");
+            Map<String, Object> after = (Map<String, Object>) r.get("after");
+            Map<String, Object> counts = (Map<String, Object>) r.get("counts");
+            Map<String, Object> lost = (Map<String, Object>) r.get("lost");
+            Map<String, Object> reported = (Map<String, Object>) r.get("reported");
+
+            assertEquals(false, r.get("aborted"));
+            assertEquals(List.of(), r.get("errors"), "the first connection opened; a restart is no error");
+            assertTrue(intValue(r.get("reconnects")) >= 1, "the WebSocket was opened again: " + r);
+            assertEquals(List.of(first.server.config().instance()), ((Map<String, Object>) r.get("instances")).get("wsAll"),
+                    "both servers answer by the same name");
+            for (String kind : List.of("http_head", "ws_echo", "ws_ping")) {
+                assertTrue(intValue(after.getOrDefault(kind, 0)) >= 1, kind + " samples after the restart: " + r);
+            }
+            assertTrue(intValue(r.get("connectionsOpened")) >= 2, "HEAD probes opened a new connection to the new server");
+            assertTrue(intValue(lost.get("http_head")) >= 1, "HEAD probes went on while the server was away, and were lost");
+            assertTrue(intValue(lost.get("ws_echo")) >= 1, "echoes that could not be sent count as lost");
+
+            long kept = intValue(counts.get("http_head")) + intValue(counts.get("ws_echo"));
+            assertEquals(0, intValue(reported.get("failed")), "no report given up: " + reported);
+            assertEquals(kept, intValue(reported.get("posted")), "every kept sample was reported in the end: " + reported);
+
+            // The new server got what was measured after the restart, and the batch that first found no server.
+            JsonNode stats = second.endInterval();
+            long expected = intValue(after.get("http_head")) + intValue(after.get("ws_echo")) + intValue(r.get("firstFailedBatch"));
+            long recorded = browserCount(stats, "http_head") + browserCount(stats, "ws_echo");
+            assertTrue(recorded >= expected, "new server recorded " + recorded + " HEAD and echo samples, at least " + expected);
+            assertTrue(browserCount(stats, "http_head") >= intValue(after.get("http_head")), stats.toString());
+            assertTrue(browserCount(stats, "ws_echo") >= intValue(after.get("ws_echo")), stats.toString());
+            assertTrue(TestServer.series(stats, "ws_ping", "server", "total").get("count").asLong() >= 1,
+                    "the new server timed PINGs on the reconnected WebSocket");
+
+            for (String error : console.list()) {
+                assertTrue(error.matches("(?s)(Failed to load resource: net::ERR_(CONNECTION_[A-Z]+|EMPTY_RESPONSE)"
+                                + "|WebSocket connection to .* failed).*"),
+                        "only connections refused or cut by the restart are logged: " + error);
+            }
+        } finally {
+            page.close();
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_server_that_closes_every_connection_at_once_is_retried_after_a_growing_random_backoff() throws Exception {
+        // The message-rate cap closes (1008) a WebSocket that sends more than 5 messages in a second: at 50
+        // echoes a second, each connection ends about 120 ms after it opened, 4 s long. With waits of
+        // random(0, 250 ms x 2^n), n growing, about 5 reconnects fit in 4 s; with n reset by every hello
+        // (waits of 125 ms on average) about 15 would.
+        ServerConfig.Limits d = ServerConfig.Limits.defaults();
+        ServerConfig.Limits fiveMessagesPerSecond = new ServerConfig.Limits(d.wsMaxConnections(), d.wsMaxPerAddress(), 5,
+                d.wsMaxQueuedFrames(), d.intakeBatchesPerSecond(), d.intakeBurst(), d.requestHeaderTimeout());
+        try (TestServer strict = TestServer.start(TestServer.testConfig().withLimits(fiveMessagesPerSecond))) {
+            Page page = browser.newPage();
+            ConsoleErrors console = ConsoleErrors.of(page);
+            page.navigate(strict.uri("/").toString());
+            page.waitForFunction("() => window.pingscope");
+            Map<String, Object> r = (Map<String, Object>) page.evaluate("""
+                    async () => {
+                      const r = await pingscope.measure({ duration: 4000, interval: 20, warmup: 0, probes: ['ws_echo'], report: false });
+                      return { reconnects: r.reconnects, count: r.probes.ws_echo.count, lost: r.probes.ws_echo.lost, errors: r.errors };
+                    }
+                    """);
+            System.out.println("closed at once: " + r);
+            assertEquals(List.of(), r.get("errors"));
+            int reconnects = intValue(r.get("reconnects"));
+            assertTrue(reconnects >= 2 && reconnects <= 10, "reconnected, but with growing waits: " + r);
+            assertTrue(intValue(r.get("lost")) > intValue(r.get("count")), "most echoes fell while disconnected: " + r);
+            assertEquals(List.of(), console.list(), "a close by the server is no console error");
+            page.close();
+        }
+    }
+}
