@@ -203,6 +203,11 @@ public final class PingscopeServer implements AutoCloseable {
                 Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);
                 return null;
             }
+            if (!ready.get()) {
+                // Draining: a client reconnecting after its 1001 must go to another instance, not back here.
+                Response.writeError(request, response, callback, 503, "shutting down");
+                return null;
+            }
             String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
             return webSockets.admit(client, (status, message) ->
                     Response.writeError(request, response, callback, status, message));

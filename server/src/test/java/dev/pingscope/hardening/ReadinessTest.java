@@ -10,12 +10,19 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
 
     @Test
-    void readyz_turns_503_as_soon_as_a_graceful_shutdown_begins() throws Exception {
+    void readyz_turns_503_and_new_websockets_are_refused_as_soon_as_a_graceful_shutdown_begins() throws Exception {
         ServerConfig config = TestServer.testConfig()
                 .withOperations(new ServerConfig.Operations("127.0.0.1", 0, Duration.ofSeconds(4), null));
         try (TestServer ts = TestServer.start(config);
                 RawWebSocket silent = RawWebSocket.connect(ts.server.port())) {
             assertEquals(200, ts.get("/readyz").statusCode());
+            TestServer.await("the silent client's session to be open", Duration.ofSeconds(2), () -> {
+                try {
+                    return ts.metric("pingscope_websocket_sessions") == 1.0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
             // This client never answers the server's close frame, so the shutdown waits for it (up to 2 s):
             // the window in which a load balancer must already see the instance as not ready.
             Thread shutdown = new Thread(ts.server::shutdown, "test-shutdown");
@@ -27,6 +34,9 @@ class ReadinessTest {
                     return false;
                 }
             });
+            try (RawWebSocket late = RawWebSocket.connect(ts.server.port())) {
+                assertEquals(503, late.status(), "no new WebSocket while draining: " + late.handshake);
+            }
             assertEquals(1001, silent.awaitClose(), "the silent client was told 1001 meanwhile");
             shutdown.join(5_000);
         }

@@ -42,7 +42,7 @@ class ComposeFileTest {
                 images.add(line.split("\\s+")[1]);
             }
         }
-        assertEquals(5, images.size(), images.toString());
+        assertEquals(6, images.size(), images.toString());
         for (String image : images) {
             assertTrue(PINNED.matcher(image).matches() && !image.contains("latest"), image + " is pinned to a version");
         }
