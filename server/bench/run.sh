@@ -49,23 +49,25 @@ java_heap_kb() { # used heap after a full GC: S0U+S1U+EU+OU from jstat
 }
 node_heap_kb() { curl -s "http://127.0.0.1:$1/mem" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Math.round(JSON.parse(s).heapUsed/1024)))'; }
 
-start_pingscope() { # PORT -> PID  (abuse limits lifted: node ws has none, and the load comes from one address)
+# The start_* functions set STARTED to the new PID. They must not run in $(...): a subshell would keep
+# the PID from PIDS, and cleanup would leave the server running.
+start_pingscope() { # PORT  (abuse limits lifted: node ws has none, and the load comes from one address)
   taskset -c "$SERVER_CPU" java $PINGSCOPE_JVM_OPTS -jar server/target/pingscope.jar \
     --host 127.0.0.1 --port "$1" --instance bench --report-interval 1s \
     --ws-max-connections 100000 --ws-max-per-address 100000 --ws-max-messages-per-second 1000000 \
     >"$WORK/pingscope-$1.log" 2>&1 &
-  PIDS+=($!); echo $!
+  STARTED=$!; PIDS+=($STARTED)
 }
-start_nginx() { # PORT -> PID
+start_nginx() { # PORT
   mkdir -p "$WORK/nginx/tmp"
   sed -e "s#__PREFIX__#$WORK/nginx#g" -e "s#__PORT__#$1#g" "$BENCH/nginx.conf" >"$WORK/nginx/nginx.conf"
   taskset -c "$SERVER_CPU" nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-  PIDS+=($!); echo $!
+  STARTED=$!; PIDS+=($STARTED)
 }
-start_node_ws() { # PORT -> PID
+start_node_ws() { # PORT
   NODE_PATH=$WORK/node/node_modules taskset -c "$SERVER_CPU" node --expose-gc "$BENCH/ws-echo-server.js" "$1" \
     >"$WORK/node-$1.log" 2>&1 &
-  PIDS+=($!); echo $!
+  STARTED=$!; PIDS+=($STARTED)
 }
 probe() { taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -jar server/target/pingscope.jar probe "$@" --quiet --json; }
 
@@ -74,9 +76,9 @@ say "building pingscope"
 say "installing the ws package for node into $WORK/node"
 npm install --silent --no-audit --no-fund --prefix "$WORK/node" ws@8 >/dev/null
 
-P_PS=$(free_port); PS_PID=$(start_pingscope "$P_PS"); wait_for "http://127.0.0.1:$P_PS/healthz"
-P_NG=$(free_port); start_nginx "$P_NG" >/dev/null; wait_for "http://127.0.0.1:$P_NG/ping"
-P_WS=$(free_port); start_node_ws "$P_WS" >/dev/null; wait_for "http://127.0.0.1:$P_WS/mem"
+P_PS=$(free_port); start_pingscope "$P_PS"; PS_PID=$STARTED; wait_for "http://127.0.0.1:$P_PS/healthz"
+P_NG=$(free_port); start_nginx "$P_NG"; wait_for "http://127.0.0.1:$P_NG/ping"
+P_WS=$(free_port); start_node_ws "$P_WS"; WS_PID=$STARTED; wait_for "http://127.0.0.1:$P_WS/mem"
 
 say "HEAD throughput: wrk, 64 kept-alive connections, 10 s (pingscope first run also warms its JIT)"
 for s in pingscope:$P_PS nginx:$P_NG; do
@@ -116,14 +118,13 @@ hold() { # NAME PID PORT HEAPFN PINGFN
 
 say "holding $HOLD_CONNECTIONS WebSocket connections for ${HOLD_SECONDS}s with server PINGs every second: pingscope"
 kill "$PS_PID"; sleep 1
-P_PS2=$(free_port); PS2_PID=$(start_pingscope "$P_PS2"); wait_for "http://127.0.0.1:$P_PS2/healthz"
+P_PS2=$(free_port); start_pingscope "$P_PS2"; PS2_PID=$STARTED; wait_for "http://127.0.0.1:$P_PS2/healthz"
 hold pingscope "$PS2_PID" "$P_PS2" java_heap_kb
 sleep 2
 curl -s "http://127.0.0.1:$P_PS2/api/stats" >"$RESULTS/hold-pings-pingscope.json"
 curl -s "http://127.0.0.1:$P_PS2/metrics" | grep -E '^pingscope_probes_lost_total\{kind="ws_ping"' >"$RESULTS/hold-lost-pingscope.txt" || true
 
 say "holding $HOLD_CONNECTIONS WebSocket connections for ${HOLD_SECONDS}s: node ws"
-WS_PID=$(pgrep -f "ws-echo-server.js $P_WS" | head -1)
 curl -s "http://127.0.0.1:$P_WS/pings" >/dev/null   # forget the pings of the earlier loads
 hold nodews "$WS_PID" "$P_WS" node_heap_kb
 curl -s "http://127.0.0.1:$P_WS/pings" >"$RESULTS/hold-pings-nodews.json"

@@ -37,20 +37,28 @@ NODE_PATH=$WORK/node/node_modules taskset -c "$LOAD_CPU" node "$ROOT/server/benc
   "ws://127.0.0.1:$PORT/ws" "$CLIENTS" "$DURATION" "$REPORT" >"$WORK/client.jsonl" &
 CLIENT=$!; PIDS+=($CLIENT)
 
-heap_kb() { jcmd "$PID" GC.run >/dev/null; jstat -gc "$PID" | awk 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} NR==2{printf "%.0f", $c["S0U"]+$c["S1U"]+$c["EU"]+$c["OU"]}'; }
+# Heap in use (jstat: survivors + eden + old). A full GC first only when asked: forcing one every report
+# would pause the server and show up as ws_ping outliers.
+heap_kb() { [ "${1:-}" = gc ] && jcmd "$PID" GC.run >/dev/null; jstat -gc "$PID" | awk 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} NR==2{printf "%.0f", $c["S0U"]+$c["S1U"]+$c["EU"]+$c["OU"]}'; }
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1==m{print $2}'; }
 printf '%6s %9s %9s %9s %9s\n' "t(s)" "heap MiB" "RSS MiB" "sessions" "ping lost" | tee "$WORK/server.txt" >&2
 START=$(date +%s)
+WARM_GC="" LAST_GC=""
 while kill -0 "$CLIENT" 2>/dev/null; do
   sleep "$REPORT"
   kill -0 "$CLIENT" 2>/dev/null || break
-  printf '%6d %9.1f %9.1f %9s %9s\n' $(( $(date +%s) - START )) "$(awk -v k="$(heap_kb)" 'BEGIN{print k/1024}')" \
+  T=$(( $(date +%s) - START ))
+  if [ -z "$WARM_GC" ] && [ "$T" -ge 60 ]; then WARM_GC="$T $(heap_kb gc)"; fi            # after warm-up
+  if [ $((T + 2 * REPORT)) -ge "$DURATION" ]; then LAST_GC="$T $(heap_kb gc)"; fi          # near the end
+  printf '%6d %9.1f %9.1f %9s %9s\n' "$T" "$(awk -v k="$(heap_kb)" 'BEGIN{print k/1024}')" \
     "$(awk -v k="$(ps -o rss= -p "$PID")" 'BEGIN{print k/1024}')" "$(metric pingscope_websocket_sessions)" \
     "$(metric 'pingscope_probes_lost_total{kind="ws_ping"}')" | tee -a "$WORK/server.txt" >&2
 done
 wait "$CLIENT" || true
 tail -1 "$WORK/client.jsonl" >&2
 curl -s "http://127.0.0.1:$PORT/api/stats" >"$WORK/stats.json"
+echo "${WARM_GC:-0 0}" >"$WORK/warm-gc.txt"
+echo "${LAST_GC:-0 0}" >"$WORK/last-gc.txt"
 
 node - "$WORK" "$OUT" "$CLIENTS" "$DURATION" "$PINGSCOPE_JVM_OPTS" <<'NODE'
 const fs = require('fs');
@@ -60,6 +68,8 @@ const client = fs.readFileSync(`${dir}/client.jsonl`, 'utf8').trim().split('\n')
 const last = client[client.length - 1];
 const stats = JSON.parse(fs.readFileSync(`${dir}/stats.json`, 'utf8'));
 const ping = stats.series.find((s) => s.kind === 'ws_ping' && s.source === 'server').total;
+const [warmT, warmKb] = fs.readFileSync(`${dir}/warm-gc.txt`, 'utf8').trim().split(' ').map(Number);
+const [lastT, lastKb] = fs.readFileSync(`${dir}/last-gc.txt`, 'utf8').trim().split(' ').map(Number);
 const warm = server.find((r) => r[0] >= 60) || server[0];
 const end = server[server.length - 1];
 const rows = server.map((r) => `| ${r[0]} | ${r[1].toFixed(1)} | ${r[2].toFixed(1)} | ${r[3]} | ${r[4]} |`);
@@ -75,10 +85,13 @@ the server's PING every second.
 | connections opened / dropped / failed | ${last.open} / ${last.dropped} / ${last.failed} |
 | echo probes sent / answered / lost (no echo within 5 s) | ${last.sent} / ${last.echoed} / ${last.lost} |
 | server PINGs answered (ws_ping) / p50 / p99 / max | ${ping.count} / ${ping.p50_ms} ms / ${ping.p99_ms} ms / ${ping.max_ms} ms |
-| heap after a full GC at ${warm[0]} s (after warm-up) / at the end | ${warm[1].toFixed(1)} MiB / ${end[1].toFixed(1)} MiB |
+| heap after a full GC at ${warmT} s (after warm-up) / at ${lastT} s | ${(warmKb / 1024).toFixed(1)} MiB / ${(lastKb / 1024).toFixed(1)} MiB |
 | RSS at ${warm[0]} s / at the end | ${warm[2].toFixed(1)} MiB / ${end[2].toFixed(1)} MiB |
 
-| t (s) | heap after GC (MiB) | RSS (MiB) | open sessions | ws_ping lost (total) |
+Heap in use below is sampled without forcing a collection (it saws up and down with young GCs); the two
+forced full GCs above, after warm-up and near the end, give the live heap.
+
+| t (s) | heap in use (MiB) | RSS (MiB) | open sessions | ws_ping lost (total) |
 |---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 <!-- soak:end -->`;
