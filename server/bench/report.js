@@ -108,6 +108,8 @@ const md = `# Benchmarks
 pingscope's probe endpoints are the instrument: whatever delay they add, they add to every sample. This
 page compares them with the servers people would otherwise use, measured side by side in one run of
 \`server/bench/run.sh\`. Each server ran pinned to one core, the load generator on the other.
+pingscope got 10 s of unmeasured load first, so that its JIT has compiled the probe paths (nginx and
+node need no such warm-up; node's JIT warms within the first measured seconds).
 
 Run on ${machine.date}: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, kernel ${machine.kernel}.
 pingscope on ${machine.java} with \`${machine.jvm_opts}\`; nginx ${machine.nginx}; node ${machine.node} with ws ${machine.ws}; ${machine.wrk}.

@@ -80,7 +80,11 @@ P_PS=$(free_port); start_pingscope "$P_PS"; PS_PID=$STARTED; wait_for "http://12
 P_NG=$(free_port); start_nginx "$P_NG"; wait_for "http://127.0.0.1:$P_NG/ping"
 P_WS=$(free_port); start_node_ws "$P_WS"; WS_PID=$STARTED; wait_for "http://127.0.0.1:$P_WS/mem"
 
-say "HEAD throughput: wrk, 64 kept-alive connections, 10 s (pingscope first run also warms its JIT)"
+say "warming pingscope's JIT: 10 s of HEAD and echo load, not measured"
+taskset -c "$LOAD_CPU" wrk -t1 -c64 -d6s -s "$BENCH/head.lua" "http://127.0.0.1:$P_PS/ping" >/dev/null
+probe "http://127.0.0.1:$P_PS" --kinds ws_echo --rate max --connections 16 --duration 4s --warmup 0 >/dev/null
+
+say "HEAD throughput: wrk, 64 kept-alive connections, 10 s"
 for s in pingscope:$P_PS nginx:$P_NG; do
   name=${s%%:*}; port=${s##*:}
   taskset -c "$LOAD_CPU" wrk -t1 -c64 -d10s -s "$BENCH/head.lua" "http://127.0.0.1:$port/ping" >"$RESULTS/head-throughput-$name.txt"

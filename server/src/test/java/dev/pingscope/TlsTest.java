@@ -39,26 +39,13 @@ class TlsTest {
     static void start() throws Exception {
         tls = SelfSignedCertificate.create();
         ts = TestServer.start(TestServer.testConfig().withTls(tls));
-        h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting(tls))
+        h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestTls.trusting(tls))
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
     static void stop() {
         ts.close();
-    }
-
-    /** Trusts exactly the server's self-signed certificate, as a browser told to accept it would. */
-    static SSLContext trusting(TlsSettings settings) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(settings.keystore())) {
-            store.load(in, settings.password().toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     private static URI https(String path) {
@@ -71,7 +58,7 @@ class TlsTest {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://shop.example").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(HttpClient.Version.HTTP_2, overH2.version(), "ALPN negotiated h2");
-        HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(tls)).build();
+        HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(TestTls.trusting(tls)).build();
         HttpResponse<String> overH1 = h1.send(HttpRequest.newBuilder(https("/ping"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://shop.example").build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pingscope.TestServer;
+import dev.pingscope.TestTls;
 import dev.pingscope.tls.SelfSignedCertificate;
 import dev.pingscope.tls.TlsSettings;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ class HttpsTest {
     static void start(Browser shared) throws Exception {
         tls = SelfSignedCertificate.create();
         site = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        site.setHttpsConfigurator(new HttpsConfigurator(serving(tls)));
+        site.setHttpsConfigurator(new HttpsConfigurator(TestTls.serving(tls)));
         ts = TestServer.start(TestServer.testConfig().withTls(tls).withAllowedOrigins(List.of(siteOrigin())));
         ExampleSite.serve(site, pingscopeOrigin());
         browser = shared;
@@ -69,18 +70,6 @@ class HttpsTest {
         context.close();
     }
 
-    /** An SSLContext that serves the key and certificate of the pingscope server's keystore. */
-    static SSLContext serving(TlsSettings settings) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(settings.keystore())) {
-            store.load(in, settings.password().toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, settings.password().toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return context;
-    }
 
     /** /api/stats as the server would serve it, after ending the current interval. */
     static JsonNode endInterval() {

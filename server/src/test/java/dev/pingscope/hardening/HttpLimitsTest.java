@@ -33,7 +33,7 @@ class HttpLimitsTest {
 
     @Test
     void a_client_address_above_its_intake_rate_gets_429_and_others_are_unaffected() throws Exception {
-        try (TestServer ts = TestServer.start(withIntake(0.5, 3))) {
+        try (TestServer ts = TestServer.start(withIntake(0.5, 3)); Bystander bystander = new Bystander(ts, 60)) {
             for (int i = 0; i < 3; i++) {
                 assertEquals(200, post(ts, "198.51.100.20").statusCode(), "within the burst");
             }
@@ -45,6 +45,7 @@ class HttpLimitsTest {
             assertEquals(1.0, ts.metric("pingscope_intake_rejected_total{reason=\"rate_limited\"}"));
             assertEquals(4, TestServer.series(ts.endInterval(), "http_head", "browser", "total").get("count").asLong(),
                     "the refused batch recorded nothing");
+            bystander.assertEchoes();
         }
     }
 

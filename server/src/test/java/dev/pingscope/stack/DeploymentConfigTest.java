@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pingscope.TestServer;
+import dev.pingscope.TestTls;
 import dev.pingscope.tls.SelfSignedCertificate;
 import dev.pingscope.tls.TlsSettings;
 import java.io.InputStream;
@@ -62,7 +63,7 @@ class DeploymentConfigTest {
 
     @Test
     void nginx_serves_ping_over_http2_and_the_websocket_over_wss() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting(tls))
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestTls.trusting(tls))
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> ping = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + nginx.tlsPort + "/ping"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -96,17 +97,5 @@ class DeploymentConfigTest {
                 List.of(Binaries.require("haproxy", "haproxy").toString(), "-c", "-f", checked.toString()), certs.path, "");
         assertEquals(0, r.exitStatus(), r.output());
         assertTrue(r.output().contains("Configuration file is valid"), r.output());
-    }
-
-    private static SSLContext trusting(TlsSettings settings) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(settings.keystore())) {
-            store.load(in, settings.password().toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }
