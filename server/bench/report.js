@@ -121,6 +121,9 @@ ${table.join('\n')}
 
 ![pingscope against nginx and node ws](benchmarks.svg)
 
+Where pingscope misses a target, [performance.md](performance.md) shows where the time and the memory go
+and what was tried.
+
 ## Latency at fixed open-loop rates
 
 \`pingscope probe\` with 16 connections, each carrying one probe at a time, for ${machine.rate_seconds} s after
