@@ -12,7 +12,7 @@ class ReadinessTest {
     @Test
     void readyz_turns_503_and_new_websockets_are_refused_as_soon_as_a_graceful_shutdown_begins() throws Exception {
         ServerConfig config = TestServer.testConfig()
-                .withOperations(new ServerConfig.Operations("127.0.0.1", 0, Duration.ofSeconds(4), null));
+                .withOperations(new ServerConfig.Operations("127.0.0.1", 0, Duration.ofSeconds(10), null));
         try (TestServer ts = TestServer.start(config);
                 RawWebSocket silent = RawWebSocket.connect(ts.server.port())) {
             assertEquals(200, ts.get("/readyz").statusCode());
@@ -23,17 +23,31 @@ class ReadinessTest {
                     return false;
                 }
             });
-            // This client never answers the server's close frame, so the shutdown waits for it (up to 2 s):
+            // This client never answers the server's close frame, so the shutdown waits for it (up to 5 s):
             // the window in which a load balancer must already see the instance as not ready.
-            Thread shutdown = new Thread(ts.server::shutdown, "test-shutdown");
+            long[] shutdownMillis = {-1};
+            Thread shutdown = new Thread(() -> {
+                long start = System.nanoTime();
+                ts.server.shutdown();
+                shutdownMillis[0] = (System.nanoTime() - start) / 1_000_000;
+            }, "test-shutdown");
             shutdown.start();
-            TestServer.await("/readyz to answer 503", Duration.ofSeconds(2), () -> {
-                try {
-                    return ts.get("/readyz").statusCode() == 503;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            try {
+                TestServer.await("/readyz to answer 503", Duration.ofSeconds(4), () -> {
+                    try {
+                        // A short timeout per poll, so that one slow answer does not use up the deadline.
+                        return ts.http.send(java.net.http.HttpRequest.newBuilder(ts.uri("/readyz"))
+                                .timeout(Duration.ofMillis(500)).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 503;
+                    } catch (Exception e) {
+                        System.out.println("readyz poll failed: " + e);
+                        return false;
+                    }
+                });
+            } catch (AssertionError e) {
+                shutdown.join(5_000);
+                throw new AssertionError(e.getMessage() + "; the shutdown took " + shutdownMillis[0] + " ms", e);
+            }
             try (RawWebSocket late = RawWebSocket.connect(ts.server.port())) {
                 assertEquals(503, late.status(), "no new WebSocket while draining: " + late.handshake);
             }
