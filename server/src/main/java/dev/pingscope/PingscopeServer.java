@@ -258,12 +258,16 @@ public final class PingscopeServer implements AutoCloseable {
     }
 
     /**
-     * A graceful shutdown: /readyz turns 503 first, every WebSocket is closed with 1001 (going away), the
-     * last interval is recorded (and appended to --hlog-dir), then the server stops. Waits for the
+     * A graceful shutdown: /readyz turns 503 first and the server keeps serving for {@link #drainDelay}
+     * (a quarter of the grace period, at most 2 s); then every WebSocket is closed with 1001 (going away),
+     * the last interval is recorded (and appended to --hlog-dir), and the server stops. Waits for the
      * WebSockets to close for at most half the grace period.
      */
     public void shutdown() {
         ready.set(false);
+        // Keep serving a moment, so that a balancer checking /readyz stops sending new clients before
+        // the WebSockets are told to go (and reconnect elsewhere).
+        sleep(drainDelay(config.operations().shutdownGrace()));
         webSockets.closeAll("server shutting down");
         long deadline = System.nanoTime() + config.operations().shutdownGrace().toNanos() / 2;
         while (webSockets.openSessions() > 0 && System.nanoTime() < deadline) {
@@ -271,6 +275,12 @@ public final class PingscopeServer implements AutoCloseable {
         }
         reporter.reportNow();
         stop();
+    }
+
+    /** How long a graceful shutdown keeps serving after /readyz turned 503. */
+    static Duration drainDelay(Duration grace) {
+        Duration quarter = grace.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : quarter;
     }
 
     /** Stops at once: no draining. */

@@ -142,7 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
     int adminPort;
 
     @Option(names = "--shutdown-grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "On SIGTERM: /readyz turns 503, WebSockets get 1001, the last interval is recorded; the process exits within this long.%n  env PINGSCOPE_SHUTDOWN_GRACE, default ${DEFAULT-VALUE}")
+            description = "On SIGTERM: /readyz turns 503 (and a quarter of this, at most 2s, lets balancers notice), WebSockets get 1001, the last interval is recorded; the process exits within this long.%n  env PINGSCOPE_SHUTDOWN_GRACE, default ${DEFAULT-VALUE}")
     Duration shutdownGrace;
 
     @Option(names = "--hlog-dir", paramLabel = "DIR",

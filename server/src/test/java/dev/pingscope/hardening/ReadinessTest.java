@@ -23,8 +23,8 @@ class ReadinessTest {
                     return false;
                 }
             });
-            // This client never answers the server's close frame, so the shutdown waits for it (up to 5 s):
-            // the window in which a load balancer must already see the instance as not ready.
+            // A graceful shutdown keeps serving for a quarter of its grace period (at most 2 s) after /readyz
+            // turned 503: the window in which a load balancer notices, before the WebSockets are told to go.
             long[] shutdownMillis = {-1};
             Thread shutdown = new Thread(() -> {
                 long start = System.nanoTime();
@@ -40,7 +40,6 @@ class ReadinessTest {
                                 .timeout(Duration.ofMillis(500)).build(),
                                 java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 503;
                     } catch (Exception e) {
-                        System.out.println("readyz poll failed: " + e);
                         return false;
                     }
                 });
