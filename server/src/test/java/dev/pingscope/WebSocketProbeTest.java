@@ -159,10 +159,11 @@ class WebSocketProbeTest {
 
         Client fragmented = Client.connect(ts);
         Client bystander = Client.connect(ts);
-        for (int i = 0; i < 4; i++) {
+        // Three fragments of half the limit: the third passes it. Nothing is sent after it, because data
+        // arriving at a socket the server has closed would reset the connection and lose the close frame.
+        for (int i = 0; i < 3; i++) {
             fragmented.ws.sendText("y".repeat(limit / 2), false).get(5, TimeUnit.SECONDS);
         }
-        fragmented.ws.sendText("end", true);
         assertEquals(1009, fragmented.closeCode.get(5, TimeUnit.SECONDS));
         bystander.ws.sendText("fine", true).get(5, TimeUnit.SECONDS);
         assertEquals("fine", bystander.nextEcho(Duration.ofSeconds(5)));
