@@ -108,6 +108,16 @@ class SampleIntakeTest {
     }
 
     @Test
+    void an_allowed_origin_configured_with_capitals_matches_what_browsers_send() throws Exception {
+        try (TestServer mixedCase = TestServer.start(TestServer.testConfig().withAllowedOrigins(List.of("https://Shop.Example")))) {
+            HttpResponse<String> r = mixedCase.send(HttpRequest.newBuilder(mixedCase.uri("/api/samples"))
+                    .header("Content-Type", "text/plain").header("Origin", "https://shop.example")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"samples\":{\"http_head\":[1.0]}}")));
+            assertEquals(200, r.statusCode(), r.body());
+        }
+    }
+
+    @Test
     void a_page_on_an_origin_not_allowed_cannot_report() throws Exception {
         HttpResponse<String> r = ts.send(HttpRequest.newBuilder(ts.uri("/api/samples"))
                 .header("Content-Type", "text/plain").header("Origin", "https://evil.example")

@@ -12,9 +12,11 @@ public final class OriginPolicy {
     private final boolean anyOrigin;
     private final Set<String> origins;
 
+    /** @param allowedOrigins origins as configured; compared lower-cased, as browsers send them */
     public OriginPolicy(List<String> allowedOrigins) {
         this.anyOrigin = allowedOrigins.contains("*");
-        this.origins = Set.copyOf(allowedOrigins);
+        this.origins = allowedOrigins.stream().map(o -> o.trim().toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public boolean allowsAnyOrigin() {
