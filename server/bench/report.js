@@ -113,7 +113,8 @@ node need no such warm-up; node's JIT warms within the first measured seconds).
 
 Run on ${machine.date}: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, kernel ${machine.kernel}.
 pingscope on ${machine.java} with \`${machine.jvm_opts}\`; nginx ${machine.nginx}; node ${machine.node} with ws ${machine.ws}; ${machine.wrk}.
-Machines here are shared: expect a few percent of noise between runs.
+Machines here are shared: throughput moved by a few percent between runs, but tail figures (p99, p99.9,
+max) moved by a factor of two or more for every server; read ratios near 1.0 as ties.
 
 ## Targets
 
