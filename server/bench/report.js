@@ -83,18 +83,20 @@ const holdTable = [
 ];
 
 // The chart: each target figure as pingscope / other, with the 1.0x line.
-const charted = rows.filter((r) => r.ratio !== null);
-const W = 760, rowH = 34, left = 330, scaleMax = Math.max(2, ...charted.map((r) => Math.min(r.ratio, 10)));
-const x = (v) => left + (Math.min(v, scaleMax) / scaleMax) * (W - left - 60);
-const bars = charted.map((r, i) => {
-  const y = 30 + i * rowH;
-  const color = r.met ? '#2a9d4b' : '#c0392b';
-  return `<text x="${left - 8}" y="${y + 17}" text-anchor="end" font-size="13">${r.figure.replace(/&/g, '&amp;')} (${r.target.replace('at ', '')})</text>`
-    + `<rect x="${left}" y="${y + 4}" width="${x(r.ratio) - left}" height="18" fill="${color}"/>`
-    + `<text x="${x(r.ratio) + 6}" y="${y + 18}" font-size="13">${fmt(r.ratio, 2)}x</text>`;
-}).join('\n');
-const H = 50 + charted.length * rowH;
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+function chart(rowsToDraw) {
+  const charted = rowsToDraw.filter((r) => r.ratio !== null);
+  const W = 900, rowH = 34, left = 430, scaleMax = Math.max(2, ...charted.map((r) => Math.min(r.ratio, 10)));
+  const x = (v) => left + (Math.min(v, scaleMax) / scaleMax) * (W - left - 60);
+  const bars = charted.map((r, i) => {
+    const y = 30 + i * rowH;
+    const color = r.met ? '#2a9d4b' : '#c0392b';
+    const goal = r.target.startsWith('at least') ? 'target ≥ 1.0x' : 'target ≤ 1.0x';
+    return `<text x="${left - 8}" y="${y + 17}" text-anchor="end" font-size="13">${r.figure.replace(/&/g, '&amp;')} (${goal})</text>`
+      + `<rect x="${left}" y="${y + 4}" width="${x(r.ratio) - left}" height="18" fill="${color}"/>`
+      + `<text x="${x(r.ratio) + 6}" y="${y + 18}" font-size="13">${fmt(r.ratio, 2)}x</text>`;
+  }).join('\n');
+  const H = 50 + charted.length * rowH;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="10" y="18" font-size="14" font-weight="bold">pingscope / other server (green: target met)</text>
 ${bars}
@@ -102,6 +104,8 @@ ${bars}
 <text x="${x(1) + 3}" y="${H - 12}" font-size="12">1.0x</text>
 </svg>
 `;
+}
+const svg = chart(rows);
 
 const md = `# Benchmarks
 
