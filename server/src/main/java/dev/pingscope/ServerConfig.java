@@ -93,58 +93,101 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> b.port = newPort);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> b.host = newHost);
     }
 
     public ServerConfig withAllowedOrigins(List<String> origins) {
-        return new ServerConfig(host, port, instance, origins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> b.allowedOrigins = origins);
     }
 
     public ServerConfig withInstance(String newInstance) {
-        return new ServerConfig(host, port, newInstance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> b.instance = newInstance);
     }
 
     public ServerConfig withSites(List<String> newSites) {
-        return new ServerConfig(host, port, instance, allowedOrigins, newSites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> b.sites = newSites);
     }
 
     public ServerConfig withIntervals(Duration ping, Duration report) {
-        return new ServerConfig(host, port, instance, allowedOrigins, sites, ping, pingTimeout, report,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> {
+            b.pingInterval = ping;
+            b.reportInterval = report;
+        });
     }
 
     public ServerConfig withTimeouts(Duration newPingTimeout, Duration newIdleTimeout) {
-        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, newPingTimeout, reportInterval,
-                newIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, operations);
+        return with(b -> {
+            b.pingTimeout = newPingTimeout;
+            b.wsIdleTimeout = newIdleTimeout;
+        });
     }
 
     public ServerConfig withTls(TlsSettings newTls) {
-        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, newTls, trustedProxies, limits, operations);
+        return with(b -> b.tls = newTls);
     }
 
     public ServerConfig withTrustedProxies(List<String> proxies) {
-        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, proxies, limits, operations);
+        return with(b -> b.trustedProxies = proxies);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, newLimits, operations);
+        return with(b -> b.limits = newLimits);
     }
 
     public ServerConfig withOperations(Operations newOperations) {
-        return new ServerConfig(host, port, instance, allowedOrigins, sites, pingInterval, pingTimeout, reportInterval,
-                wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, trustedProxies, limits, newOperations);
+        return with(b -> b.operations = newOperations);
+    }
+
+    /** A copy with the fields the change sets: the one place that lists every field for the with-methods. */
+    private ServerConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new ServerConfig(c.host, c.port, c.instance, c.allowedOrigins, c.sites, c.pingInterval, c.pingTimeout,
+                c.reportInterval, c.wsIdleTimeout, c.wsMaxMessageBytes, c.maxBatchSamples, c.maxBodyBytes, c.tls,
+                c.trustedProxies, c.limits, c.operations);
+    }
+
+    /** The fields of a configuration, changeable while a with-method builds its copy. */
+    private static final class Copy {
+        String host;
+        int port;
+        String instance;
+        List<String> allowedOrigins;
+        List<String> sites;
+        Duration pingInterval;
+        Duration pingTimeout;
+        Duration reportInterval;
+        Duration wsIdleTimeout;
+        int wsMaxMessageBytes;
+        int maxBatchSamples;
+        int maxBodyBytes;
+        TlsSettings tls;
+        List<String> trustedProxies;
+        Limits limits;
+        Operations operations;
+
+        Copy(ServerConfig c) {
+            host = c.host;
+            port = c.port;
+            instance = c.instance;
+            allowedOrigins = c.allowedOrigins;
+            sites = c.sites;
+            pingInterval = c.pingInterval;
+            pingTimeout = c.pingTimeout;
+            reportInterval = c.reportInterval;
+            wsIdleTimeout = c.wsIdleTimeout;
+            wsMaxMessageBytes = c.wsMaxMessageBytes;
+            maxBatchSamples = c.maxBatchSamples;
+            maxBodyBytes = c.maxBodyBytes;
+            tls = c.tls;
+            trustedProxies = c.trustedProxies;
+            limits = c.limits;
+            operations = c.operations;
+        }
     }
 
     /** "https" with TLS, else "http". */
