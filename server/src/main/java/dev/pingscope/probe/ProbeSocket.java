@@ -57,8 +57,10 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     public void onWebSocketOpen(Session session) {
         synchronized (this) {
             this.session = session;
-            session.sendText(probes.helloMessage, Callback.NOOP);
+            // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
+            // The first PING waits for this monitor, so the hello is still the first frame.
             pingTask = probes.opened(this);
+            session.sendText(probes.helloMessage, Callback.NOOP);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pingscope.hardening;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -53,31 +54,36 @@ final class RawWebSocket implements AutoCloseable {
         return Integer.parseInt(handshake.substring(9, 12));
     }
 
-    /** Sends one frame. */
+    /**
+     * Sends one frame in a single write: the server may reject a frame on its header alone and close,
+     * and a payload written after that would meet a reset socket (a broken pipe) instead of the close frame.
+     */
     void send(int opcode, boolean fin, boolean masked, byte[] payload) throws IOException {
         int length = payload.length;
-        byte[] header;
-        if (length < 126) {
-            header = new byte[] {(byte) ((fin ? 0x80 : 0) | opcode), (byte) ((masked ? 0x80 : 0) | length)};
-        } else if (length < 65_536) {
-            header = new byte[] {(byte) ((fin ? 0x80 : 0) | opcode), (byte) ((masked ? 0x80 : 0) | 126),
-                (byte) (length >>> 8), (byte) length};
-        } else {
+        if (length >= 65_536) {
             throw new IllegalArgumentException("test frames stay under 64 KiB");
         }
-        out.write(header);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(length + 8);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        int maskBit = masked ? 0x80 : 0;
+        if (length < 126) {
+            frame.write(maskBit | length);
+        } else {
+            frame.write(maskBit | 126);
+            frame.write(length >>> 8);
+            frame.write(length & 0xFF);
+        }
         if (masked) {
             byte[] mask = new byte[4];
             ThreadLocalRandom.current().nextBytes(mask);
-            byte[] body = new byte[length];
+            frame.write(mask);
             for (int i = 0; i < length; i++) {
-                body[i] = (byte) (payload[i] ^ mask[i & 3]);
+                frame.write(payload[i] ^ mask[i & 3]);
             }
-            out.write(mask);
-            out.write(body);
         } else {
-            out.write(payload);
+            frame.write(payload);
         }
+        out.write(frame.toByteArray());
         out.flush();
     }
 
