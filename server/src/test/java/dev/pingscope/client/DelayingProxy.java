@@ -13,11 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
 
 /**
  * A TCP proxy on a loopback port that forwards both directions to a target port, holding back every
  * chunk it reads for a fixed one-way delay: a round trip through it takes twice the delay longer. This
  * stands in for netem, which this machine's kernel lacks.
+ *
+ * <p>On a busy machine the writer wakes late, so a chunk is held somewhat longer than asked: the proxy
+ * records how long it really held each chunk ({@link #heldMillisP50()}), the delay it truly injected.
  *
  * <p>Order is kept: one scheduler thread writes every chunk, and chunks read later are due later (the
  * scheduler runs tasks due at the same time in the order they were scheduled). Nagle is off on every
@@ -29,6 +34,7 @@ final class DelayingProxy implements AutoCloseable {
     private final long oneWayDelayNanos;
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(daemon("proxy-writer"));
     private final ExecutorService readers = Executors.newCachedThreadPool(daemon("proxy-reader"));
+    private final Histogram heldNanos = new SynchronizedHistogram(3);
 
     private DelayingProxy(int targetPort, Duration oneWayDelay) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -69,8 +75,9 @@ final class DelayingProxy implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) > 0) {
+                long readAt = System.nanoTime();
                 byte[] chunk = Arrays.copyOf(buffer, n);
-                writer.schedule(() -> write(out, chunk, to), oneWayDelayNanos, TimeUnit.NANOSECONDS);
+                writer.schedule(() -> write(out, chunk, to, readAt), oneWayDelayNanos, TimeUnit.NANOSECONDS);
             }
         } catch (IOException e) {
             // The connection ended; the end is passed on below, after the data still in flight.
@@ -88,10 +95,21 @@ final class DelayingProxy implements AutoCloseable {
         }, oneWayDelayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private static void write(OutputStream out, byte[] chunk, Socket to) {
+    /** Forgets the chunks held so far, to measure one run on its own. */
+    void resetHeld() {
+        heldNanos.reset();
+    }
+
+    /** The median time a chunk was held, read to written, since the last reset: the one-way delay injected. */
+    double heldMillisP50() {
+        return heldNanos.getValueAtPercentile(50) / 1e6;
+    }
+
+    private void write(OutputStream out, byte[] chunk, Socket to, long readAt) {
         try {
             out.write(chunk);
             out.flush();
+            heldNanos.recordValue(System.nanoTime() - readAt);
         } catch (IOException e) {
             closeQuietly(to);
         }

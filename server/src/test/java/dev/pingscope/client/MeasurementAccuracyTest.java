@@ -45,19 +45,39 @@ class MeasurementAccuracyTest {
     }
 
     /** Opens the pingscope page at origin and runs pingscope.measure(options) there; returns the whole result. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> measureFrom(String origin, Map<String, Object> options) {
-        Page page = browser.newPage();
-        ConsoleErrors errors = ConsoleErrors.of(page);
+        return measureAtOnce(List.of(origin), options).get(0);
+    }
+
+    /**
+     * Runs pingscope.measure(options) on one page per origin, all at the same time, and returns their
+     * results in the same order. Measured side by side, the runs share whatever else the machine is doing.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> measureAtOnce(List<String> origins, Map<String, Object> options) {
+        List<Page> pages = new ArrayList<>();
+        List<ConsoleErrors> errors = new ArrayList<>();
         try {
-            page.navigate(origin + "/");
-            page.waitForFunction("() => window.pingscope");
-            Map<String, Object> result = (Map<String, Object>) page.evaluate("(o) => pingscope.measure(o)", options);
-            assertEquals(List.of(), result.get("errors"), "measurement errors");
-            assertEquals(List.of(), errors.list(), "no console errors");
-            return result;
+            for (String origin : origins) {
+                Page page = browser.newPage();
+                pages.add(page);
+                errors.add(ConsoleErrors.of(page));
+                page.navigate(origin + "/");
+                page.waitForFunction("() => window.pingscope");
+            }
+            for (Page page : pages) {
+                page.evaluate("(o) => { window.run = pingscope.measure(o); }", options);
+            }
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (int i = 0; i < pages.size(); i++) {
+                Map<String, Object> result = (Map<String, Object>) pages.get(i).evaluate("() => window.run");
+                assertEquals(List.of(), result.get("errors"), origins.get(i) + ": measurement errors");
+                assertEquals(List.of(), errors.get(i).list(), origins.get(i) + ": no console errors");
+                results.add(result);
+            }
+            return results;
         } finally {
-            page.close();
+            pages.forEach(Page::close);
         }
     }
 
@@ -83,19 +103,30 @@ class MeasurementAccuracyTest {
         return (List<Map<String, Object>>) probe(result, kind).get("samples");
     }
 
+    /**
+     * The direct and the proxied runs go side by side, so both meet the same machine. The delay compared
+     * against is what the proxy really held each chunk (twice, there and back): on a busy machine its
+     * timer wakes a little late, and that lateness is the proxy's, not pingscope's.
+     */
     @Test
     void every_probe_kind_measures_the_injected_round_trip_delay_within_2_ms() {
         Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
-        Map<String, Object> baseline = measureFrom(direct(), options);
-        Map<String, Object> proxied = measureFrom(throughProxy(), options);
+        proxy.resetHeld();
+        List<Map<String, Object>> runs = measureAtOnce(List.of(direct(), throughProxy()), options);
+        Map<String, Object> baseline = runs.get(0);
+        Map<String, Object> proxied = runs.get(1);
+        double injectedMs = 2 * proxy.heldMillisP50();
+        System.out.printf("the proxy held each chunk %.2f ms (p50; asked %d ms): %.2f ms injected per round trip%n",
+                proxy.heldMillisP50(), ONE_WAY_DELAY.toMillis(), injectedMs);
+        assertEquals(ADDED_RTT_MS, injectedMs, 5.0, "the proxy injects about the delay asked of it");
         for (String kind : KINDS) {
             double base = number(probe(baseline, kind), "p50");
             double measured = number(probe(proxied, kind), "p50");
             System.out.printf("%-9s p50 without proxy %6.2f ms, through the proxy %6.2f ms (expected %6.2f, %d samples)%n",
-                    kind, base, measured, base + ADDED_RTT_MS, (long) number(probe(proxied, kind), "count"));
+                    kind, base, measured, base + injectedMs, (long) number(probe(proxied, kind), "count"));
             assertTrue(number(probe(proxied, kind), "count") >= 5, kind + " has samples");
-            assertEquals(base + ADDED_RTT_MS, measured, 2.0,
-                    kind + ": p50 through the proxy = p50 without it + " + ADDED_RTT_MS + " ms");
+            assertEquals(base + injectedMs, measured, 2.0,
+                    kind + ": p50 through the proxy = p50 without it + the " + injectedMs + " ms the proxy held it");
         }
     }
 
