@@ -4,6 +4,8 @@ import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.Site;
 import dev.pingscope.recording.Source;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -14,7 +16,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  *
  * <ul>
  *   <li>Echo: every text message goes straight back, unchanged, from the thread that read it: no parsing,
- *       no logging, no lock.</li>
+ *       no logging, no lock. A message sent in fragments goes back fragment by fragment, and the server's
+ *       own messages wait until its last one (a data frame may not split a fragmented message).</li>
  *   <li>Server PINGs: at each tick the server sends a PING whose 8-byte payload is its System.nanoTime();
  *       the PONG carries it back, giving the RTT as seen by the server without the client's JavaScript.
  *       Only payloads of PINGs still outstanding count, each once, so a client cannot forge or replay
@@ -25,12 +28,15 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * Limits, cheap enough for the echo path: a message above the size limit closes with 1009, more than
  * the allowed messages in one second with 1008; a client that does not read its answers is disconnected
  * once Jetty holds too many frames for it; a client from which nothing (not even a PONG) arrives for the
- * idle timeout is closed with 1001.
+ * idle timeout is closed with 1001; a fragmented message left unfinished while 32 server messages wait
+ * closes with 1008.
  *
  * <p>Jetty calls the listener methods one at a time for a connection; the pinger thread calls
- * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held on the echo path).
+ * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held when echoing a whole message).
  */
 public final class ProbeSocket implements Session.Listener.AutoDemanding {
+    /** Server messages held while an echo is open; about this many PING intervals is long enough. */
+    static final int MAX_HELD_MESSAGES = 32;
     private final WebSocketProbes probes;
     private final String clientAddress;
     /** One callback for every send: a send that Jetty refuses (too many queued frames) disconnects. */
@@ -45,6 +51,13 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private int messagesInWindow;
     private volatile long lastReceivedNanos = System.nanoTime();
     private boolean closed;
+    /**
+     * True while an echo goes out in fragments. RFC 6455 forbids another data frame until its last
+     * fragment, so server messages wait in {@link #heldMessages} meanwhile. Written by the reader thread
+     * under this monitor; the reader alone may read it without.
+     */
+    private boolean echoOpen;
+    private List<String> heldMessages;
 
     ProbeSocket(WebSocketProbes probes, String clientAddress) {
         this.probes = probes;
@@ -60,7 +73,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
             // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
             // The first PING waits for this monitor, so the hello is still the first frame.
             pingTask = probes.opened(this);
-            session.sendText(probes.helloMessage, Callback.NOOP);
+            sendServerMessage(probes.helloMessage);
         }
     }
 
@@ -91,7 +104,41 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
                 return;
             }
         }
+        if (fin && !echoOpen) {
+            // A whole message, the usual case: no lock on the hot path.
+            session.sendPartialText(payload, true, disconnectOnFailure);
+        } else {
+            sendFragment(payload, fin);
+        }
+    }
+
+    /** Echoes one fragment of a message sent in parts; after its last, sends the server messages held back. */
+    private synchronized void sendFragment(String payload, boolean fin) {
         session.sendPartialText(payload, fin, disconnectOnFailure);
+        echoOpen = !fin;
+        if (fin && heldMessages != null) {
+            for (String message : heldMessages) {
+                session.sendText(message, disconnectOnFailure);
+            }
+            heldMessages = null;
+        }
+    }
+
+    /** Sends a server message (hello, ping_rtt, ping_lost) now, or after the echo now going out in fragments. */
+    private synchronized void sendServerMessage(String json) {
+        if (!echoOpen) {
+            session.sendText(json, disconnectOnFailure);
+            return;
+        }
+        if (heldMessages == null) {
+            heldMessages = new ArrayList<>();
+        }
+        if (heldMessages.size() == MAX_HELD_MESSAGES) {
+            session.close(StatusCode.POLICY_VIOLATION, "a fragmented message was left unfinished for "
+                    + MAX_HELD_MESSAGES + " server messages", Callback.NOOP);
+            return;
+        }
+        heldMessages.add(json);
     }
 
     @Override
@@ -114,8 +161,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         }
         long rttNanos = receivedNanos - sentNanos;
         probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, rttNanos);
-        session.sendText("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}",
-                disconnectOnFailure);
+        sendServerMessage("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}");
     }
 
     @Override
@@ -175,7 +221,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         long seq = outstandingSeq[slot];
         outstandingSentNanos[slot] = 0;
         probes.pingsLost.increment();
-        session.sendText("{\"type\":\"ping_lost\",\"seq\":" + seq + "}", disconnectOnFailure);
+        sendServerMessage("{\"type\":\"ping_lost\",\"seq\":" + seq + "}");
     }
 
     /** @return the sequence number of the outstanding PING with this payload (now answered), or -1 */

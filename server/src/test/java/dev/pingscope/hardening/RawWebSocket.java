@@ -91,8 +91,8 @@ final class RawWebSocket implements AutoCloseable {
         send(0x1, true, true, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** One frame from the server: its opcode and payload. */
-    record Frame(int opcode, byte[] payload) {
+    /** One frame from the server: its opcode, whether it is a message's last, and its payload. */
+    record Frame(int opcode, boolean fin, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -110,7 +110,7 @@ final class RawWebSocket implements AutoCloseable {
         else if (length == 127) length = in.readLong();
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
-        return new Frame(b0 & 0x0F, payload);
+        return new Frame(b0 & 0x0F, (b0 & 0x80) != 0, payload);
     }
 
     /** Reads (without answering PINGs) until the server's close frame; returns its code, or -1 if the socket just ended. */
