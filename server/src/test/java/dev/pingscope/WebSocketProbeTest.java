@@ -69,6 +69,12 @@ class WebSocketProbeTest {
             return null;
         }
 
+        /** The connection failed without a close frame: say why, rather than let a waiting test time out. */
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+
         /** The next text message, whatever it is. */
         String next(Duration timeout) throws InterruptedException {
             String s = texts.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -59,7 +59,16 @@ class GracefulShutdownTest {
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), r.body());
             }
-            Thread.sleep(600); // a few PINGs per socket, and intervals written
+            // Every batch in a written interval, and more PINGs timed than there are sockets.
+            TestServer.await("the batches and the PINGs in /api/stats", Duration.ofSeconds(15), () -> {
+                try {
+                    JsonNode stats = stats(port);
+                    return TestServer.series(stats, "http_head", "browser", "total").get("count").asLong() == 10
+                            && TestServer.series(stats, "ws_ping", "server", "total").get("count").asLong() > SOCKETS;
+                } catch (Exception | AssertionError e) {
+                    return false;
+                }
+            });
             before = stats(port);
         } finally {
             long sigterm = System.nanoTime();
@@ -91,12 +100,14 @@ class GracefulShutdownTest {
     }
 
     private Process start(int port, Path hlogDir) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.pingscope.Main",
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--hlog-dir", hlogDir.toString(),
                 "--ping-interval", "200ms", "--report-interval", "200ms", "--shutdown-grace", "5s",
                 "--ws-max-per-address", "1000")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        pb.environment().remove("JAVA_TOOL_OPTIONS"); // else the JVM's notice of it comes first
+        Process p = pb.start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = lines.readLine();
         assertTrue(first != null && first.contains("listening"), "started: " + first);
