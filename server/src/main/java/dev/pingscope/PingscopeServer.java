@@ -19,6 +19,7 @@ import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.recording.Sites;
+import dev.pingscope.tls.HttpsRedirect;
 import dev.pingscope.tls.TlsConnector;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -32,6 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -59,6 +62,8 @@ public final class PingscopeServer implements AutoCloseable {
     private final Metrics metrics;
     private final ClientAddress clientAddress;
     private final RequestHeaderDeadline headerDeadline;
+    /** The plain-HTTP connector of --redirect-port, or null. */
+    private volatile ServerConnector redirectConnector;
     private final AtomicBoolean ready = new AtomicBoolean(false);
     private final Javalin app;
     private final Javalin adminApp;
@@ -114,6 +119,14 @@ public final class PingscopeServer implements AutoCloseable {
             // The one connector on --port speaks TLS (h2 and http/1.1 by ALPN); no plain-HTTP connector.
             c.jetty.addConnector((server, http) ->
                     TlsConnector.create(server, http, config.tls(), config.host(), config.port()));
+            if (config.redirectPort() > 0) {
+                c.jetty.addConnector((server, http) -> {
+                    redirectConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+                    redirectConnector.setHost(config.host());
+                    redirectConnector.setPort(config.redirectPort());
+                    return redirectConnector;
+                });
+            }
         }
         // /ping and /ws run as Jetty core handlers in front of Javalin: a probe costs no servlet, session
         // or router work, and Javalin 7 does not expose the PONG frames that ws_ping needs.
@@ -121,7 +134,8 @@ public final class PingscopeServer implements AutoCloseable {
             WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container ->
                     configureWebSockets(container, origins));
             upgrade.setHandler(server.getHandler());
-            server.setHandler(new PingHandler(config.instance(), origins, upgrade));
+            PingHandler probes = new PingHandler(config.instance(), origins, upgrade);
+            server.setHandler(config.redirectPort() > 0 ? new HttpsRedirect(probes, this::port) : probes);
             watchRequestHeads(server);
         });
         c.staticFiles.add(sf -> {
@@ -238,6 +252,11 @@ public final class PingscopeServer implements AutoCloseable {
     /** The port actually listened on (useful with port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** The plain-HTTP port that redirects to HTTPS, actually listened on, or -1 when there is none. */
+    public int redirectPort() {
+        return redirectConnector == null ? -1 : redirectConnector.getLocalPort();
     }
 
     /** The admin port actually listened on, or -1 when admin endpoints share the main port. */

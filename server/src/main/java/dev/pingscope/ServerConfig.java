@@ -22,6 +22,7 @@ import java.util.List;
  * @param maxBatchSamples  most samples in one intake batch
  * @param maxBodyBytes     largest intake request body
  * @param tls              the key and certificate for HTTPS (HTTP/2 and HTTP/1.1, wss:) on the port, or null for plain HTTP
+ * @param redirectPort     with tls: a plain-HTTP port whose every request is redirected (308) to HTTPS; 0 for none
  * @param trustedProxies   addresses or CIDR blocks of load balancers whose X-Forwarded-For is believed
  * @param limits           per-client and total limits
  * @param operations       admin port, shutdown, durable histograms
@@ -40,6 +41,7 @@ public record ServerConfig(
         int maxBatchSamples,
         int maxBodyBytes,
         TlsSettings tls,
+        int redirectPort,
         List<String> trustedProxies,
         Limits limits,
         Operations operations) {
@@ -89,7 +91,7 @@ public record ServerConfig(
         return new ServerConfig(
                 "0.0.0.0", 7070, defaultInstanceName(), List.of("*"), List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                1024, 1000, 64 * 1024, null, List.of(), Limits.defaults(), Operations.defaults());
+                1024, 1000, 64 * 1024, null, 0, List.of(), Limits.defaults(), Operations.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
@@ -130,6 +132,10 @@ public record ServerConfig(
         return with(b -> b.tls = newTls);
     }
 
+    public ServerConfig withRedirectPort(int newRedirectPort) {
+        return with(b -> b.redirectPort = newRedirectPort);
+    }
+
     public ServerConfig withTrustedProxies(List<String> proxies) {
         return with(b -> b.trustedProxies = proxies);
     }
@@ -148,7 +154,7 @@ public record ServerConfig(
         change.accept(c);
         return new ServerConfig(c.host, c.port, c.instance, c.allowedOrigins, c.sites, c.pingInterval, c.pingTimeout,
                 c.reportInterval, c.wsIdleTimeout, c.wsMaxMessageBytes, c.maxBatchSamples, c.maxBodyBytes, c.tls,
-                c.trustedProxies, c.limits, c.operations);
+                c.redirectPort, c.trustedProxies, c.limits, c.operations);
     }
 
     /** The fields of a configuration, changeable while a with-method builds its copy. */
@@ -166,6 +172,7 @@ public record ServerConfig(
         int maxBatchSamples;
         int maxBodyBytes;
         TlsSettings tls;
+        int redirectPort;
         List<String> trustedProxies;
         Limits limits;
         Operations operations;
@@ -184,6 +191,7 @@ public record ServerConfig(
             maxBatchSamples = c.maxBatchSamples;
             maxBodyBytes = c.maxBodyBytes;
             tls = c.tls;
+            redirectPort = c.redirectPort;
             trustedProxies = c.trustedProxies;
             limits = c.limits;
             operations = c.operations;

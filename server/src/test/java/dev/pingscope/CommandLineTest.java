@@ -63,6 +63,7 @@ class CommandLineTest {
         "--allowed-origins, https://a.example/path",
         "--max-batch, 0",
         "--instance, 'bad name!'",
+        "--redirect-port, 8081",
     })
     void a_bad_value_is_a_one_line_error_naming_the_option_and_exit_status_2(String option, String value) {
         assertEquals(2, run(Map.of(), option, value));

@@ -8,6 +8,7 @@ import dev.pingscope.tls.SelfSignedCertificate;
 import dev.pingscope.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,6 +113,38 @@ class TlsTest {
                 assertEquals(HttpClient.Version.HTTP_2, r.version());
                 assertEquals(origin.contains("elsewhere") ? 403 : 200, r.statusCode(), origin + ": " + r.body());
             }
+        }
+    }
+
+    @Test
+    void the_redirect_port_sends_every_plain_http_request_to_the_same_path_on_https() throws Exception {
+        int redirectPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            redirectPort = free.getLocalPort();
+        }
+        try (TestServer redirecting = TestServer.start(TestServer.testConfig().withTls(tls).withRedirectPort(redirectPort))) {
+            assertEquals(redirectPort, redirecting.server.redirectPort());
+            String https = "https://localhost:" + redirecting.server.port();
+            HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            for (String method : List.of("GET", "HEAD", "POST")) {
+                HttpResponse<String> r = plain.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + redirectPort + "/ping?pingscope=run-1"))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(308, r.statusCode(), method + ": a permanent redirect that keeps the method");
+                assertEquals(https + "/ping?pingscope=run-1", r.headers().firstValue("location").orElseThrow(), method);
+            }
+            HttpResponse<String> page = plain.send(HttpRequest.newBuilder(URI.create("http://localhost:" + redirectPort + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(https + "/", page.headers().firstValue("location").orElseThrow());
+
+            HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .sslContext(TestTls.trusting(tls)).followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpResponse<String> probe = following.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + redirectPort + "/ping"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, probe.statusCode(), "the HEAD probe, followed, is answered over HTTPS");
+            assertEquals(HttpClient.Version.HTTP_2, probe.version());
+            assertEquals(https + "/ping", probe.uri().toString());
         }
     }
 

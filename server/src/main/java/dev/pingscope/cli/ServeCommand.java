@@ -101,6 +101,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve HTTPS with a certificate for localhost made at start (for local use; browsers will warn).%n  env PINGSCOPE_TLS_SELF_SIGNED, default ${DEFAULT-VALUE}")
     boolean tlsSelfSigned;
 
+    @Option(names = "--redirect-port", defaultValue = "0", paramLabel = "PORT",
+            description = "With TLS: also listen for plain HTTP on this port and redirect every request (308) to HTTPS on --port.%n  env PINGSCOPE_REDIRECT_PORT, default ${DEFAULT-VALUE} (none)")
+    int redirectPort;
+
     @Option(names = "--trusted-proxies", split = ",", paramLabel = "CIDR",
             description = "Load balancers (addresses or CIDR blocks) whose X-Forwarded-For names the client, for per-client limits.%n  env PINGSCOPE_TRUSTED_PROXIES, default: none (the direct peer is the client)")
     List<String> trustedProxies;
@@ -186,6 +190,9 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("pingscope " + VersionProvider.version() + " (instance " + config.instance() + ") listening on "
                 + config.host() + ":" + server.port() + (config.tls() == null ? "" : " with TLS: " + config.tls().description()));
         out.println("Open " + config.scheme() + "://" + shownHost + ":" + server.port() + "/ in a browser. Stop with Ctrl+C.");
+        if (server.redirectPort() > 0) {
+            out.println("Plain HTTP on port " + server.redirectPort() + " redirects to HTTPS.");
+        }
         out.flush();
         stopped.await();
         return 0;
@@ -232,6 +239,7 @@ public final class ServeCommand implements Callable<Integer> {
         requireRange("--intake-burst", intakeBurst, 1, 100_000);
         requireRange("--request-header-timeout", requestHeaderTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
         requireRange("--admin-port", adminPort, 0, 65_535);
+        requireRange("--redirect-port", redirectPort, 0, 65_535);
         requireRange("--shutdown-grace", shutdownGrace, Duration.ofMillis(100), Duration.ofMinutes(10));
         List<String> proxies = (trustedProxies == null ? List.<String>of() : trustedProxies).stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
         for (String proxy : proxies) {
@@ -247,8 +255,15 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig.Limits limits = new ServerConfig.Limits(wsMaxConnections, wsMaxPerAddress, wsMaxMessagesPerSecond,
                 wsMaxQueuedFrames, intakeRate, intakeBurst, requestHeaderTimeout);
         ServerConfig.Operations operations = new ServerConfig.Operations(adminHost, adminPort, shutdownGrace, hlogDir);
+        TlsSettings tls = tls();
+        if (redirectPort != 0 && tls == null) {
+            throw invalid("--redirect-port", "redirects to HTTPS, so it needs --tls-keystore or --tls-self-signed");
+        }
+        if (redirectPort != 0 && (redirectPort == port || redirectPort == adminPort)) {
+            throw invalid("--redirect-port", redirectPort + " is already --port or --admin-port");
+        }
         return new ServerConfig(host, port, name, origins, siteOrigins, pingInterval, pingTimeout, reportInterval, wsIdleTimeout,
-                wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls(), proxies, limits, operations);
+                wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls, redirectPort, proxies, limits, operations);
     }
 
     /** The TLS settings from --tls-keystore (checked now: a missing file or wrong password is a usage error) or --tls-self-signed. */
