@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpServer;
+import dev.pingscope.Repository;
 import dev.pingscope.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -155,10 +156,10 @@ class EmbeddingTest {
     @Test
     @SuppressWarnings("unchecked")
     void the_embedding_guide_shows_the_tested_example_in_a_dozen_lines_and_every_option_and_attribute() {
-        String guide = RepoFiles.read("docs/embedding.md");
+        String guide = Repository.read("docs/embedding.md");
         Matcher block = Pattern.compile("```html\n(.*?)```", Pattern.DOTALL).matcher(guide);
         assertTrue(block.find(), "an html block in docs/embedding.md");
-        String example = RepoFiles.read("web/examples/embed-api.html");
+        String example = Repository.read("web/examples/embed-api.html");
         assertEquals(example, block.group(1), "the guide's embed is web/examples/embed-api.html, which the test above runs");
         assertTrue(example.lines().count() <= 12, "a dozen lines: " + example.lines().count());
 
@@ -172,7 +173,7 @@ class EmbeddingTest {
             assertTrue(guide.contains("| `" + option + "` |"), "the options table documents " + option);
         }
         Set<String> documented = attributes(guide);
-        Set<String> inScript = attributes(RepoFiles.read("web/src/main/resources/public/pingscope.js"));
+        Set<String> inScript = attributes(Repository.read("web/src/main/resources/public/pingscope.js"));
         assertEquals(inScript, documented, "data-* attributes of the guide and of pingscope.js's own comment");
         assertTrue(documented.containsAll(List.of("data-auto", "data-badge", "data-probes", "data-server")), documented.toString());
     }

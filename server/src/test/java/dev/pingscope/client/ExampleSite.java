@@ -2,6 +2,7 @@ package dev.pingscope.client;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pingscope.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ final class ExampleSite {
 
     /** Serves the examples on {@code site}, pointing them at {@code pingscope} (scheme, host and port). */
     static void serve(HttpServer site, String pingscope) {
-        Path examples = RepoFiles.root().resolve("web/examples");
+        Path examples = Repository.root().resolve("web/examples");
         site.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/favicon.ico")) {

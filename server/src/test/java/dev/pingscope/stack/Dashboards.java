@@ -3,6 +3,7 @@ package dev.pingscope.stack;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.pingscope.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pingscope.Repository;
 import dev.pingscope.TestServer;
 import dev.pingscope.TestTls;
 import dev.pingscope.tls.SelfSignedCertificate;

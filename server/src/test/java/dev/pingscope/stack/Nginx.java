@@ -1,5 +1,6 @@
 package dev.pingscope.stack;
 
+import dev.pingscope.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

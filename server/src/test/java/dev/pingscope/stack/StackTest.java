@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pingscope.Repository;
 import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import dev.pingscope.cli.Cli;

@@ -1,4 +1,4 @@
-package dev.pingscope.stack;
+package dev.pingscope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,14 +8,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files of the repository the tests run in: the stack's configuration lives outside the server module. */
-final class Repository {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+/**
+ * Files of the repository the tests run in, outside the server module (docs, web/examples, the stack's
+ * configuration), wherever Maven runs the tests from.
+ */
+public final class Repository {
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private Repository() {}
 
     /** The repository root: Maven runs the server module's tests in server/. */
-    static Path root() {
+    public static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("docker-compose.yml")) && Files.isDirectory(dir.resolve("grafana"))) {
                 return dir;
@@ -24,7 +27,7 @@ final class Repository {
         throw new IllegalStateException("no repository root (with docker-compose.yml and grafana/) above " + Path.of("").toAbsolutePath());
     }
 
-    static Path file(String relative) {
+    public static Path file(String relative) {
         Path path = root().resolve(relative);
         if (!Files.isRegularFile(path)) {
             throw new AssertionError(relative + " is missing");
@@ -32,7 +35,7 @@ final class Repository {
         return path;
     }
 
-    static String read(String relative) {
+    public static String read(String relative) {
         try {
             return Files.readString(file(relative));
         } catch (IOException e) {
@@ -40,7 +43,7 @@ final class Repository {
         }
     }
 
-    static JsonNode yaml(String relative) {
+    public static JsonNode yaml(String relative) {
         try {
             return YAML.readTree(file(relative).toFile());
         } catch (IOException e) {
