@@ -8,7 +8,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,7 @@ final class DelayingProxy implements AutoCloseable {
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(daemon("proxy-writer"));
     private final ExecutorService readers = Executors.newCachedThreadPool(daemon("proxy-reader"));
     private final Histogram heldNanos = new SynchronizedHistogram(3);
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
     private DelayingProxy(int targetPort, Duration oneWayDelay) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -59,6 +63,8 @@ final class DelayingProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
+                sockets.add(client);
+                sockets.add(upstream);
                 AtomicInteger openDirections = new AtomicInteger(2);
                 readers.execute(() -> forward(client, upstream, openDirections));
                 readers.execute(() -> forward(upstream, client, openDirections));
@@ -77,12 +83,12 @@ final class DelayingProxy implements AutoCloseable {
             while ((n = in.read(buffer)) > 0) {
                 long readAt = System.nanoTime();
                 byte[] chunk = Arrays.copyOf(buffer, n);
-                writer.schedule(() -> write(out, chunk, to, readAt), oneWayDelayNanos, TimeUnit.NANOSECONDS);
+                later(() -> write(out, chunk, to, readAt));
             }
         } catch (IOException e) {
             // The connection ended; the end is passed on below, after the data still in flight.
         }
-        writer.schedule(() -> {
+        later(() -> {
             try {
                 to.shutdownOutput();
             } catch (IOException e) {
@@ -92,7 +98,16 @@ final class DelayingProxy implements AutoCloseable {
                 closeQuietly(from);
                 closeQuietly(to);
             }
-        }, oneWayDelayNanos, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /** Runs the task after the one-way delay, unless the proxy is closed. */
+    private void later(Runnable task) {
+        try {
+            writer.schedule(task, oneWayDelayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing more is forwarded.
+        }
     }
 
     /** Forgets the chunks held so far, to measure one run on its own. */
@@ -115,7 +130,8 @@ final class DelayingProxy implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    private void closeQuietly(Socket socket) {
+        sockets.remove(socket);
         try {
             socket.close();
         } catch (IOException e) {
@@ -134,7 +150,8 @@ final class DelayingProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
-        readers.shutdownNow();
         writer.shutdownNow();
+        sockets.forEach(this::closeQuietly); // ends the readers' blocking reads
+        readers.shutdownNow();
     }
 }
