@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,15 +57,17 @@ class ReconnectTest {
         try {
             page.navigate(first.uri("/").toString());
             page.waitForFunction("() => window.pingscope");
-            // The page notes when each sample arrives, and which sample reports found no server (the real
+            // The page notes when each sample arrives, and which sample reports and HEAD probes found no server (the real
             // fetch still runs: the wrapper only watches it).
             page.evaluate("""
                     () => {
                       window.arrivals = [];
                       window.failedReports = [];
+                      window.failedHeads = 0;
                       const realFetch = window.fetch;
                       window.fetch = (url, init) => realFetch(url, init).catch((e) => {
                         if (String(url).endsWith('/api/samples')) window.failedReports.push(JSON.parse(init.body).samples);
+                        if (String(url).includes('/ping?')) window.failedHeads++;
                         throw e;
                       });
                       window.stopRun = new AbortController();
@@ -73,8 +78,24 @@ class ReconnectTest {
                     """);
             page.waitForFunction("() => new Set(arrivals.map((a) => a.kind)).size === 3");
 
+            // A report leaves the page only when samples are waiting, so one may or may not fall in the short
+            // time the server is away. To make sure one does, the next report is held in the browser until the
+            // server is gone, then let go to it: it finds no server, as a report sent a moment later would.
+            List<Route> heldReports = new ArrayList<>();
+            AtomicBoolean holdReports = new AtomicBoolean(true);
+            page.route("**/api/samples", route -> {
+                if (holdReports.get()) {
+                    heldReports.add(route);
+                } else {
+                    route.resume();
+                }
+            });
+            page.waitForCondition(() -> !heldReports.isEmpty(), new Page.WaitForConditionOptions().setTimeout(5_000));
             first.server.shutdown();
-            page.waitForFunction("() => failedReports.length > 0", null,
+            holdReports.set(false);
+            heldReports.forEach(Route::resume);
+            // The new server starts once the page has found the old one gone, for a report and for a HEAD probe.
+            page.waitForFunction("() => failedReports.length > 0 && failedHeads > 0", null,
                     new Page.WaitForFunctionOptions().setTimeout(5_000));
             second = TestServer.start(TestServer.testConfig().withPort(port));
             double restartedAt = ((Number) page.evaluate("() => performance.now()")).doubleValue();
