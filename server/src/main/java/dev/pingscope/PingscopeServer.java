@@ -116,7 +116,7 @@ public final class PingscopeServer implements AutoCloseable {
         c.http.maxRequestSize = config.maxBodyBytes();
         c.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
         if (config.tls() != null) {
-            // The one connector on --port speaks TLS (h2 and http/1.1 by ALPN); no plain-HTTP connector.
+            // The connector on --port speaks TLS (h2 and http/1.1 by ALPN); plain HTTP only redirects, if at all.
             c.jetty.addConnector((server, http) ->
                     TlsConnector.create(server, http, config.tls(), config.host(), config.port()));
             if (config.redirectPort() > 0) {

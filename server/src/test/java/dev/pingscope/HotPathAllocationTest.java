@@ -29,6 +29,7 @@ class HotPathAllocationTest {
     @Test
     void a_head_probe_allocates_little_on_the_server() throws Exception {
         try (TestServer ts = TestServer.start(); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+            socket.setSoTimeout(10_000); // a read that never returns fails the test rather than hanging it
             byte[] request = "HEAD /ping HTTP/1.1\r\nHost: probe\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             byte[] buffer = new byte[4096];
             OutputStream out = socket.getOutputStream();
@@ -59,6 +60,7 @@ class HotPathAllocationTest {
                 .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), 1_000_000,
                         l.wsMaxQueuedFrames(), l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout()));
         try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+            socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];

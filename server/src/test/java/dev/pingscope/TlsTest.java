@@ -9,11 +9,13 @@ import dev.pingscope.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,6 +138,13 @@ class TlsTest {
             HttpResponse<String> page = plain.send(HttpRequest.newBuilder(URI.create("http://localhost:" + redirectPort + "/"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(https + "/", page.headers().firstValue("location").orElseThrow());
+            try (Socket raw = new Socket("localhost", redirectPort)) {
+                raw.setSoTimeout(10_000);
+                raw.getOutputStream().write("OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String head = new String(raw.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(head.startsWith("HTTP/1.1 308") && head.contains("Location: " + https + "/\r\n"),
+                        "a request for * goes to the root: " + head);
+            }
 
             HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                     .sslContext(TestTls.trusting(tls)).followRedirects(HttpClient.Redirect.NORMAL).build();

@@ -29,14 +29,12 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * the allowed messages in one second with 1008; a client that does not read its answers is disconnected
  * once Jetty holds too many frames for it; a client from which nothing (not even a PONG) arrives for the
  * idle timeout is closed with 1001; a fragmented message left unfinished while 32 server messages wait
- * closes with 1008.
+ * (fewer with a small --ws-max-queued-frames) closes with 1008.
  *
  * <p>Jetty calls the listener methods one at a time for a connection; the pinger thread calls
  * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held when echoing a whole message).
  */
 public final class ProbeSocket implements Session.Listener.AutoDemanding {
-    /** Server messages held while an echo is open; about this many PING intervals is long enough. */
-    static final int MAX_HELD_MESSAGES = 32;
     private final WebSocketProbes probes;
     private final String clientAddress;
     /** One callback for every send: a send that Jetty refuses (too many queued frames) disconnects. */
@@ -133,9 +131,9 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         if (heldMessages == null) {
             heldMessages = new ArrayList<>();
         }
-        if (heldMessages.size() == MAX_HELD_MESSAGES) {
+        if (heldMessages.size() == probes.maxHeldMessages) {
             session.close(StatusCode.POLICY_VIOLATION, "a fragmented message was left unfinished for "
-                    + MAX_HELD_MESSAGES + " server messages", Callback.NOOP);
+                    + probes.maxHeldMessages + " server messages", Callback.NOOP);
             return;
         }
         heldMessages.add(json);

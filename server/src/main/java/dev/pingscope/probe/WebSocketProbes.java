@@ -31,6 +31,11 @@ public final class WebSocketProbes implements AutoCloseable {
     final String helloMessage;
     final int maxMessageChars;
     final int maxMessagesPerSecond;
+    /**
+     * Server messages a connection may hold while an echo goes out in fragments: 32, or half of
+     * --ws-max-queued-frames if less, so that sending them all at once never trips that limit.
+     */
+    final int maxHeldMessages;
     private final ConnectionLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Set<ProbeSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -44,6 +49,7 @@ public final class WebSocketProbes implements AutoCloseable {
         this.idleTimeout = config.wsIdleTimeout();
         this.maxMessageChars = config.wsMaxMessageBytes();
         this.maxMessagesPerSecond = config.limits().wsMaxMessagesPerSecond();
+        this.maxHeldMessages = Math.max(1, Math.min(32, config.limits().wsMaxQueuedFrames() / 2));
         this.limiter = new ConnectionLimiter(config.limits().wsMaxConnections(), config.limits().wsMaxPerAddress());
         String instance = config.instance();
         this.helloMessage = "{\"type\":\"hello\",\"protocol\":" + PROTOCOL_VERSION

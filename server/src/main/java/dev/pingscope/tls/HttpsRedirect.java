@@ -30,7 +30,9 @@ public final class HttpsRedirect extends Handler.Wrapper {
         }
         int port = httpsPort.getAsInt();
         String host = HostPort.normalizeHost(Request.getServerName(request));
-        String location = "https://" + host + (port == 443 ? "" : ":" + port) + request.getHttpURI().getPathQuery();
+        String pathQuery = request.getHttpURI().getPathQuery();
+        String location = "https://" + host + (port == 443 ? "" : ":" + port)
+                + (pathQuery == null || !pathQuery.startsWith("/") ? "/" : pathQuery); // OPTIONS * has no path
         Response.sendRedirect(request, response, callback, HttpStatus.PERMANENT_REDIRECT_308, location, true);
         return true;
     }

@@ -40,7 +40,11 @@ class FragmentedEchoTest {
     }
 
     private RawWebSocket connect() throws IOException {
-        RawWebSocket ws = RawWebSocket.connect(ts.server.port());
+        return connect(ts);
+    }
+
+    private static RawWebSocket connect(TestServer server) throws IOException {
+        RawWebSocket ws = RawWebSocket.connect(server.server.port());
         assertEquals(101, ws.status(), ws.handshake);
         RawWebSocket.Frame hello = ws.read();
         assertTrue(hello.text().startsWith("{\"type\":\"hello\""), hello.text());
@@ -82,17 +86,33 @@ class FragmentedEchoTest {
 
     @Test
     void a_fragmented_message_left_unfinished_closes_with_1008() throws IOException {
-        try (RawWebSocket ws = connect()) {
+        assertUnfinishedMessageClosesAfter(ts, 32);
+    }
+
+    @Test
+    void with_few_queued_frames_allowed_fewer_messages_are_held_so_their_burst_never_trips_that_limit() throws IOException {
+        ServerConfig base = TestServer.testConfig();
+        ServerConfig.Limits l = base.limits();
+        try (TestServer few = TestServer.start(base.withIntervals(Duration.ofMillis(100), base.reportInterval())
+                .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), l.wsMaxMessagesPerSecond(),
+                        8, l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout())))) {
+            assertUnfinishedMessageClosesAfter(few, 4);
+        }
+    }
+
+    /** Opens a fragmented message and never ends it, answering PINGs (one ping_rtt held per PING). */
+    private static void assertUnfinishedMessageClosesAfter(TestServer server, int heldMessages) throws IOException {
+        try (RawWebSocket ws = connect(server)) {
             ws.send(0x1, false, true, FIRST);
-            // 32 held messages at about two per PING (ping_rtt now, the PING after it lost or answered).
             long start = System.nanoTime();
             List<RawWebSocket.Frame> frames = new ArrayList<>();
             readFor(ws, Duration.ofSeconds(10), true, frames);
             RawWebSocket.Frame last = frames.get(frames.size() - 1);
             assertEquals(0x8, last.opcode(), "closed: " + texts(frames));
             assertEquals(1008, last.closeCode(), last.text());
-            System.out.printf("unfinished fragmented message closed with 1008 after %d ms%n",
-                    (System.nanoTime() - start) / 1_000_000);
+            assertTrue(last.text().contains("unfinished for " + heldMessages + " server messages"), last.text());
+            System.out.printf("unfinished fragmented message closed with 1008 after %d ms (%d messages held)%n",
+                    (System.nanoTime() - start) / 1_000_000, heldMessages);
         }
     }
 

@@ -117,8 +117,11 @@ class StackTest {
                     () -> classic.value("sum(pingscope_probes_lost_total{kind=\"ws_ping\"})") >= 3);
             // The loss ratio climbs as the silent socket goes on losing PINGs: wait for the traffic alerts
             // to hold, then take the snapshot (which must then hold no others).
-            await("the traffic alerts to hold", () -> alertsWithData().containsAll(TRAFFIC_ALERTS));
-            alertsWithData.put("traffic", alertsWithData());
+            await("the traffic alerts to hold", () -> {
+                Set<String> now = alertsWithData();
+                alertsWithData.put("traffic", now);
+                return now.containsAll(TRAFFIC_ALERTS);
+            });
         } catch (Throwable e) {
             throw new AssertionError(e.getMessage() + diagnostics(), e);
         }
