@@ -113,8 +113,8 @@ class ProbeCommandTest {
             for (String kind : new String[] {"http_head", "ws_echo"}) {
                 long answered = json.get("kinds").get(kind).get("answered").asLong();
                 assertTrue(answered > 0);
-                assertEquals(answered, TestServer.series(stats, kind, "synthetic", "total").get("count").asLong(), kind);
-                assertEquals(0, TestServer.series(stats, kind, "browser", "total").get("count").asLong(), kind);
+                assertEquals(answered, TestServer.totalCount(stats, kind, "synthetic"), kind);
+                assertEquals(0, TestServer.totalCount(stats, kind, "browser"), kind);
             }
             assertEquals(json.get("report_to").get("sent").asLong(),
                     json.get("kinds").get("http_head").get("answered").asLong() + json.get("kinds").get("ws_echo").get("answered").asLong());

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoublePredicate;
 
 /** A real pingscope server on a free loopback port, with a JDK HttpClient to talk to it. */
 public final class TestServer implements AutoCloseable {
@@ -79,6 +80,22 @@ public final class TestServer implements AutoCloseable {
             }
         }
         throw new AssertionError("no series " + kind + "/" + source + " in " + stats);
+    }
+
+    /** How many samples of this kind and source the stats hold in total. */
+    public static long totalCount(JsonNode stats, String kind, String source) {
+        return series(stats, kind, source, "total").get("count").asLong();
+    }
+
+    /** Polls /metrics until the sample line's value passes the check, failing after the deadline. */
+    public void awaitMetric(String sampleLinePrefix, DoublePredicate check, Duration deadline) throws InterruptedException {
+        await(sampleLinePrefix + " in /metrics", deadline, () -> {
+            try {
+                return check.test(metric(sampleLinePrefix));
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     /** The value of one sample line of /metrics (text format), or NaN when absent. */

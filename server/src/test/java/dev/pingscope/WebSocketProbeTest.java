@@ -209,12 +209,6 @@ class WebSocketProbeTest {
         assertEquals("e1", c.nextEcho(Duration.ofSeconds(5)));
         c.ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
         c.closeCode.get(5, TimeUnit.SECONDS);
-        TestServer.await("the gauge to drop to 0", Duration.ofSeconds(5), () -> {
-            try {
-                return ts.metric("pingscope_websocket_sessions") == 0.0;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        ts.awaitMetric("pingscope_websocket_sessions", v -> v == 0.0, Duration.ofSeconds(5));
     }
 }

@@ -51,10 +51,6 @@ class EmbeddingTest {
         return "http://127.0.0.1:" + embedder.getAddress().getPort();
     }
 
-    static long browserCount(JsonNode stats, String kind) {
-        return TestServer.series(stats, kind, "browser", "total").get("count").asLong();
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void a_page_on_another_origin_measures_with_unzeroed_resource_timing_and_its_samples_arrive_as_browser_samples()
@@ -103,13 +99,13 @@ class EmbeddingTest {
                 Duration.ofSeconds(5), () -> {
             try {
                 stats[0] = ts.endInterval();
-                return browserCount(stats[0], "http_head") - browserCount(before, "http_head") == head
-                        && browserCount(stats[0], "ws_echo") - browserCount(before, "ws_echo") == echo;
+                return TestServer.totalCount(stats[0], "http_head", "browser") - TestServer.totalCount(before, "http_head", "browser") == head
+                        && TestServer.totalCount(stats[0], "ws_echo", "browser") - TestServer.totalCount(before, "ws_echo", "browser") == echo;
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        assertEquals(0, browserCount(stats[0], "ws_ping"), "ws_ping is recorded by the server, never by the browser");
+        assertEquals(0, TestServer.totalCount(stats[0], "ws_ping", "browser"), "ws_ping is recorded by the server, never by the browser");
         assertEquals(List.of(), errors.list(), "no console errors");
         page.close();
     }

@@ -186,6 +186,6 @@ class HttpsTest {
     }
 
     private static long count(JsonNode stats, String kind) {
-        return TestServer.series(stats, kind, "browser", "total").get("count").asLong();
+        return TestServer.totalCount(stats, kind, "browser");
     }
 }

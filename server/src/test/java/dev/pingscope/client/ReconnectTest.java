@@ -37,10 +37,6 @@ class ReconnectTest {
         return ((Number) value).intValue();
     }
 
-    static long browserCount(JsonNode stats, String kind) {
-        return TestServer.series(stats, kind, "browser", "total").get("count").asLong();
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void a_run_survives_a_server_restart_on_the_same_port_and_the_new_server_gets_the_samples_measured_after_it()
@@ -142,11 +138,11 @@ class ReconnectTest {
             // The new server got what was measured after the restart, and the batch that first found no server.
             JsonNode stats = second.endInterval();
             long expected = intValue(after.get("http_head")) + intValue(after.get("ws_echo")) + intValue(r.get("firstFailedBatch"));
-            long recorded = browserCount(stats, "http_head") + browserCount(stats, "ws_echo");
+            long recorded = TestServer.totalCount(stats, "http_head", "browser") + TestServer.totalCount(stats, "ws_echo", "browser");
             assertTrue(recorded >= expected, "new server recorded " + recorded + " HEAD and echo samples, at least " + expected);
-            assertTrue(browserCount(stats, "http_head") >= intValue(after.get("http_head")), stats.toString());
-            assertTrue(browserCount(stats, "ws_echo") >= intValue(after.get("ws_echo")), stats.toString());
-            assertTrue(TestServer.series(stats, "ws_ping", "server", "total").get("count").asLong() >= 1,
+            assertTrue(TestServer.totalCount(stats, "http_head", "browser") >= intValue(after.get("http_head")), stats.toString());
+            assertTrue(TestServer.totalCount(stats, "ws_echo", "browser") >= intValue(after.get("ws_echo")), stats.toString());
+            assertTrue(TestServer.totalCount(stats, "ws_ping", "server") >= 1,
                     "the new server timed PINGs on the reconnected WebSocket");
 
             for (String error : console.list()) {

@@ -53,8 +53,8 @@ class RunLifecycleTest {
     /** HEAD and echo samples recorded from browsers so far. */
     static long browserSamples() throws Exception {
         JsonNode stats = ts.endInterval();
-        return TestServer.series(stats, "http_head", "browser", "total").get("count").asLong()
-                + TestServer.series(stats, "ws_echo", "browser", "total").get("count").asLong();
+        return TestServer.totalCount(stats, "http_head", "browser")
+                + TestServer.totalCount(stats, "ws_echo", "browser");
     }
 
     static int intValue(Object value) {

@@ -63,8 +63,8 @@ class GracefulShutdownTest {
             TestServer.await("the batches and the PINGs in /api/stats", Duration.ofSeconds(15), () -> {
                 try {
                     JsonNode stats = stats(port);
-                    return TestServer.series(stats, "http_head", "browser", "total").get("count").asLong() == 10
-                            && TestServer.series(stats, "ws_ping", "server", "total").get("count").asLong() > SOCKETS;
+                    return TestServer.totalCount(stats, "http_head", "browser") == 10
+                            && TestServer.totalCount(stats, "ws_ping", "server") > SOCKETS;
                 } catch (Exception | AssertionError e) {
                     return false;
                 }
@@ -89,8 +89,8 @@ class GracefulShutdownTest {
             assertEquals(10, headAfter.get("count").asLong());
             assertEquals(HistogramCodec.decode(headBefore.get("histogram").asText()),
                     HistogramCodec.decode(headAfter.get("histogram").asText()), "the same histogram after the restart");
-            long pingsBefore = TestServer.series(before, "ws_ping", "server", "total").get("count").asLong();
-            long pingsAfter = TestServer.series(after, "ws_ping", "server", "total").get("count").asLong();
+            long pingsBefore = TestServer.totalCount(before, "ws_ping", "server");
+            long pingsAfter = TestServer.totalCount(after, "ws_ping", "server");
             assertTrue(pingsBefore > SOCKETS, "each socket answered PINGs before the shutdown: " + pingsBefore);
             assertTrue(pingsAfter >= pingsBefore, "the last interval was recorded too: " + pingsBefore + " -> " + pingsAfter);
         } finally {

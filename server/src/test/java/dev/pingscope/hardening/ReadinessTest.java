@@ -16,13 +16,7 @@ class ReadinessTest {
         try (TestServer ts = TestServer.start(config);
                 RawWebSocket silent = RawWebSocket.connect(ts.server.port())) {
             assertEquals(200, ts.get("/readyz").statusCode());
-            TestServer.await("the silent client's session to be open", Duration.ofSeconds(2), () -> {
-                try {
-                    return ts.metric("pingscope_websocket_sessions") == 1.0;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            ts.awaitMetric("pingscope_websocket_sessions", v -> v == 1.0, Duration.ofSeconds(2));
             // A graceful shutdown keeps serving for a quarter of its grace period (at most 2 s) after /readyz
             // turned 503: the window in which a load balancer notices, before the WebSockets are told to go.
             long[] shutdownMillis = {-1};

@@ -149,13 +149,7 @@ class WebSocketLimitsTest {
                 open.add(ws);
                 if (ws.status() != 101) {
                     assertEquals(503, ws.status(), ws.handshake);
-                    TestServer.await("50 sessions open at the refusal", Duration.ofSeconds(2), () -> {
-                        try {
-                            return ts.metric("pingscope_websocket_sessions") == 50.0;
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    });
+                    ts.awaitMetric("pingscope_websocket_sessions", v -> v == 50.0, Duration.ofSeconds(2));
                     return;
                 }
             }
@@ -194,13 +188,7 @@ class WebSocketLimitsTest {
             }
             assertTrue(lostMessages >= 1, "ping_lost messages: " + lostMessages);
             int told = lostMessages;
-            TestServer.await("the lost counter", Duration.ofSeconds(2), () -> {
-                try {
-                    return idle.metric("pingscope_probes_lost_total{kind=\"ws_ping\"}") >= told;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            idle.awaitMetric("pingscope_probes_lost_total{kind=\"ws_ping\"}", v -> v >= told, Duration.ofSeconds(2));
         }
     }
 }
