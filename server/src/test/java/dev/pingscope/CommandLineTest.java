@@ -94,7 +94,7 @@ class CommandLineTest {
             port = free.getLocalPort();
         }
         ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                "dev.pingscope.Main", "--host", "127.0.0.1");
+                "dev.pingscope.cli.Main", "--host", "127.0.0.1");
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // else the JVM's notice of it comes first
         pb.environment().put("PINGSCOPE_PORT", Integer.toString(port));
         pb.environment().put("PINGSCOPE_INSTANCE", "from-env");
@@ -122,7 +122,7 @@ class CommandLineTest {
     @Test
     void the_real_process_exits_with_status_2_on_a_bad_value() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                "dev.pingscope.Main", "--port", "-1").redirectErrorStream(true);
+                "dev.pingscope.cli.Main", "--port", "-1").redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // else the JVM's notice of it is a second line
         Process process = pb.start();
         assertTrue(process.waitFor(20, TimeUnit.SECONDS));

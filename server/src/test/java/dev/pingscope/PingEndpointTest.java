@@ -10,7 +10,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import dev.pingscope.probe.PingHandler;
+import dev.pingscope.ping.PingHandler;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,11 +1,11 @@
 package dev.pingscope.cli;
 
-import dev.pingscope.recording.ProbeKind;
-import dev.pingscope.synthetic.KindReport;
-import dev.pingscope.synthetic.ProbeOptions;
-import dev.pingscope.synthetic.ProbeReport;
-import dev.pingscope.synthetic.ProbeRun;
-import dev.pingscope.synthetic.ReportFormat;
+import dev.pingscope.sample.ProbeKind;
+import dev.pingscope.prober.KindReport;
+import dev.pingscope.prober.ProbeOptions;
+import dev.pingscope.prober.ProbeReport;
+import dev.pingscope.prober.ProbeRun;
+import dev.pingscope.prober.ReportFormat;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

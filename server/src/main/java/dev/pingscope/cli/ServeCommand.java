@@ -3,7 +3,7 @@ package dev.pingscope.cli;
 import dev.pingscope.PingscopeServer;
 import dev.pingscope.ServerConfig;
 import dev.pingscope.http.ClientAddress;
-import dev.pingscope.recording.Sites;
+import dev.pingscope.sample.Sites;
 import dev.pingscope.tls.SelfSignedCertificate;
 import dev.pingscope.tls.TlsSettings;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.pingscope.intake;
 
 import dev.pingscope.metrics.Metrics;
-import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
-import dev.pingscope.recording.Site;
-import dev.pingscope.recording.Sites;
-import dev.pingscope.recording.Source;
+import dev.pingscope.sample.Site;
+import dev.pingscope.sample.Sites;
+import dev.pingscope.sample.Source;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;

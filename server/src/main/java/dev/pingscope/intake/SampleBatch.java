@@ -1,7 +1,7 @@
 package dev.pingscope.intake;
 
-import dev.pingscope.recording.ProbeKind;
-import dev.pingscope.recording.Source;
+import dev.pingscope.sample.ProbeKind;
+import dev.pingscope.sample.Source;
 import java.util.List;
 import java.util.Map;
 

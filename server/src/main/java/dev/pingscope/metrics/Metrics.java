@@ -1,9 +1,9 @@
 package dev.pingscope.metrics;
 
 import dev.pingscope.intake.RejectReason;
-import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.recording.SiteSeries;
-import dev.pingscope.recording.Source;
+import dev.pingscope.sample.Source;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

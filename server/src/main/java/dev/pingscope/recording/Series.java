@@ -1,5 +1,8 @@
 package dev.pingscope.recording;
 
+import dev.pingscope.sample.ProbeKind;
+import dev.pingscope.sample.Source;
+
 /** A probe kind measured by one source: the unit of recording, of statistics and of the RTT metric. */
 public record Series(ProbeKind kind, Source source) {
 

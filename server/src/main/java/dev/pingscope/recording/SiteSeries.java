@@ -1,5 +1,10 @@
 package dev.pingscope.recording;
 
+import dev.pingscope.sample.ProbeKind;
+import dev.pingscope.sample.Site;
+import dev.pingscope.sample.Sites;
+import dev.pingscope.sample.Source;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -101,7 +101,7 @@ class GracefulShutdownTest {
 
     private Process start(int port, Path hlogDir) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.pingscope.Main",
+                "-cp", System.getProperty("java.class.path"), "dev.pingscope.cli.Main",
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--hlog-dir", hlogDir.toString(),
                 "--ping-interval", "200ms", "--report-interval", "200ms", "--shutdown-grace", "5s",
                 "--ws-max-per-address", "1000")

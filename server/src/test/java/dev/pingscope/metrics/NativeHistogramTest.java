@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pingscope.TestServer;
 import dev.pingscope.recording.RttRecorders;
-import dev.pingscope.recording.Site;
+import dev.pingscope.sample.Site;
 import dev.pingscope.recording.SiteSeries;
-import dev.pingscope.recording.Sites;
+import dev.pingscope.sample.Sites;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.NativeHistogramBucket;

@@ -1,4 +1,4 @@
-package dev.pingscope.probe;
+package dev.pingscope.ping;
 
 import dev.pingscope.http.OriginPolicy;
 import java.util.HashMap;

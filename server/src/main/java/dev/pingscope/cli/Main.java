@@ -1,6 +1,5 @@
-package dev.pingscope;
+package dev.pingscope.cli;
 
-import dev.pingscope.cli.Cli;
 import java.io.PrintWriter;
 
 /** Entry point: reads the command line and the environment, then runs the chosen command. */

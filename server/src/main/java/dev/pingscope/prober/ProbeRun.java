@@ -1,6 +1,6 @@
-package dev.pingscope.synthetic;
+package dev.pingscope.prober;
 
-import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
 import java.io.IOException;
 import java.io.PrintStream;

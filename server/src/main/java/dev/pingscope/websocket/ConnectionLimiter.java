@@ -1,4 +1,4 @@
-package dev.pingscope.probe;
+package dev.pingscope.websocket;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package dev.pingscope.recording;
+package dev.pingscope.sample;
 
 /** The three ways pingscope measures a round trip. {@link #wireName()} is the name used in JSON and metric labels. */
 public enum ProbeKind {

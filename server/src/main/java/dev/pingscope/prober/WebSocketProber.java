@@ -1,4 +1,4 @@
-package dev.pingscope.synthetic;
+package dev.pingscope.prober;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

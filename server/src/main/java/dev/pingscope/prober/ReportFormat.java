@@ -1,4 +1,4 @@
-package dev.pingscope.synthetic;
+package dev.pingscope.prober;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.pingscope.recording;
+package dev.pingscope.sample;
 
 /**
  * The page a sample was measured on, as the {@code site} label of the RTT metric. Sites form a small fixed

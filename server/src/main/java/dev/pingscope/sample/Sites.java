@@ -1,4 +1,4 @@
-package dev.pingscope.recording;
+package dev.pingscope.sample;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
-package dev.pingscope.probe;
+package dev.pingscope.websocket;
 
-import dev.pingscope.recording.ProbeKind;
-import dev.pingscope.recording.Site;
-import dev.pingscope.recording.Source;
+import dev.pingscope.sample.ProbeKind;
+import dev.pingscope.sample.Site;
+import dev.pingscope.sample.Source;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pingscope.probe;
+package dev.pingscope.websocket;
 
 import dev.pingscope.ServerConfig;
 import dev.pingscope.recording.RttRecorders;

@@ -1,4 +1,4 @@
-package dev.pingscope.http;
+package dev.pingscope.intake;
 
 import java.util.concurrent.ConcurrentHashMap;
 

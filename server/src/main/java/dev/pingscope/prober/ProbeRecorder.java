@@ -1,4 +1,4 @@
-package dev.pingscope.synthetic;
+package dev.pingscope.prober;
 
 import dev.pingscope.recording.RttRecorders;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
-package dev.pingscope.synthetic;
+package dev.pingscope.prober;
 
-import dev.pingscope.recording.ProbeKind;
+import dev.pingscope.sample.ProbeKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

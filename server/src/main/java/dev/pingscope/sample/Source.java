@@ -1,4 +1,4 @@
-package dev.pingscope.recording;
+package dev.pingscope.sample;
 
 /** Who measured a round trip. */
 public enum Source {
