@@ -119,6 +119,24 @@ class TlsTest {
     }
 
     @Test
+    void samples_from_the_servers_own_page_over_http2_are_recorded_as_direct() throws Exception {
+        // Over HTTP/2 the page's host travels as :authority, not Host: the site must still be "direct", not "other".
+        String own = "https://localhost:" + ts.server.port();
+        HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create(own + "/api/samples"))
+                .header("Origin", own).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"samples\": {\"http_head\": [3.5, 4.5]}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version());
+        assertEquals(200, r.statusCode(), r.body());
+        ts.server.reporter().reportNow();
+        String metrics = h2.send(HttpRequest.newBuilder(https("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("pingscope_rtt_seconds_count{kind=\"http_head\",site=\"direct\",source=\"browser\"} 2"),
+                "both samples under site direct");
+        assertTrue(metrics.contains("pingscope_rtt_seconds_count{kind=\"http_head\",site=\"other\",source=\"browser\"} 0"),
+                "none under site other");
+    }
+
+    @Test
     void the_redirect_port_sends_every_plain_http_request_to_the_same_path_on_https() throws Exception {
         int redirectPort;
         try (ServerSocket free = new ServerSocket(0)) {

@@ -1,13 +1,15 @@
 package dev.pingscope.intake;
 
-import dev.pingscope.metrics.Metrics;
-import dev.pingscope.sample.ProbeKind;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.http.RequestHost;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Sites;
 import dev.pingscope.sample.Source;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -16,52 +18,80 @@ import java.util.Map;
 
 /**
  * {@code POST /api/samples}: batches of client-measured RTTs, as {@code application/json} or as
- * {@code text/plain} (what navigator.sendBeacon sends, with no CORS preflight). A valid batch is recorded
- * under its source ("browser" unless it says "synthetic") and, for browser samples, under the site of the
- * page that sent it ({@link Sites#attribute}: from the Origin header, always one of the configured set). A
- * rejected batch gets a JSON error naming the problem and changes nothing but the rejection counter.
+ * {@code text/plain} (what navigator.sendBeacon sends, with no CORS preflight). The {@link IntakePolicy}
+ * decides first whether this client may post at all. A valid batch is recorded under its source
+ * ("browser" unless it says "synthetic") and, for browser samples, under the site of the page that sent it
+ * ({@link Sites#attribute}: from the Origin header, always one of the configured set). A rejected batch
+ * gets a JSON error naming the problem and changes nothing but the rejection counter.
+ *
+ * <p>A refusal sent before the body was read is followed by a lingering close, as nginx does: the rest of
+ * the body is read and discarded (up to {@link #LINGER_MAX_BYTES}, for at most {@link #LINGER_MAX_NANOS}),
+ * so that a client that writes its whole body before reading still reads the answer instead of a reset.
  */
 public final class IntakeHandler implements Handler {
     public static final String PATH = "/api/samples";
+    static final long LINGER_MAX_BYTES = 64L << 20;
+    static final long LINGER_MAX_NANOS = 10_000_000_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final IntakePolicy policy;
     private final SampleBatchParser parser;
     private final Sites sites;
     private final RttRecorders recorders;
-    private final Metrics metrics;
+    private final IntakeEvents events;
     private final int maxBodyBytes;
 
-    public IntakeHandler(SampleBatchParser parser, Sites sites, RttRecorders recorders, Metrics metrics, int maxBodyBytes) {
+    public IntakeHandler(IntakePolicy policy, SampleBatchParser parser, Sites sites, RttRecorders recorders,
+            IntakeEvents events, int maxBodyBytes) {
+        this.policy = policy;
         this.parser = parser;
         this.sites = sites;
         this.recorders = recorders;
-        this.metrics = metrics;
+        this.events = events;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void handle(Context ctx) throws Exception {
         try {
+            policy.check(ctx);
             SampleBatch batch = parser.parse(readBody(ctx));
             Site site = batch.source() == Source.BROWSER
-                    ? sites.attribute(ctx.header("Origin"), ctx.header("Host"))
+                    ? sites.attribute(ctx.header("Origin"), RequestHost.of(ctx))
                     : Site.NONE;
             for (Map.Entry<ProbeKind, List<Long>> entry : batch.micros().entrySet()) {
                 for (long micros : entry.getValue()) {
                     recorders.recordMicros(entry.getKey(), batch.source(), site, micros);
                 }
-                metrics.samplesAccepted(entry.getKey(), batch.source()).increment(entry.getValue().size());
+                events.accepted(entry.getKey(), batch.source(), entry.getValue().size());
             }
             ctx.json(Map.of("accepted", batch.size()));
         } catch (BatchRejected rejected) {
-            reject(ctx, rejected);
+            events.rejected(rejected.reason());
+            answerThenDiscardBody(ctx, rejected);
         }
     }
 
-    /** Answers with the rejection's status and {"error": reason, "message": …}, and counts it. */
-    public void reject(Context ctx, BatchRejected rejected) {
-        metrics.batchRejected(rejected.reason()).increment();
-        ctx.status(rejected.reason().httpStatus())
-                .json(Map.of("error", rejected.reason().wireName(), "message", rejected.getMessage()));
+    /**
+     * Sends the refusal now, then reads what is left of the body and throws it away: closing a connection
+     * with unread input makes the kernel reset it, and the client would lose the answer it has not read yet.
+     */
+    private static void answerThenDiscardBody(Context ctx, BatchRejected rejected) throws IOException {
+        HttpServletResponse response = ctx.res();
+        byte[] body = JSON.writeValueAsBytes(Map.of("error", rejected.reason().wireName(), "message", rejected.getMessage()));
+        response.setStatus(rejected.reason().httpStatus());
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        response.flushBuffer();
+        InputStream in = ctx.req().getInputStream();
+        byte[] sink = new byte[16 * 1024];
+        long discarded = 0;
+        long deadline = System.nanoTime() + LINGER_MAX_NANOS;
+        int n;
+        while (discarded < LINGER_MAX_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0) {
+            discarded += n;
+        }
     }
 
     private byte[] readBody(Context ctx) throws BatchRejected, IOException {
@@ -73,13 +103,12 @@ public final class IntakeHandler implements Handler {
         if (ctx.req().getContentLengthLong() > maxBodyBytes) {
             throw tooLarge();
         }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return body;
+        InputStream in = ctx.req().getInputStream();
+        byte[] body = in.readNBytes(maxBodyBytes + 1);
+        if (body.length > maxBodyBytes) {
+            throw tooLarge();
         }
+        return body;
     }
 
     private BatchRejected tooLarge() {
