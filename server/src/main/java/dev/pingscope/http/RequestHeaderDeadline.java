@@ -5,7 +5,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * Closes an HTTP/1.1 connection that has not completed its first request head within the deadline: a
@@ -22,6 +25,18 @@ public final class RequestHeaderDeadline implements Connection.Listener, AutoClo
 
     public RequestHeaderDeadline(Duration deadline) {
         this.deadlineMillis = deadline.toMillis();
+    }
+
+    /** Watches every connector of this server, from its start on. */
+    public void watch(Server server) {
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : server.getConnectors()) {
+                    connector.addEventListener(RequestHeaderDeadline.this);
+                }
+            }
+        });
     }
 
     @Override

@@ -159,7 +159,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         }
         long rttNanos = receivedNanos - sentNanos;
         probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, rttNanos);
-        sendServerMessage("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}");
+        sendServerMessage(ServerMessages.pingRtt(seq, rttNanos));
     }
 
     @Override
@@ -218,8 +218,8 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private void reportLost(int slot) {
         long seq = outstandingSeq[slot];
         outstandingSentNanos[slot] = 0;
-        probes.pingsLost.increment();
-        sendServerMessage("{\"type\":\"ping_lost\",\"seq\":" + seq + "}");
+        probes.pingLost.run();
+        sendServerMessage(ServerMessages.pingLost(seq));
     }
 
     /** @return the sequence number of the outstanding PING with this payload (now answered), or -1 */

@@ -1,8 +1,7 @@
 package dev.pingscope.websocket;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.recording.RttRecorders;
-import io.micrometer.core.instrument.Counter;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WebSocketProbes implements AutoCloseable {
     public static final String PATH = "/ws";
-    public static final int PROTOCOL_VERSION = 1;
     /** Read buffer per connection, and the size of the text buffer Jetty allocates per message. */
-    public static final int INPUT_BUFFER_BYTES = 256;
+    static final int INPUT_BUFFER_BYTES = 256;
 
     final RttRecorders recorders;
-    final Counter pingsLost;
+    final Runnable pingLost;
     final Duration pingInterval;
     final Duration pingTimeout;
     final Duration idleTimeout;
@@ -36,32 +34,48 @@ public final class WebSocketProbes implements AutoCloseable {
      * --ws-max-queued-frames if less, so that sending them all at once never trips that limit.
      */
     final int maxHeldMessages;
+    private final WebSocketSettings settings;
     private final ConnectionLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Set<ProbeSocket> sockets = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor scheduler;
 
-    public WebSocketProbes(RttRecorders recorders, Counter pingsLost, ServerConfig config) {
+    /**
+     * @param recorders where ws_ping RTTs are recorded
+     * @param pingLost  called for each PING that got no PONG in time
+     */
+    public WebSocketProbes(RttRecorders recorders, Runnable pingLost, WebSocketSettings settings) {
         this.recorders = recorders;
-        this.pingsLost = pingsLost;
-        this.pingInterval = config.pingInterval();
-        this.pingTimeout = config.pingTimeout();
-        this.idleTimeout = config.wsIdleTimeout();
-        this.maxMessageChars = config.wsMaxMessageBytes();
-        this.maxMessagesPerSecond = config.limits().wsMaxMessagesPerSecond();
-        this.maxHeldMessages = Math.max(1, Math.min(32, config.limits().wsMaxQueuedFrames() / 2));
-        this.limiter = new ConnectionLimiter(config.limits().wsMaxConnections(), config.limits().wsMaxPerAddress());
-        String instance = config.instance();
-        this.helloMessage = "{\"type\":\"hello\",\"protocol\":" + PROTOCOL_VERSION
-                + ",\"instance\":\"" + instance + "\""
-                + ",\"ping_interval_ms\":" + pingInterval.toMillis()
-                + ",\"ping_timeout_ms\":" + pingTimeout.toMillis() + "}";
+        this.pingLost = pingLost;
+        this.settings = settings;
+        this.pingInterval = settings.pingInterval();
+        this.pingTimeout = settings.pingTimeout();
+        this.idleTimeout = settings.idleTimeout();
+        this.maxMessageChars = settings.maxMessageBytes();
+        this.maxMessagesPerSecond = settings.maxMessagesPerSecond();
+        this.maxHeldMessages = Math.max(1, Math.min(32, settings.maxQueuedFrames() / 2));
+        this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxPerAddress());
+        this.helloMessage = ServerMessages.hello(settings);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pingscope-pinger");
             t.setDaemon(true);
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Sets Jetty's limits for /ws and maps it to connections that the admission lets in. */
+    public void install(ServerWebSocketContainer container, WebSocketAdmission admission) {
+        // A little above the ping interval's traffic; our own idle check (ProbeSocket) is the one that acts.
+        container.setIdleTimeout(idleTimeout.plus(pingInterval));
+        container.setMaxTextMessageSize(settings.maxMessageBytes());
+        container.setMaxBinaryMessageSize(settings.maxMessageBytes());
+        container.setMaxFrameSize(settings.maxMessageBytes());
+        container.setMaxOutgoingFrames(settings.maxQueuedFrames());
+        // Jetty allocates a text buffer of this size for every message it decodes: probe messages are
+        // tens of bytes, so a small buffer keeps the echo path from allocating 4 KiB per message.
+        container.setInputBufferSize(INPUT_BUFFER_BYTES);
+        container.addMapping(PATH, admission);
     }
 
     /**

@@ -1,0 +1,50 @@
+package dev.pingscope.websocket;
+
+import dev.pingscope.http.ClientAddress;
+import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RequestHost;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
+
+/**
+ * Who may open a WebSocket on /ws, decided at the upgrade, before any frame: an allowed origin (or the
+ * server's own page) gets in while the server accepts connections and the client address and the
+ * instance are under their caps. Refusals are HTTP answers: 403 origin, 503 draining or full, 429 too many
+ * from one address.
+ */
+public final class WebSocketAdmission implements WebSocketCreator {
+    private final WebSocketProbes probes;
+    private final OriginPolicy origins;
+    private final ClientAddress clientAddress;
+    private final BooleanSupplier accepting;
+
+    /** @param accepting false while the server drains: a client reconnecting after its 1001 must go elsewhere */
+    public WebSocketAdmission(WebSocketProbes probes, OriginPolicy origins, ClientAddress clientAddress,
+            BooleanSupplier accepting) {
+        this.probes = probes;
+        this.origins = origins;
+        this.clientAddress = clientAddress;
+        this.accepting = accepting;
+    }
+
+    @Override
+    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (!origins.allows(origin, RequestHost.of(request))) {
+            Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);
+            return null;
+        }
+        if (!accepting.getAsBoolean()) {
+            Response.writeError(request, response, callback, 503, "shutting down");
+            return null;
+        }
+        String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
+        return probes.admit(client, (status, message) -> Response.writeError(request, response, callback, status, message));
+    }
+}
