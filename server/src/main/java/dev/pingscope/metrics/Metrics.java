@@ -1,68 +1,84 @@
 package dev.pingscope.metrics;
 
+import dev.pingscope.intake.IntakeEvents;
 import dev.pingscope.intake.RejectReason;
-import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.recording.SiteSeries;
+import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Source;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
- * The metrics pingscope exports (docs/metrics.md). Every labelled series is created at start from fixed
- * sets, so no label value ever comes from a client and every series exists from the first scrape.
+ * The metrics pingscope exports (docs/metrics.md), all on one API: Prometheus' client_java, whose registry
+ * also serves the RTT histograms (they need native buckets, which no other API here can express) and the
+ * JVM's own figures (GC, heap, threads), so that the instrument shows its own pauses. Every labelled series
+ * is created at start from fixed sets, so no label value ever comes from a client, and only label sets
+ * that can move exist.
  */
-public final class Metrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+public final class Metrics implements IntakeEvents {
+    /** Kinds and sources the intake accepts: browsers and synthetic clients time http_head and ws_echo. */
+    static final List<ProbeKind> CLIENT_TIMED = List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO);
+    static final List<Source> CLIENT_SOURCES = List.of(Source.BROWSER, Source.SYNTHETIC);
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
     private final RttHistogramCollector rtt;
-    private final Map<ProbeKind, Map<Source, Counter>> accepted = new EnumMap<>(ProbeKind.class);
-    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
-    private final Map<ProbeKind, Counter> lost = new EnumMap<>(ProbeKind.class);
+    private final Map<ProbeKind, Map<Source, CounterDataPoint>> accepted = new EnumMap<>(ProbeKind.class);
+    private final Map<RejectReason, CounterDataPoint> rejected = new EnumMap<>(RejectReason.class);
+    private final CounterDataPoint pingsLost;
 
     /**
      * @param version               this build's version, exported as pingscope_build_info{version}
      * @param rttSeries             the RTT series to export (see {@link SiteSeries#all})
-     * @param openWebSocketSessions read at each scrape
      */
-    public Metrics(String version, List<SiteSeries> rttSeries, IntSupplier openWebSocketSessions) {
+    public Metrics(String version, List<SiteSeries> rttSeries) {
         this.rtt = new RttHistogramCollector(rttSeries);
-        registry.getPrometheusRegistry().register(rtt);
-        for (ProbeKind kind : ProbeKind.values()) {
-            Map<Source, Counter> bySource = new EnumMap<>(Source.class);
-            for (Source source : Source.values()) {
-                bySource.put(source, Counter.builder("pingscope.samples.accepted")
-                        .description("RTT samples recorded, per probe kind and source.")
-                        .tag("kind", kind.wireName()).tag("source", source.wireName())
-                        .register(registry));
+        registry.register(rtt);
+        Counter acceptedCounter = Counter.builder().name("pingscope_samples_accepted")
+                .help("RTT samples recorded by the intake, per probe kind and source.")
+                .labelNames("kind", "source").withoutExemplars().register(registry);
+        for (ProbeKind kind : CLIENT_TIMED) {
+            Map<Source, CounterDataPoint> bySource = new EnumMap<>(Source.class);
+            for (Source source : CLIENT_SOURCES) {
+                bySource.put(source, acceptedCounter.labelValues(kind.wireName(), source.wireName()));
             }
             accepted.put(kind, bySource);
-            lost.put(kind, Counter.builder("pingscope.probes.lost")
-                    .description("Probes with no answer within their timeout, per probe kind.")
-                    .tag("kind", kind.wireName())
-                    .register(registry));
         }
+        Counter rejectedCounter = Counter.builder().name("pingscope_intake_rejected")
+                .help("Intake batches refused, per reason; nothing of a refused batch is recorded.")
+                .labelNames("reason").withoutExemplars().register(registry);
         for (RejectReason reason : RejectReason.values()) {
-            rejected.put(reason, Counter.builder("pingscope.intake.rejected")
-                    .description("Intake batches refused, per reason; nothing of a refused batch is recorded.")
-                    .tag("reason", reason.wireName())
-                    .register(registry));
+            rejected.put(reason, rejectedCounter.labelValues(reason.wireName()));
         }
-        Gauge.builder("pingscope.websocket.sessions", openWebSocketSessions::getAsInt)
-                .description("Open WebSocket sessions on /ws.")
-                .register(registry);
+        // Only the server times a probe it can lose: clients keep their own losses (result.probes[kind].lost).
+        this.pingsLost = Counter.builder().name("pingscope_probes_lost")
+                .help("Probes with no answer within their timeout, per probe kind (the server's PINGs).")
+                .labelNames("kind").withoutExemplars().register(registry)
+                .labelValues(ProbeKind.WS_PING.wireName());
         // The usual info-metric pattern: always 1, the version in a label, so a query can join on it or count versions.
-        Gauge.builder("pingscope.build.info", () -> 1)
-                .description("Always 1; the label version is the running build's version.")
-                .tag("version", version)
+        GaugeWithCallback.builder().name("pingscope_build_info")
+                .help("Always 1; the label version is the running build's version.")
+                .labelNames("version")
+                .callback(cb -> cb.call(1, version))
+                .register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** Exports the number of open WebSocket sessions, read at each scrape. */
+    public void exportOpenSessions(IntSupplier openWebSocketSessions) {
+        GaugeWithCallback.builder().name("pingscope_websocket_sessions")
+                .help("Open WebSocket sessions on /ws.")
+                .callback(cb -> cb.call(openWebSocketSessions.getAsInt()))
                 .register(registry);
     }
 
-    public PrometheusMeterRegistry registry() {
+    public PrometheusRegistry registry() {
         return registry;
     }
 
@@ -70,15 +86,23 @@ public final class Metrics {
         return rtt;
     }
 
-    public Counter samplesAccepted(ProbeKind kind, Source source) {
-        return accepted.get(kind).get(source);
+    /** Counts one server PING that got no PONG in time. */
+    public void pingLost() {
+        pingsLost.inc();
     }
 
-    public Counter batchRejected(RejectReason reason) {
-        return rejected.get(reason);
+    @Override
+    public void accepted(ProbeKind kind, Source source, int samples) {
+        Map<Source, CounterDataPoint> bySource = accepted.get(kind);
+        CounterDataPoint counter = bySource == null ? null : bySource.get(source);
+        if (counter == null) {
+            throw new IllegalArgumentException("the intake does not accept " + kind.wireName() + " from " + source.wireName());
+        }
+        counter.inc(samples);
     }
 
-    public Counter probesLost(ProbeKind kind) {
-        return lost.get(kind);
+    @Override
+    public void rejected(RejectReason reason) {
+        rejected.get(reason).inc();
     }
 }

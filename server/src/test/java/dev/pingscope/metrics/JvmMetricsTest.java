@@ -1,0 +1,39 @@
+package dev.pingscope.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pingscope.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A latency instrument shows its own pauses: the JVM's GC, heap and threads are on /metrics. */
+class JvmMetricsTest {
+
+    @Test
+    void gc_heap_and_threads_are_exported_and_move() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            String body = ts.get("/metrics").body();
+            String gcCount = body.lines().filter(l -> l.startsWith("jvm_gc_collection_seconds_count{"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no GC series in\n" + body));
+            assertTrue(gcCount.contains("gc=\""), "per collector: " + gcCount);
+            assertTrue(ts.metric("jvm_memory_used_bytes{area=\"heap\"}") > 0, "heap in use");
+            assertTrue(ts.metric("jvm_threads_current") > 1, "threads");
+            assertTrue(ts.metric("process_resident_memory_bytes") > 0, "resident memory");
+            // A full collection is counted by some collector: the sum of every collector's count must grow.
+            double before = gcCollections(ts);
+            System.gc();
+            TestServer.await("a GC counted", Duration.ofSeconds(10), () -> {
+                try {
+                    return gcCollections(ts) > before;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static double gcCollections(TestServer ts) throws Exception {
+        return ts.get("/metrics").body().lines().filter(l -> l.startsWith("jvm_gc_collection_seconds_count{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+}
