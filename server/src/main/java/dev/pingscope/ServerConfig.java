@@ -1,13 +1,21 @@
 package dev.pingscope;
 
+import dev.pingscope.http.ClientAddress;
+import dev.pingscope.sample.Sites;
 import dev.pingscope.tls.TlsSettings;
+import dev.pingscope.websocket.WebSocketSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Everything a pingscope server is configured with. Built by the command line (see {@code cli.ServeCommand})
- * or directly by tests; {@link #defaults()} gives the documented defaults.
+ * or directly by a program; {@link #defaults()} gives the documented defaults, the only place they are
+ * written. Every record here checks itself when built: a value that cannot work throws an
+ * {@link InvalidConfigException} naming its option, the same one-line error the command line prints.
  *
  * @param host             address to bind, e.g. 0.0.0.0
  * @param port             TCP port, 0 for any free port
@@ -64,6 +72,18 @@ public record ServerConfig(
             int intakeBurst,
             Duration requestHeaderTimeout) {
 
+        public Limits {
+            requireRange("--ws-max-connections", wsMaxConnections, 1, 1_000_000);
+            requireRange("--ws-max-per-address", wsMaxPerAddress, 1, 1_000_000);
+            requireRange("--ws-max-messages-per-second", wsMaxMessagesPerSecond, 1, 1_000_000);
+            requireRange("--ws-max-queued-frames", wsMaxQueuedFrames, 2, 100_000);
+            if (!(intakeBatchesPerSecond >= 0.01 && intakeBatchesPerSecond <= 100_000)) {
+                throw new InvalidConfigException("--intake-rate", intakeBatchesPerSecond + " is outside 0.01 to 100000");
+            }
+            requireRange("--intake-burst", intakeBurst, 1, 100_000);
+            requireRange("--request-header-timeout", requestHeaderTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+        }
+
         public static Limits defaults() {
             return new Limits(20_000, 100, 100, 64, 20, 50, Duration.ofSeconds(10));
         }
@@ -76,15 +96,124 @@ public record ServerConfig(
      * @param hlogDir       where interval histograms are appended and restored from, or null
      */
     public record Operations(String adminHost, int adminPort, Duration shutdownGrace, Path hlogDir) {
+        public Operations {
+            requireText("--admin-host", adminHost);
+            requireRange("--admin-port", adminPort, 0, 65_535);
+            requireRange("--shutdown-grace", shutdownGrace, Duration.ofMillis(100), Duration.ofMinutes(10));
+            if (hlogDir != null && Files.exists(hlogDir) && !Files.isDirectory(hlogDir)) {
+                throw new InvalidConfigException("--hlog-dir", hlogDir + " is not a directory");
+            }
+        }
+
         public static Operations defaults() {
             return new Operations("127.0.0.1", 0, Duration.ofSeconds(10), null);
         }
     }
 
     public ServerConfig {
-        allowedOrigins = List.copyOf(allowedOrigins);
-        sites = List.copyOf(sites);
-        trustedProxies = List.copyOf(trustedProxies);
+        requireText("--host", host);
+        requireRange("--port", port, 0, 65_535);
+        requireText("--instance", instance);
+        if (!INSTANCE_NAME.matcher(instance).matches()) {
+            throw new InvalidConfigException("--instance", "'" + instance + "' must be 1 to 64 letters, digits or . _ : -");
+        }
+        allowedOrigins = checkedOrigins(allowedOrigins);
+        sites = checkedSites(sites, allowedOrigins);
+        requireRange("--ping-interval", pingInterval, Duration.ofMillis(100), Duration.ofSeconds(60));
+        requireRange("--ping-timeout", pingTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+        requireRange("--report-interval", reportInterval, Duration.ofMillis(100), Duration.ofHours(1));
+        requireRange("--ws-idle-timeout", wsIdleTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+        if (wsIdleTimeout.compareTo(pingInterval) <= 0) {
+            throw new InvalidConfigException("--ws-idle-timeout", DurationText.format(wsIdleTimeout)
+                    + " must be longer than --ping-interval (" + DurationText.format(pingInterval) + ")");
+        }
+        requireRange("--ws-max-message", wsMaxMessageBytes, 16, 1 << 20);
+        requireRange("--max-batch", maxBatchSamples, 1, 100_000);
+        requireRange("--max-body", maxBodyBytes, 64, 16 << 20);
+        requireRange("--redirect-port", redirectPort, 0, 65_535);
+        trustedProxies = checkedProxies(trustedProxies);
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(operations, "operations");
+        if (redirectPort != 0 && tls == null) {
+            throw new InvalidConfigException("--redirect-port", "redirects to HTTPS, so it needs --tls-keystore or --tls-self-signed");
+        }
+        if (redirectPort != 0 && (redirectPort == port || redirectPort == operations.adminPort())) {
+            throw new InvalidConfigException("--redirect-port", redirectPort + " is already --port or --admin-port");
+        }
+    }
+
+    private static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    /** Trimmed, blanks dropped; each "*" or an origin; at least one. */
+    private static List<String> checkedOrigins(List<String> origins) {
+        List<String> trimmed = Objects.requireNonNull(origins, "allowedOrigins").stream()
+                .map(String::trim).filter(o -> !o.isEmpty()).toList();
+        for (String origin : trimmed) {
+            if (!origin.equals("*") && !Sites.ORIGIN.matcher(origin).matches()) {
+                throw new InvalidConfigException("--allowed-origins",
+                        "'" + origin + "' is not an origin (write it like https://example.com, no path)");
+            }
+        }
+        if (trimmed.isEmpty()) {
+            throw new InvalidConfigException("--allowed-origins", "must name at least one origin, or *");
+        }
+        return trimmed;
+    }
+
+    /** Normalized; each a valid origin, listed once, within the limit, and allowed to report at all. */
+    private static List<String> checkedSites(List<String> sites, List<String> allowed) {
+        List<String> listed = Objects.requireNonNull(sites, "sites").stream()
+                .filter(s -> !s.isBlank()).map(Sites::normalize).toList();
+        try {
+            Sites.of(listed);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("--sites", e.getMessage());
+        }
+        if (!allowed.contains("*")) {
+            List<String> allowedNormalized = allowed.stream().map(Sites::normalize).toList();
+            for (String site : listed) {
+                if (!allowedNormalized.contains(site)) {
+                    throw new InvalidConfigException("--sites",
+                            "'" + site + "' is not in --allowed-origins, so its pages could never report samples");
+                }
+            }
+        }
+        return listed;
+    }
+
+    private static List<String> checkedProxies(List<String> proxies) {
+        List<String> trimmed = Objects.requireNonNull(proxies, "trustedProxies").stream()
+                .map(String::trim).filter(p -> !p.isEmpty()).toList();
+        for (String proxy : trimmed) {
+            try {
+                ClientAddress.validate(proxy);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("--trusted-proxies", e.getMessage());
+            }
+        }
+        return trimmed;
+    }
+
+    private static void requireText(String option, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigException(option, "must not be empty");
+        }
+    }
+
+    private static void requireRange(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidConfigException(option, value + " is outside " + min + " to " + max);
+        }
+    }
+
+    private static void requireRange(String option, Duration value, Duration min, Duration max) {
+        if (value == null) {
+            throw new InvalidConfigException(option, "must be set");
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidConfigException(option, DurationText.format(value) + " is outside "
+                    + DurationText.format(min) + " to " + DurationText.format(max));
+        }
     }
 
     public static ServerConfig defaults() {
@@ -198,21 +327,32 @@ public record ServerConfig(
         }
     }
 
+    /** The /ws endpoint's part of the configuration. */
+    public WebSocketSettings webSocket() {
+        return new WebSocketSettings(instance, pingInterval, pingTimeout, wsIdleTimeout, wsMaxMessageBytes,
+                limits.wsMaxMessagesPerSecond(), limits.wsMaxQueuedFrames(), limits.wsMaxConnections(),
+                limits.wsMaxPerAddress());
+    }
+
     /** "https" with TLS, else "http". */
     public String scheme() {
         return tls == null ? "http" : "https";
     }
 
-    /** The host name (in a container: its id), so that each replica names itself without configuration. */
+    /**
+     * The host name (in a container: its id), so that each replica names itself without configuration; cut
+     * to the characters an instance name may hold.
+     */
     static String defaultInstanceName() {
-        String fromEnv = System.getenv("HOSTNAME");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                name = "pingscope";
+            }
         }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "pingscope";
-        }
+        String cleaned = name.replaceAll("[^A-Za-z0-9._:-]", "");
+        return cleaned.isEmpty() ? "pingscope" : cleaned.substring(0, Math.min(64, cleaned.length()));
     }
 }

@@ -55,8 +55,8 @@ class HotPathAllocationTest {
         ServerConfig.Limits l = defaults.limits();
         // At most one PING during the measurement (its first comes at a random point of the 60 s interval),
         // never reported lost, and no message rate cap: this client sends as fast as it can.
-        ServerConfig quiet = defaults.withIntervals(Duration.ofSeconds(60), Duration.ofHours(1))
-                .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(5))
+        ServerConfig quiet = defaults.withTimeouts(Duration.ofSeconds(60), Duration.ofMinutes(5))
+                .withIntervals(Duration.ofSeconds(60), Duration.ofHours(1))
                 .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), 1_000_000,
                         l.wsMaxQueuedFrames(), l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout()));
         try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket("127.0.0.1", ts.server.port())) {

@@ -32,8 +32,8 @@ public final class TestServer implements AutoCloseable {
     /** Limits lifted, for tests that send a lot from one address on purpose. */
     public static ServerConfig.Limits unlimited() {
         ServerConfig.Limits l = ServerConfig.Limits.defaults();
-        return new ServerConfig.Limits(l.wsMaxConnections(), 100_000, 1_000_000, l.wsMaxQueuedFrames(), 1_000_000,
-                1_000_000, l.requestHeaderTimeout());
+        return new ServerConfig.Limits(l.wsMaxConnections(), 100_000, 1_000_000, l.wsMaxQueuedFrames(), 100_000,
+                100_000, l.requestHeaderTimeout());
     }
 
     public static TestServer start() {

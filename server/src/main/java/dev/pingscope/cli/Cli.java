@@ -17,7 +17,7 @@ public final class Cli {
         cl.addSubcommand("probe", new ProbeCommand());
         cl.addSubcommand(new StatsCommand());
         // After the subcommands: picocli copies the settings below only to subcommands already added.
-        cl.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        cl.setDefaultValueProvider(new EnvironmentDefaults(environment, ServeCommand.defaultValues()));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {

@@ -1,13 +1,11 @@
 package dev.pingscope.cli;
 
+import dev.pingscope.DurationText;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Reads durations written as a number and a unit: 250ms, 1s, 1.5s, 2m, 1h. */
+/** Reads durations written as a number and a unit: 250ms, 1s, 1.5s, 2m, 1h ({@link DurationText}). */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
@@ -15,27 +13,15 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     }
 
     public static Duration parse(String value) {
-        Matcher m = FORMAT.matcher(value.trim());
-        if (!m.matches()) {
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration (write it like 250ms, 1s, 2m or 1h)");
+        try {
+            return DurationText.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
-        double amount = Double.parseDouble(m.group(1));
-        double millis = switch (m.group(2)) {
-            case "ms" -> amount;
-            case "s" -> amount * 1_000;
-            case "m" -> amount * 60_000;
-            default -> amount * 3_600_000;
-        };
-        return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
     /** The shortest way to write a duration in the same notation, for messages and help. */
     public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
-        if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
-        if (ms % 1_000 == 0 && ms > 0) return ms / 1_000 + "s";
-        return ms + "ms";
+        return DurationText.format(d);
     }
 }

@@ -7,13 +7,16 @@ import picocli.CommandLine;
 /**
  * Gives every option of the server command an environment variable: --ping-interval reads PINGSCOPE_PING_INTERVAL when the
  * option is not on the command line. The command line wins over the environment, which wins over the
- * built-in default.
+ * built-in default (which help shows as the default).
  */
 public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     private final Map<String, String> environment;
+    private final Map<String, String> builtIn;
 
-    public EnvironmentDefaults(Map<String, String> environment) {
+    /** @param builtIn each server option's built-in default as option text, by long option name */
+    public EnvironmentDefaults(Map<String, String> environment, Map<String, String> builtIn) {
         this.environment = environment;
+        this.builtIn = builtIn;
     }
 
     /** The environment variable of a long option name: --ws-max-message → PINGSCOPE_WS_MAX_MESSAGE. */
@@ -29,6 +32,7 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
             if (value != null && !value.isEmpty()) {
                 return value;
             }
+            return builtIn.get(option.longestName());
         }
         return null;
     }

@@ -1,12 +1,12 @@
 package dev.pingscope.cli;
 
+import dev.pingscope.BuildVersion;
 import picocli.CommandLine;
 
-/** The version from the jar's manifest ("dev" when run from classes, as in tests). */
+/** {@code --version} of every command: {@link BuildVersion}. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
     public static String version() {
-        String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return BuildVersion.current();
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.HexFormat;
 
 /**
  * The server's TLS key and certificate: a PKCS12 keystore and its password. {@link #load} checks both at
- * start, so a missing file or a wrong password is an error before the server listens.
+ * start, so a missing file or a wrong password is an error before the server listens. {@link #toString}
+ * leaves the password out.
  */
 public record TlsSettings(Path keystore, String password, String description) {
 
@@ -41,6 +42,12 @@ public record TlsSettings(Path keystore, String password, String description) {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use keystore " + keystore + ": " + e.getMessage());
         }
+    }
+
+    /** Never the password: settings end up in logs and error messages. */
+    @Override
+    public String toString() {
+        return "TlsSettings[keystore=" + keystore + ", password=(hidden), " + description + "]";
     }
 
     private static String fingerprint(Certificate certificate) throws GeneralSecurityException {
