@@ -74,7 +74,7 @@ class DashboardsTest {
         queries.forEach(q -> titles.add(q.dashboard() + " / " + q.panel()));
         String all = String.join("\n", titles);
         for (String wanted : List.of("p50 / p90 / p99 by probe kind", "HEAD minus WebSocket", "RTT heatmap",
-                "SmokePing bands", "Probes lost", "Samples per second", "Open WebSocket sessions",
+                "SmokePing bands", "Server PINGs lost", "Samples per second", "Open WebSocket sessions",
                 "pingscope-instances / ", "pingscope-sites / ")) {
             assertTrue(all.contains(wanted), "a panel for " + wanted + " in:\n" + all);
         }
