@@ -90,7 +90,7 @@ final class Prometheus implements AutoCloseable {
     void awaitReady(Duration deadline) {
         try {
             TestServer.poll("Prometheus to answer /-/ready", deadline).pollInterval(Duration.ofMillis(50))
-                    .ignoreException(IOException.class) // still starting
+                    .ignoreExceptionsInstanceOf(IOException.class) // still starting: refused, reset, timed out
                     .failFast("Prometheus exited", () -> !process.isAlive())
                     .until(() -> http.send(HttpRequest.newBuilder(uri("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
