@@ -7,8 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
 import java.util.function.DoublePredicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 /** A real pingscope server on a free loopback port, with a JDK HttpClient to talk to it. */
 public final class TestServer implements AutoCloseable {
@@ -88,14 +90,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Polls /metrics until the sample line's value passes the check, failing after the deadline. */
-    public void awaitMetric(String sampleLinePrefix, DoublePredicate check, Duration deadline) throws InterruptedException {
-        await(sampleLinePrefix + " in /metrics", deadline, () -> {
-            try {
-                return check.test(metric(sampleLinePrefix));
-            } catch (Exception e) {
-                return false;
-            }
-        });
+    public void awaitMetric(String sampleLinePrefix, DoublePredicate check, Duration deadline) {
+        // A failed scrape is "not yet"; on timeout the last one is the cause.
+        poll(sampleLinePrefix + " in /metrics", deadline).ignoreExceptions()
+                .until(() -> check.test(metric(sampleLinePrefix)));
     }
 
     /** The value of one sample line of /metrics (text format), or NaN when absent. */
@@ -108,15 +106,19 @@ public final class TestServer implements AutoCloseable {
         return Double.NaN;
     }
 
-    /** Polls every 10 ms until the condition holds, failing after the deadline. */
-    public static void await(String what, Duration deadline, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + deadline.toMillis() + " ms waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+    /**
+     * A wait for {@code what}: polls every 10 ms, first at once, in the calling thread (so that a condition
+     * may use the test's page or client), and fails after {@code atMost} with a message naming {@code what}.
+     * Add {@code .ignoreExceptions()} where a condition that throws means "not yet".
+     */
+    public static ConditionFactory poll(String what, Duration atMost) {
+        return Awaitility.await(what).atMost(atMost)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).pollInSameThread();
+    }
+
+    /** Polls every 10 ms until the condition holds, failing after the deadline; an exception fails at once. */
+    public static void await(String what, Duration deadline, Callable<Boolean> condition) {
+        poll(what, deadline).until(condition);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pingscope.intake;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket per client address for the sample intake: {@code burst} batches at once, then
@@ -14,15 +15,22 @@ public final class IntakeRateLimiter {
     private final double perSecond;
     private final int burst;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
 
     public IntakeRateLimiter(double perSecond, int burst) {
+        this(perSecond, burst, System::nanoTime);
+    }
+
+    /** With a clock of its own, in nanoseconds (tests). */
+    IntakeRateLimiter(double perSecond, int burst, LongSupplier nanoTime) {
         this.perSecond = perSecond;
         this.burst = burst;
+        this.nanoTime = nanoTime;
     }
 
     /** @return true when this address may post one more batch now */
     public boolean tryAcquire(String address) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (buckets.size() > SWEEP_ABOVE) {
             buckets.values().removeIf(b -> b.idleSince(now) > FORGET_AFTER_NANOS);
         }

@@ -8,13 +8,19 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.ColorScheme;
 import dev.pingscope.TestServer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The page at / in a real Chromium: runs, shows every number and both charts, fits a phone, works by keyboard. */
+/**
+ * The page at / in a real Chromium: runs, shows every number, draws every sample in both charts, fits a phone,
+ * works by keyboard.
+ */
 @ExtendWith(SharedBrowser.class)
 class MeasurementPageTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
@@ -35,9 +41,15 @@ class MeasurementPageTest {
         ts.close();
     }
 
-    /** Sets a short run through the form, starts it with the mouse and waits for it to end. */
+    /**
+     * Sets a short run through the form, starts it with the mouse and waits for it to end. The result the run
+     * returns to the page is kept as window.pageResult (by wrapping pingscope.measure, which app.js calls).
+     */
     static void runShortMeasurement(Page page, String seconds) {
         page.navigate(ts.uri("/").toString());
+        page.waitForFunction("() => window.pingscope");
+        page.evaluate("() => { const measure = pingscope.measure;"
+                + " pingscope.measure = (o) => measure.call(pingscope, o).then((r) => (window.pageResult = r)); }");
         page.fill("#duration", seconds);
         page.fill("#interval", "50");
         page.click("#start");
@@ -58,8 +70,7 @@ class MeasurementPageTest {
             }
             double count = Double.parseDouble(page.textContent("td[data-kind=" + kind + "][data-stat=count]"));
             assertTrue(count >= 3, kind + " has samples: " + count);
-            assertTrue(page.locator("#timeline path.series." + kind).getAttribute("d").length() > 10, "timeline of " + kind);
-            assertTrue(page.locator("#cdf path.series." + kind).getAttribute("d").length() > 10, "CDF of " + kind);
+            assertEquals(resultCount(page, kind), count, "the table shows the result's count of " + kind);
         }
         String verdict = page.textContent("#verdict");
         assertTrue(verdict.matches("(HTTP HEAD is (slower|faster) than WebSocket echo|No clear difference).*95 % interval of HEAD minus echo: .*"),
@@ -73,6 +84,47 @@ class MeasurementPageTest {
         assertEquals("ws", page.textContent("td[data-kind=ws_echo][data-stat=protocol]"));
         assertEquals("ws", page.textContent("td[data-kind=ws_ping][data-stat=protocol]"));
         assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
+    void each_chart_draws_every_sample_of_the_result_and_the_distribution_ends_at_100_percent() {
+        Page page = browser.newPage();
+        runShortMeasurement(page, "2");
+        Axis cdfX = Axis.of(page, "#cdf", "middle");
+        Axis cdfY = Axis.of(page, "#cdf", "end");
+        Axis timelineY = Axis.of(page, "#timeline", "end");
+        assertEquals("100 %", cdfY.topLabel, "the CDF's scale ends at 100 %");
+
+        for (String kind : KINDS) {
+            long count = resultCount(page, kind);
+            double maxMs = ((Number) page.evaluate("(k) => pageResult.probes[k].max", kind)).doubleValue();
+            assertTrue(count >= 3, kind + ": " + count);
+
+            // Timeline: one point per sample, in time order, the highest at the kind's largest RTT.
+            List<double[]> points = timelinePoints(page.locator("#timeline path.series." + kind).getAttribute("d"));
+            assertEquals(count, points.size(), "timeline points of " + kind);
+            for (int i = 1; i < points.size(); i++) {
+                assertTrue(points.get(i)[0] >= points.get(i - 1)[0], kind + ": points in time order at " + i);
+            }
+            double highest = points.stream().mapToDouble(p -> p[1]).min().orElseThrow();
+            assertEquals(timelineY.pixel(maxMs), highest, 0.11, kind + ": the highest point is its max RTT, " + maxMs + " ms");
+
+            // CDF: starts at 0 %, rises by 1/count at each sample in RTT order, and ends at 100 % at the max RTT.
+            List<double[]> steps = cdfSteps(page.locator("#cdf path.series." + kind).getAttribute("d"));
+            assertEquals(cdfY.pixel(0), steps.get(0)[1], 0.11, kind + ": the CDF starts at 0 %");
+            steps = steps.subList(1, steps.size());
+            assertEquals(count, steps.size(), "CDF steps of " + kind);
+            for (int i = 0; i < steps.size(); i++) {
+                assertEquals(cdfY.pixel((i + 1.0) / count), steps.get(i)[1], 0.11, kind + ": share after step " + (i + 1));
+                if (i > 0) {
+                    assertTrue(steps.get(i)[0] >= steps.get(i - 1)[0], kind + ": RTTs in ascending order at " + i);
+                }
+            }
+            double[] last = steps.get(steps.size() - 1);
+            assertEquals(cdfY.pixel(1), last[1], 0.11, kind + ": the CDF ends at 100 %");
+            assertEquals(cdfX.pixel(maxMs), last[0], 0.11, kind + ": ... at the max RTT, " + maxMs + " ms");
+        }
         page.close();
     }
 
@@ -127,6 +179,73 @@ class MeasurementPageTest {
             Page page = context.newPage();
             page.navigate(ts.uri("/").toString());
             return (String) page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor");
+        }
+    }
+
+    private static long resultCount(Page page, String kind) {
+        long count = ((Number) page.evaluate("(k) => pageResult.probes[k].count", kind)).longValue();
+        assertEquals(count, ((Number) page.evaluate("(k) => pageResult.probes[k].samples.length", kind)).longValue(),
+                kind + ": the result's count is its number of samples");
+        return count;
+    }
+
+    private static final Pattern NUMBER_PAIR = Pattern.compile("([ML])(-?[\\d.]+) (-?[\\d.]+)");
+    private static final Pattern STEP = Pattern.compile("H(-?[\\d.]+)V(-?[\\d.]+)");
+
+    /** The {x, y} of each point of a timeline path: "M x y" then "L x y" for each further sample. */
+    private static List<double[]> timelinePoints(String d) {
+        List<double[]> points = new ArrayList<>();
+        Matcher m = NUMBER_PAIR.matcher(d);
+        while (m.find()) {
+            assertEquals(points.isEmpty() ? "M" : "L", m.group(1), d);
+            points.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))});
+        }
+        return points;
+    }
+
+    /** The start {x, y} of a CDF path ("M x y"), then the {x, y} of each step ("H x V y"). */
+    private static List<double[]> cdfSteps(String d) {
+        Matcher start = NUMBER_PAIR.matcher(d);
+        assertTrue(start.lookingAt() && start.group(1).equals("M"), d);
+        List<double[]> steps = new ArrayList<>();
+        steps.add(new double[] {Double.parseDouble(start.group(2)), Double.parseDouble(start.group(3))});
+        Matcher m = STEP.matcher(d);
+        int end = start.end();
+        while (m.find(end) && m.start() == end) {
+            steps.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
+            end = m.end();
+        }
+        assertEquals(d.length(), end, "nothing but steps after the start: " + d);
+        return steps;
+    }
+
+    /**
+     * A chart axis as drawn: its tick labels (x axis: text-anchor middle, y axis: end) and where they stand,
+     * so that data values can be turned into pixels the way the chart did, without asking the chart code.
+     */
+    private record Axis(double firstValue, double firstPixel, double lastValue, double lastPixel, String topLabel) {
+        @SuppressWarnings("unchecked")
+        static Axis of(Page page, String svg, String anchor) {
+            List<List<Object>> ticks = (List<List<Object>>) page.evaluate("([svg, anchor]) => [...document.querySelectorAll("
+                    + "svg + ' text.tick')].filter((t) => t.getAttribute('text-anchor') === anchor)"
+                    + ".map((t) => [t.textContent, +t.getAttribute(anchor === 'middle' ? 'x' : 'y')])", List.of(svg, anchor));
+            assertTrue(ticks.size() >= 2, svg + " " + anchor + " ticks: " + ticks);
+            List<Object> first = ticks.get(0);
+            List<Object> last = ticks.get(ticks.size() - 1);
+            // A y label stands 4 px below its grid line; an x label is centred on its grid line.
+            double shift = anchor.equals("end") ? -4 : 0;
+            return new Axis(value((String) first.get(0)), ((Number) first.get(1)).doubleValue() + shift,
+                    value((String) last.get(0)), ((Number) last.get(1)).doubleValue() + shift, (String) last.get(0));
+        }
+
+        /** "12.5", "12.5 ms" or "75 %" as a number of the data's unit (a share for %). */
+        private static double value(String label) {
+            String number = label.replaceAll("[^0-9.\\-]", "");
+            return label.endsWith("%") ? Double.parseDouble(number) / 100 : Double.parseDouble(number);
+        }
+
+        double pixel(double value) {
+            return firstPixel + (value - firstValue) / (lastValue - firstValue) * (lastPixel - firstPixel);
         }
     }
 

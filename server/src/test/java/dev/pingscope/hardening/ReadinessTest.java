@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 class ReadinessTest {
@@ -27,17 +28,12 @@ class ReadinessTest {
             }, "test-shutdown");
             shutdown.start();
             try {
-                TestServer.await("/readyz to answer 503", Duration.ofSeconds(4), () -> {
-                    try {
-                        // A short timeout per poll, so that one slow answer does not use up the deadline.
-                        return ts.http.send(java.net.http.HttpRequest.newBuilder(ts.uri("/readyz"))
+                // A short timeout per poll, so that one slow answer does not use up the deadline.
+                TestServer.poll("/readyz to answer 503", Duration.ofSeconds(4)).ignoreExceptions()
+                        .until(() -> ts.http.send(java.net.http.HttpRequest.newBuilder(ts.uri("/readyz"))
                                 .timeout(Duration.ofMillis(500)).build(),
-                                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 503;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
-            } catch (AssertionError e) {
+                                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 503);
+            } catch (ConditionTimeoutException e) {
                 shutdown.join(5_000);
                 throw new AssertionError(e.getMessage() + "; the shutdown took " + shutdownMillis[0] + " ms", e);
             }

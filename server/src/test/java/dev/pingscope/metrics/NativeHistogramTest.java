@@ -2,6 +2,7 @@ package dev.pingscope.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pingscope.TestServer;
@@ -23,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Native histogram buckets hold the same values as the classic ones; the text formats keep showing classic buckets. */
+/**
+ * Native histogram buckets hold the same values as the classic ones; the text formats keep showing classic buckets,
+ * and the protobuf exposition carries both, as read from the wire by {@link ProtobufMessage}.
+ */
 class NativeHistogramTest {
 
     @ParameterizedTest(name = "{0} s is in bucket {1}")
@@ -83,8 +87,10 @@ class NativeHistogramTest {
 
     @Test
     void the_text_formats_show_the_classic_buckets_and_the_protobuf_format_carries_native_ones() throws Exception {
+        // Round-trip times in ms, none on a native bucket bound (e.g. 250 ms would be 2^-2 s, exactly one).
+        double[] ms = {0.9, 4.0, 4.0, 240.0};
         try (TestServer ts = TestServer.start()) {
-            ts.post("/api/samples", "application/json", "{\"samples\":{\"http_head\":[0.9,4.0,4.0,250.0]}}");
+            ts.post("/api/samples", "application/json", "{\"samples\":{\"http_head\":[0.9,4.0,4.0,240.0]}}");
             ts.endInterval();
             String series = "{kind=\"http_head\",site=\"direct\",source=\"browser\"";
             String text = ts.get("/metrics").body();
@@ -99,37 +105,101 @@ class NativeHistogramTest {
                     .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited")
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
             assertTrue(protobuf.headers().firstValue("Content-Type").orElseThrow().contains("protobuf"));
-            String decoded = decodeProtobuf(protobuf.body());
-            String withData = java.util.Arrays.stream(decoded.split("metric \\{"))
-                    .filter(m -> m.contains("\"http_head\"") && m.contains("\"direct\"") && m.contains("\"browser\""))
-                    .findFirst().orElseThrow();
-            assertEquals(7, decoded.split("schema: 3").length - 1, "every RTT series is native with schema 3");
-            assertTrue(withData.contains("sample_count: 4") && withData.contains("positive_span"), withData);
-            assertTrue(withData.contains("upper_bound: 0.005"), "and keeps its classic buckets");
+            ProtobufMessage family = ProtobufMessage.readDelimited(protobuf.body()).stream()
+                    .filter(f -> f.string(FAMILY_NAME).equals("pingscope_rtt_seconds"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no pingscope_rtt_seconds family"));
+            assertEquals(TYPE_HISTOGRAM, family.unsigned(FAMILY_TYPE));
+
+            List<ProtobufMessage> metrics = family.messages(FAMILY_METRIC);
+            long textSeries = text.lines().filter(l -> l.startsWith("pingscope_rtt_seconds_count{")).count();
+            assertEquals(textSeries, metrics.size(), "the same series in both formats");
+            ProtobufMessage withData = null;
+            for (ProtobufMessage metric : metrics) {
+                ProtobufMessage h = metric.messages(METRIC_HISTOGRAM).get(0);
+                assertEquals(NativeBuckets.SCHEMA, h.signed(H_SCHEMA), "every RTT series is native: " + labels(metric));
+                assertEquals(NativeBuckets.ZERO_THRESHOLD, h.doubleValue(H_ZERO_THRESHOLD));
+                if (labels(metric).equals(Map.of("kind", "http_head", "site", "direct", "source", "browser"))) {
+                    withData = h;
+                }
+            }
+            assertNotNull(withData, "the series the batch went to");
+
+            Map<Integer, Long> expected = new TreeMap<>();
+            for (double v : ms) {
+                // Schema 3: bucket i holds (2^((i-1)/8), 2^(i/8)] seconds.
+                expected.merge((int) Math.ceil(Math.log(v / 1000) / Math.log(2) * 8), 1L, Long::sum);
+            }
+            assertEquals(Map.of(-80, 1L, -63, 2L, -16, 1L), expected, "the arithmetic of this test");
+            assertEquals(expected, positiveBuckets(withData), "native buckets on the wire");
+            assertEquals(4, withData.unsigned(H_SAMPLE_COUNT));
+            assertEquals(0, withData.unsigned(H_ZERO_COUNT));
+            assertFalse(withData.has(H_NEGATIVE_SPAN), "no negative RTTs");
+            assertEquals(0.2489, withData.doubleValue(H_SAMPLE_SUM), 0.2489 * 0.001);
+
+            // The classic buckets travel in the same message (Prometheus without native histograms reads those).
+            Map<Double, Long> classic = new TreeMap<>();
+            for (ProtobufMessage b : withData.messages(H_BUCKET)) {
+                classic.put(b.doubleValue(B_UPPER_BOUND), b.unsigned(B_CUMULATIVE_COUNT));
+            }
+            assertEquals(3, classic.get(0.005), classic.toString());
+            assertEquals(3, classic.get(0.2), classic.toString());
+            assertEquals(4, classic.get(0.3), classic.toString());
         }
     }
 
+    // Field numbers of io.prometheus.client in prometheus/client_model's metrics.proto, the published schema of
+    // this exposition format: the test reads the wire itself rather than through client_java's internal classes.
+    private static final int FAMILY_NAME = 1;
+    private static final int FAMILY_TYPE = 3;
+    private static final int FAMILY_METRIC = 4;
+    private static final long TYPE_HISTOGRAM = 4;
+    private static final int METRIC_LABEL = 1;
+    private static final int METRIC_HISTOGRAM = 7;
+    private static final int LABEL_NAME = 1;
+    private static final int LABEL_VALUE = 2;
+    private static final int H_SAMPLE_COUNT = 1;
+    private static final int H_SAMPLE_SUM = 2;
+    private static final int H_BUCKET = 3;
+    private static final int H_SCHEMA = 5;
+    private static final int H_ZERO_THRESHOLD = 6;
+    private static final int H_ZERO_COUNT = 7;
+    private static final int H_NEGATIVE_SPAN = 9;
+    private static final int H_POSITIVE_SPAN = 12;
+    private static final int H_POSITIVE_DELTA = 13;
+    private static final int B_CUMULATIVE_COUNT = 1;
+    private static final int B_UPPER_BOUND = 2;
+    private static final int SPAN_OFFSET = 1;
+    private static final int SPAN_LENGTH = 2;
+
+    private static Map<String, String> labels(ProtobufMessage metric) {
+        Map<String, String> labels = new TreeMap<>();
+        for (ProtobufMessage pair : metric.messages(METRIC_LABEL)) {
+            labels.put(pair.string(LABEL_NAME), pair.string(LABEL_VALUE));
+        }
+        return labels;
+    }
+
     /**
-     * The protobuf exposition as protobuf text, decoded with the classes client_java ships (their package name
-     * carries the protobuf version, so it is looked up rather than imported).
+     * Bucket index to count, from the spans and deltas: each span starts {@code offset} buckets after the end of
+     * the previous one (the first at {@code offset}), and each count is the previous count plus its delta.
      */
-    private static String decodeProtobuf(byte[] body) throws Exception {
-        java.net.URL jar = io.prometheus.metrics.expositionformats.internal.PrometheusProtobufWriterImpl.class
-                .getProtectionDomain().getCodeSource().getLocation();
-        String className;
-        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(jar.openStream())) {
-            java.util.zip.ZipEntry entry;
-            do {
-                entry = zip.getNextEntry();
-            } while (entry != null && !entry.getName().matches(".*/generated/com_google_protobuf_[^/]+/Metrics\\$MetricFamily\\.class"));
-            className = entry.getName().replace('/', '.').replace(".class", "");
+    private static Map<Integer, Long> positiveBuckets(ProtobufMessage h) {
+        List<Long> deltas = h.signedList(H_POSITIVE_DELTA);
+        Map<Integer, Long> buckets = new TreeMap<>();
+        int index = 0;
+        int next = 0;
+        long count = 0;
+        for (ProtobufMessage span : h.messages(H_POSITIVE_SPAN)) {
+            index += (int) span.signed(SPAN_OFFSET);
+            for (long i = 0; i < span.unsigned(SPAN_LENGTH); i++) {
+                count += deltas.get(next++);
+                if (count != 0) {
+                    buckets.put(index, count);
+                }
+                index++;
+            }
         }
-        java.lang.reflect.Method parse = Class.forName(className).getMethod("parseDelimitedFrom", java.io.InputStream.class);
-        java.io.InputStream in = new java.io.ByteArrayInputStream(body);
-        StringBuilder text = new StringBuilder();
-        for (Object family = parse.invoke(null, in); family != null; family = parse.invoke(null, in)) {
-            text.append(family).append('\n');
-        }
-        return text.toString();
+        assertEquals(deltas.size(), next, "one delta per bucket of the spans");
+        return buckets;
     }
 }

@@ -2,6 +2,7 @@ package dev.pingscope.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -37,14 +38,8 @@ final class EchoClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Polls until the hello arrived. */
-    String awaitHello(Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (helloInstances.isEmpty()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no hello within " + deadline.toMillis() + " ms");
-            }
-            Thread.sleep(10);
-        }
+    String awaitHello(Duration deadline) {
+        TestServer.poll("the hello message", deadline).until(() -> !helloInstances.isEmpty());
         return helloInstances.get(0);
     }
 

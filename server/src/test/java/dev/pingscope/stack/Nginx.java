@@ -54,7 +54,7 @@ final class Nginx implements AutoCloseable {
                 "-g", user + "daemon off; pid " + dir.resolve("nginx.pid") + ";"), dir.resolve("output.log"));
         try {
             Ports.awaitListening(port, Duration.ofSeconds(10), process);
-        } catch (AssertionError | InterruptedException e) {
+        } catch (RuntimeException | AssertionError e) {
             close();
             throw e;
         }

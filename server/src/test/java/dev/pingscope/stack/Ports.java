@@ -1,11 +1,14 @@
 package dev.pingscope.stack;
 
+import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 final class Ports {
     private Ports() {}
@@ -20,21 +23,20 @@ final class Ports {
     }
 
     /** Polls every 20 ms until the port accepts connections, failing after the deadline or when the process dies. */
-    static void awaitListening(int port, Duration deadline, ExternalProcess process) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("exited before listening on " + port + "\n" + process.logTail());
-                }
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("not listening on " + port + " after " + deadline.toMillis() + " ms\n" + process.logTail());
-                }
-                Thread.sleep(20);
-            }
+    static void awaitListening(int port, Duration deadline, ExternalProcess process) {
+        try {
+            TestServer.poll("a listener on port " + port, deadline).pollInterval(Duration.ofMillis(20))
+                    .failFast("exited before listening on " + port, () -> !process.isAlive())
+                    .until(() -> {
+                        try (Socket socket = new Socket()) {
+                            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                            return true;
+                        } catch (IOException notYet) {
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "\n" + process.logTail(), e);
         }
     }
 }

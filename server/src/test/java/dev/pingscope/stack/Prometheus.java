@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pingscope.Repository;
+import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * Debian's Prometheus, run with the repository's own configuration (grafana/prometheus/prometheus.yml) and
@@ -83,25 +86,16 @@ final class Prometheus implements AutoCloseable {
         return config;
     }
 
-    /** Polls until Prometheus answers /-/ready. */
-    void awaitReady(Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(uri("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("Prometheus exited\n" + process.logTail());
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("Prometheus not ready after " + deadline.toMillis() + " ms\n" + process.logTail());
-            }
-            Thread.sleep(50);
+    /** Polls every 50 ms until Prometheus answers /-/ready, failing at once if it exits. */
+    void awaitReady(Duration deadline) {
+        try {
+            TestServer.poll("Prometheus to answer /-/ready", deadline).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptionsInstanceOf(IOException.class) // still starting: refused, reset, timed out
+                    .failFast("Prometheus exited", () -> !process.isAlive())
+                    .until(() -> http.send(HttpRequest.newBuilder(uri("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "\n" + process.logTail(), e);
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -423,26 +424,8 @@ class StackTest {
         return s.toString();
     }
 
-    /** A condition that may throw: polled every 50 ms until true, failing after the deadline. */
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private void await(String what, Check check) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!holds(check)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static boolean holds(Check check) {
-        try {
-            return check.holds();
-        } catch (Exception | AssertionError notYet) {
-            return false;
-        }
+    /** Polls every 50 ms until the check holds, failing after {@link #WAIT}; a check that throws means "not yet". */
+    private static void await(String what, Callable<Boolean> check) {
+        TestServer.poll(what, WAIT).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(check);
     }
 }
