@@ -24,6 +24,8 @@ public final class ClientAddress {
     }
 
     /**
+     * Returns the address of the client behind this request, for its limits.
+     *
      * @param peer          the direct peer's IP address
      * @param forwardedFor  the X-Forwarded-For header, or null
      */
@@ -31,7 +33,7 @@ public final class ClientAddress {
         if (forwardedFor == null || !isTrusted(peer)) {
             return peer;
         }
-        String[] hops = forwardedFor.split(",");
+        String[] hops = forwardedFor.split(",", -1);
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
             if (!hop.isEmpty() && !isTrusted(hop)) {
@@ -58,6 +60,7 @@ public final class ClientAddress {
     }
 
     /** An address block: the network's bytes and the prefix length. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: only contains() reads it
     private record Cidr(byte[] network, int prefix) {
         static Cidr parse(String text) {
             String[] parts = text.trim().split("/", 2);

@@ -20,7 +20,7 @@ public final class IntakeRateLimiter {
         this.burst = burst;
     }
 
-    /** @return true when this address may post one more batch now */
+    /** Returns true when this address may post one more batch now. */
     public boolean tryAcquire(String address) {
         long now = System.nanoTime();
         if (buckets.size() > SWEEP_ABOVE) {

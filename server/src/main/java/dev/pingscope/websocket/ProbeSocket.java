@@ -159,12 +159,14 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         }
         long rttNanos = receivedNanos - sentNanos;
         probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, rttNanos);
-        sendServerMessage("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}");
+        long rttMicros = rttNanos / 1_000; // as recorded
+        sendServerMessage("{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + rttMicros / 1_000.0 + "}");
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         release();
+        callback.succeed();
     }
 
     @Override

@@ -58,7 +58,7 @@ class SeriesCardinalityTest {
     /** Each sample line's name and labels, without its value. */
     private static Set<String> seriesOf(String exposition) {
         Set<String> series = new TreeSet<>();
-        for (String line : exposition.split("\n")) {
+        for (String line : exposition.split("\n", -1)) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 series.add(line.substring(0, line.lastIndexOf(' ')));
             }

@@ -15,7 +15,7 @@ final class Binaries {
     /** @param debianPackage what provides it, for the message */
     static Path require(String name, String debianPackage) {
         List<Path> dirs = new ArrayList<>();
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
             if (!dir.isEmpty()) {
                 dirs.add(Path.of(dir));
             }

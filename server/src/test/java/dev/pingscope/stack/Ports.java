@@ -24,7 +24,7 @@ final class Ports {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                socket.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 200);
                 return;
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
