@@ -137,7 +137,7 @@
     const base = new URL(o.server || defaultServer, globalThis.location?.href);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     const kinds = KINDS.filter((k) => o.probes.includes(k));
-    if (!kinds.length) throw new TypeError('pingscope: options.probes names no known probe: ' + o.probes);
+    if (!kinds.length) throw new TypeError(`pingscope: options.probes names no known probe: ${o.probes}`);
     if (!(o.interval > 0)) throw new TypeError('pingscope: options.interval must be a positive number of ms');
     const rounds = o.rounds || Math.max(1, Math.round(o.duration / o.interval));
     const seed = o.seed ?? (Math.random() * 2 ** 32) >>> 0;
@@ -156,7 +156,11 @@
     };
     const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [] }, posts = [];
     const headProtocols = new Set(), wsProtocols = new Set();
-    for (const k of kinds) samples[k] = [], lost[k] = 0, result.warmup.discarded[k] = 0;
+    for (const k of kinds) {
+      samples[k] = [];
+      lost[k] = 0;
+      result.warmup.discarded[k] = 0;
+    }
     const began = performance.now();
     let seq = 0, t0 = began, collectingPings = false, down = false, done = false;
     const roundAt = (now) => Math.floor((now - t0) / o.interval);
@@ -186,15 +190,23 @@
       const batch = {};
       let n = 0;
       for (const k of REPORTED) {
-        if (pending[k].length) n += (batch[k] = pending[k].splice(0, 500).map((v) => Math.min(60000, Math.max(0.001, +v.toFixed(3))))).length;
+        if (!pending[k].length) continue;
+        batch[k] = pending[k].splice(0, 500).map((v) => Math.min(60000, Math.max(0.001, +v.toFixed(3))));
+        n += batch[k].length;
       }
       if (!n) return;
       const url = new URL('api/samples', base).href, body = JSON.stringify({ samples: batch });
-      if (beacon && navigator.sendBeacon?.(url, body)) return result.reported.beacon += n, flush(beacon);
+      if (beacon && navigator.sendBeacon?.(url, body)) {
+        result.reported.beacon += n;
+        return flush(beacon);
+      }
       posts.push(fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', keepalive: true })
         .then((r) => { if (!r.ok) throw r; result.reported.posted += n; down = false; })
         .catch((r) => {
-          if (r.status < 500 && r.status != 429) return void (result.reported.failed += n); // refused: would fail again
+          if (r.status < 500 && r.status !== 429) { // refused: would fail again
+            result.reported.failed += n;
+            return;
+          }
           down = true;
           for (const k in batch) {
             const list = pending[k];
@@ -215,14 +227,19 @@
       for (const e of list.getEntries()) {
         if (!e.name.includes(runId)) continue;
         const resolve = waiting.get(e.name);
-        if (resolve) waiting.delete(e.name), resolve(e);
-        else entries.set(e.name, e);
+        if (resolve) {
+          waiting.delete(e.name);
+          resolve(e);
+        } else entries.set(e.name, e);
       }
     });
     observer?.observe({ type: 'resource' });
     function timingEntry(url) {
       const e = entries.get(url) || performance.getEntriesByName(url, 'resource')[0];
-      if (e) return entries.delete(url), e;
+      if (e) {
+        entries.delete(url);
+        return e;
+      }
       return new Promise((resolve) => {
         waiting.set(url, resolve);
         setTimeout(() => { waiting.delete(url); resolve(null); }, 1000);
@@ -262,7 +279,8 @@
         const tls = e.secureConnectionStart;
         sample.tcp = (tls || e.connectEnd) - e.connectStart;
         sample.tls = tls ? e.connectEnd - tls : null;
-        (result.connection ||= { tcp: sample.tcp, tls: sample.tls, protocol: sample.protocol, opened: 0 }).opened++;
+        result.connection ||= { tcp: sample.tcp, tls: sample.tls, protocol: sample.protocol, opened: 0 };
+        result.connection.opened++;
       }
       keep(sample);
     }
@@ -276,7 +294,8 @@
     /** Resolves with the socket once its hello arrived, or null when it closed first. */
     function openSocket() {
       return new Promise((resolve) => {
-        const s = socket = new WebSocket(wsUrl), again = sockets++;
+        const s = new WebSocket(wsUrl), again = sockets++;
+        socket = s;
         const timer = setTimeout(() => s.close(), Math.max(o.timeout, 5000)); // opening takes round trips of its own
         s.onopen = () => done && s.close();
         s.onclose = () => {
@@ -298,7 +317,8 @@
             wsProtocols.add(wsUrl.protocol.slice(0, -1));
             if (again) result.reconnects++;
             openedAt = now;
-            resolve(ws = s);
+            ws = s;
+            resolve(s);
           } else if (collectingPings && m.type === 'ping_rtt') {
             keep({ kind: 'ws_ping', seq: m.seq, round: roundAt(now), at: now - t0, rtt: m.rtt_ms, source: 'server' });
           } else if (collectingPings && m.type === 'ping_lost') {
@@ -310,7 +330,10 @@
 
     function probeEcho(round) {
       return new Promise((finish) => {
-        if (ws?.readyState !== 1) return lose('ws_echo', round), finish(); // not connected: lost
+        if (ws?.readyState !== 1) { // not connected: lost
+          lose('ws_echo', round);
+          return finish();
+        }
         const s = ++seq, start = performance.now();
         const timer = setTimeout(() => { echoes.delete(s); lose('ws_echo', round); finish(); }, o.timeout);
         echoes.set(s, (now) => {
@@ -319,7 +342,7 @@
           keep({ kind: 'ws_echo', seq: s, round, at: start - t0, rtt: now - start, source: 'performance.now' });
           finish();
         });
-        ws.send('e' + s);
+        ws.send(`e${s}`);
       });
     }
 
@@ -413,7 +436,7 @@
     measure, defaults, version: '0.1.0',
     stats: { percentile, median, summarize, jitterMeanAbsDiff, jitterRfc3550, random, bootstrapMedianDiff, compare },
   };
-  queued?.forEach(([options, resolve, reject]) => measure(options).then(resolve, reject));
+  for (const [options, resolve, reject] of queued || []) measure(options).then(resolve, reject);
   if (script && ('auto' in script.dataset || 'badge' in script.dataset)) {
     // After the page's own loading, so as not to compete with it.
     if (doc.readyState === 'complete') autoRun(script.dataset);

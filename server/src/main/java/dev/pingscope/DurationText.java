@@ -10,7 +10,7 @@ public final class DurationText {
 
     private DurationText() {}
 
-    /** @throws IllegalArgumentException naming the expected notation */
+    /** Reads a duration; throws IllegalArgumentException naming the expected notation. */
     public static Duration parse(String value) {
         Matcher m = FORMAT.matcher(value.trim());
         if (!m.matches()) {

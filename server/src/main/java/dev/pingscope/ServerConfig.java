@@ -55,6 +55,8 @@ public record ServerConfig(
         Operations operations) {
 
     /**
+     * What one instance allows its clients, so that none can take the server for itself.
+     *
      * @param wsMaxConnections      most open WebSockets on this instance (more: 503 at upgrade)
      * @param wsMaxPerAddress       most open WebSockets from one client address (more: 429 at upgrade)
      * @param wsMaxMessagesPerSecond most messages a WebSocket may send in one second (more: close 1008)
@@ -90,6 +92,8 @@ public record ServerConfig(
     }
 
     /**
+     * Where operators reach the instance, and how it stops and keeps its histograms.
+     *
      * @param adminHost     address for /metrics, /healthz and /readyz when adminPort is set
      * @param adminPort     a separate port for those (0: serve them on the main port)
      * @param shutdownGrace the most a graceful shutdown may take before the process exits

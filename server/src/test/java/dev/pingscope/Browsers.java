@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Launches Chromium for browser tests through Playwright. The browser is, in order: the executable named
- * by PINGSCOPE_TEST_BROWSER, Debian's /usr/bin/chromium (what .ci/run installs), or Playwright's own
+ * by PINGSCOPE_TEST_BROWSER, Debian's /usr/bin/chromium (what the test command installs), or Playwright's own
  * download where that is possible. Node from the PATH runs Playwright's driver when present (faster start).
  */
 public final class Browsers {
@@ -60,7 +60,7 @@ public final class Browsers {
         if (path == null) {
             return null;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(java.io.File.pathSeparator, -1)) {
             Path candidate = Path.of(dir, program);
             if (Files.isExecutable(candidate)) {
                 return candidate;

@@ -28,7 +28,7 @@ class HotPathAllocationTest {
 
     @Test
     void a_head_probe_allocates_little_on_the_server() throws Exception {
-        try (TestServer ts = TestServer.start(); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+        try (TestServer ts = TestServer.start(); Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), ts.server.port())) {
             socket.setSoTimeout(10_000); // a read that never returns fails the test rather than hanging it
             byte[] request = "HEAD /ping HTTP/1.1\r\nHost: probe\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             byte[] buffer = new byte[4096];
@@ -59,14 +59,20 @@ class HotPathAllocationTest {
                 .withIntervals(Duration.ofSeconds(60), Duration.ofHours(1))
                 .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), 1_000_000,
                         l.wsMaxQueuedFrames(), l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout()));
-        try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+        try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), ts.server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
-            out.write(("GET /ws HTTP/1.1\r\nHost: probe\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write("""
+                    GET /ws HTTP/1.1\r
+                    Host: probe\r
+                    Upgrade: websocket\r
+                    Connection: Upgrade\r
+                    Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                    Sec-WebSocket-Version: 13\r
+                    \r
+                    """.getBytes(StandardCharsets.US_ASCII));
             String handshake = readUntilBlankLine(in, buffer);
             assertTrue(handshake.startsWith("HTTP/1.1 101"), handshake);
             readFrame(in, buffer); // hello

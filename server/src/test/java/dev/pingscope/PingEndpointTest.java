@@ -71,10 +71,10 @@ class PingEndpointTest {
     void ping_answers_carry_no_body_bytes_on_a_kept_alive_connection() throws Exception {
         // Two requests back to back on one socket: if either answer carried a body, the second status
         // line would not start where the first answer's headers end.
-        try (Socket socket = new Socket("127.0.0.1", anyOrigin.server.port())) {
+        try (Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), anyOrigin.server.port())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /ping HTTP/1.1\r\nHost: x\r\n\r\nHEAD /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            out.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\nHEAD /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -84,7 +84,7 @@ class PingEndpointTest {
             assertTrue(answers[0].startsWith("HTTP/1.1 204"), answers[0]);
             assertTrue(answers[1].startsWith("HTTP/1.1 204"), answers[1]);
             assertEquals("", answers[2]);
-            assertFalse(answers[0].toLowerCase().contains("content-length: ") && !answers[0].contains("Content-Length: 0"));
+            assertFalse(answers[0].toLowerCase(java.util.Locale.ROOT).contains("content-length: ") && !answers[0].contains("Content-Length: 0"));
         }
     }
 

@@ -98,7 +98,7 @@ public final class TestServer implements AutoCloseable {
 
     /** The value of one sample line of /metrics (text format), or NaN when absent. */
     public double metric(String sampleLinePrefix) throws Exception {
-        for (String line : get("/metrics").body().split("\n")) {
+        for (String line : get("/metrics").body().split("\n", -1)) {
             if (line.startsWith(sampleLinePrefix + " ")) {
                 return Double.parseDouble(line.substring(sampleLinePrefix.length() + 1).trim());
             }

@@ -95,7 +95,7 @@ class TlsTest {
                     }
                 }).get(10, TimeUnit.SECONDS);
         assertTrue(hello.get(5, TimeUnit.SECONDS).contains(ts.server.config().instance()));
-        ws.sendText("e1", true);
+        ws.sendText("e1", true).get(5, TimeUnit.SECONDS);
         assertEquals("e1", echo.get(5, TimeUnit.SECONDS));
         assertTrue(pingRtt.get(5, TimeUnit.SECONDS).contains("rtt_ms"));
         ws.abort();

@@ -160,7 +160,7 @@ class WebSocketProbeTest {
     void a_message_above_the_limit_closes_with_1009_whether_in_one_frame_or_in_fragments() throws Exception {
         int limit = ts.server.config().wsMaxMessageBytes();
         Client whole = Client.connect(ts);
-        whole.ws.sendText("x".repeat(limit + 1), true);
+        whole.ws.sendText("x".repeat(limit + 1), true).get(5, TimeUnit.SECONDS);
         assertEquals(1009, whole.closeCode.get(5, TimeUnit.SECONDS));
 
         Client fragmented = Client.connect(ts);

@@ -3,6 +3,7 @@ package dev.pingscope.http;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Who a request comes from, for per-client limits. The direct peer's address, unless that peer is a
@@ -24,6 +25,8 @@ public final class ClientAddress {
     }
 
     /**
+     * Returns the address of the client behind this request, for its limits.
+     *
      * @param peer          the direct peer's IP address
      * @param forwardedFor  the X-Forwarded-For header, or null
      */
@@ -31,7 +34,7 @@ public final class ClientAddress {
         if (forwardedFor == null || !isTrusted(peer)) {
             return peer;
         }
-        String[] hops = forwardedFor.split(",");
+        String[] hops = forwardedFor.split(",", -1);
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
             if (!hop.isEmpty() && !isTrusted(hop)) {
@@ -57,7 +60,11 @@ public final class ClientAddress {
         return false;
     }
 
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
+
     /** An address block: the network's bytes and the prefix length. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: only contains() reads it
     private record Cidr(byte[] network, int prefix) {
         static Cidr parse(String text) {
             String[] parts = text.trim().split("/", 2);
@@ -100,11 +107,13 @@ public final class ClientAddress {
         /** The bytes of an IP literal, never a DNS lookup; null when the text is not a literal. */
         static byte[] literalBytes(String text) {
             String s = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-            boolean ipv4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-            boolean ipv6 = s.contains(":") && s.matches("[0-9A-Fa-f:.]+");
-            if (!ipv4 && !ipv6) {
+            if (IPV4.matcher(s).matches()) {
+                return ipv4Bytes(s);
+            }
+            if (!s.contains(":") || !IPV6_CHARACTERS.matcher(s).matches()) {
                 return null;
             }
+            // Text with a colon is only ever parsed as an IPv6 literal, never looked up in DNS.
             try {
                 byte[] bytes = InetAddress.getByName(s).getAddress();
                 // ::ffff:a.b.c.d (how dual-stack sockets show IPv4 peers) compares as a.b.c.d.
@@ -115,6 +124,20 @@ public final class ClientAddress {
             } catch (UnknownHostException e) {
                 return null;
             }
+        }
+
+        /** a.b.c.d as four bytes, or null when an octet is above 255 (InetAddress would ask DNS about it). */
+        private static byte[] ipv4Bytes(String s) {
+            String[] octets = s.split("\\.", -1);
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(octets[i]);
+                if (octet > 255) {
+                    return null;
+                }
+                bytes[i] = (byte) octet;
+            }
+            return bytes;
         }
 
         private static boolean isMappedIpv4(byte[] b) {

@@ -28,7 +28,7 @@ public final class OriginPolicy {
         return origins.stream().filter(o -> !o.equals("*")).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
-    /** @param origin the request's Origin header, or null when there is none */
+    /** Whether a request with this Origin header (null: none) may probe and report. */
     public boolean allows(String origin) {
         return origin == null || anyOrigin || origins.contains(origin);
     }

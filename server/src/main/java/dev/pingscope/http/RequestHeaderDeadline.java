@@ -40,6 +40,7 @@ public final class RequestHeaderDeadline implements Connection.Listener, AutoClo
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // nothing to wait for: the check only closes, and close() ends it
     public void onOpened(Connection connection) {
         if (connection instanceof HttpConnection http) {
             timer.schedule(() -> {

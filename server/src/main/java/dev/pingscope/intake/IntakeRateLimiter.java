@@ -28,7 +28,7 @@ public final class IntakeRateLimiter {
         this.nanoTime = nanoTime;
     }
 
-    /** @return true when this address may post one more batch now */
+    /** Returns true when this address may post one more batch now. */
     public boolean tryAcquire(String address) {
         long now = nanoTime.getAsLong();
         if (buckets.size() > SWEEP_ABOVE) {

@@ -9,7 +9,7 @@ import org.HdrHistogram.HistogramIterationValue;
  * values are in microseconds, so Prometheus and /api/stats describe the same recorded data.
  */
 public final class RttBuckets {
-    public static final double[] UPPER_BOUNDS_SECONDS = {
+    static final double[] UPPER_BOUNDS_SECONDS = {
         0.0001, 0.0002, 0.0003, 0.0005, 0.00075,
         0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075,
         0.01, 0.015, 0.02, 0.03, 0.05, 0.075,
@@ -28,6 +28,11 @@ public final class RttBuckets {
     }
 
     private RttBuckets() {}
+
+    /** The bounds, in seconds, ending with +Inf: a copy of their own for the caller. */
+    public static double[] upperBoundsSeconds() {
+        return UPPER_BOUNDS_SECONDS.clone();
+    }
 
     /**
      * Per-bucket (not cumulative) counts of a histogram in microseconds. A recorded value goes to the first

@@ -33,7 +33,11 @@ public final class RttHistogramCollector implements Collector {
         update(s -> null);
     }
 
-    /** @param totals each series' total histogram in microseconds (null: nothing recorded yet) */
+    /**
+     * Takes each series' total for the next scrape.
+     *
+     * @param totals each series' total histogram in microseconds (null: nothing recorded yet)
+     */
     public void update(Function<SiteSeries, Histogram> totals) {
         HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(NAME).help(HELP);
         for (SiteSeries s : series) {

@@ -15,7 +15,11 @@ public final class HistogramCodec {
         return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
     }
 
-    /** @throws IllegalArgumentException when the text is not a compressed histogram in base64 */
+    /**
+     * Reads a histogram written by {@link #encode}.
+     *
+     * @throws IllegalArgumentException when the text is not a compressed histogram in base64
+     */
     public static Histogram decode(String base64) {
         try {
             ByteBuffer buffer = ByteBuffer.wrap(Base64.getDecoder().decode(base64));

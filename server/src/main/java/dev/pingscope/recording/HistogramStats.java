@@ -39,6 +39,10 @@ public record HistogramStats(
                 encoded);
     }
 
+    private static Double ms(long micros) {
+        return ms((double) micros); // exact: recorded values stay far below 2^53 µs
+    }
+
     private static Double ms(double micros) {
         return micros / 1_000.0;
     }

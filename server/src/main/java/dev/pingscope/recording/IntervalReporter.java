@@ -79,6 +79,7 @@ public final class IntervalReporter implements AutoCloseable {
         thread.execute(() -> listener.accept(siteTotals::get)); // restored totals show at once
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // reportSafely catches everything; close() ends the schedule
     public void start(Duration period) {
         long millis = period.toMillis();
         thread.scheduleAtFixedRate(this::reportSafely, millis, millis, TimeUnit.MILLISECONDS);

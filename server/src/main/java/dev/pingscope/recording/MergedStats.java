@@ -25,6 +25,8 @@ public record MergedStats(List<String> instances, List<MergedSeries> series) {
     public record MergedSeries(String kind, String source, HistogramStats total) {}
 
     /**
+     * Adds up the snapshots of several instances.
+     *
      * @throws IllegalArgumentException when two snapshots come from the same instance (adding them would count
      *     its samples twice), or a histogram cannot be decoded
      */

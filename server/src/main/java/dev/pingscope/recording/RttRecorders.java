@@ -57,7 +57,11 @@ public final class RttRecorders {
         recordMicros(kind, source, site, nanos / 1_000);
     }
 
-    /** @throws IllegalArgumentException for a combination that is not a {@link SiteSeries} (a programming error) */
+    /**
+     * Records one round trip, clamped to the histograms' range.
+     *
+     * @throws IllegalArgumentException for a combination that is not a {@link SiteSeries} (a programming error)
+     */
     public void recordMicros(ProbeKind kind, Source source, Site site, long micros) {
         long clamped = Math.max(LOWEST_MICROS, Math.min(HIGHEST_MICROS, micros));
         recorderOf(kind, source, site).recordValue(clamped);
@@ -81,6 +85,7 @@ public final class RttRecorders {
         return recorder;
     }
 
+    @SuppressWarnings("EnumOrdinal") // a dense array index on the recording hot path, where an EnumMap would cost
     private int index(ProbeKind kind, Source source, Site site) {
         return (kind.ordinal() * SOURCES + source.ordinal()) * siteCount + site.index();
     }

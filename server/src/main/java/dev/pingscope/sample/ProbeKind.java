@@ -19,7 +19,7 @@ public enum ProbeKind {
         return wireName;
     }
 
-    /** @return the kind with this wire name, or null when there is none */
+    /** Returns the kind with this wire name, or null when there is none. */
     public static ProbeKind fromWireName(String name) {
         for (ProbeKind kind : values()) {
             if (kind.wireName.equals(name)) {

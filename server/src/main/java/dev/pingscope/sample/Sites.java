@@ -49,6 +49,8 @@ public final class Sites {
     }
 
     /**
+     * Gives each origin a site label of its own.
+     *
      * @param origins the origins to give a label of their own, e.g. https://shop.example (host case is ignored)
      * @throws IllegalArgumentException when one is not an origin, is listed twice, or there are too many
      */

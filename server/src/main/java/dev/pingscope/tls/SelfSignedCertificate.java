@@ -1,6 +1,7 @@
 package dev.pingscope.tls;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,7 +32,7 @@ public final class SelfSignedCertificate {
                     "-keystore", keystore.toString(), "-storetype", "PKCS12",
                     "-storepass", password, "-keypass", password))
                     .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
+            String output = new String(process.getInputStream().readAllBytes(), Charset.defaultCharset());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool could not make a certificate: " + output.strip());
             }

@@ -19,6 +19,8 @@ import java.util.HexFormat;
 public record TlsSettings(Path keystore, String password, String description) {
 
     /**
+     * Checks that the keystore opens with this password and holds a key.
+     *
      * @throws IllegalArgumentException with a one-line reason when the keystore cannot be used
      */
     public static TlsSettings load(Path keystore, String password, String description) {

@@ -163,8 +163,9 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         release();
+        callback.succeed();
     }
 
     @Override

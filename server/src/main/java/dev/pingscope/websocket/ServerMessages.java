@@ -31,7 +31,8 @@ final class ServerMessages {
     }
 
     static String pingRtt(long seq, long rttNanos) {
-        return "{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + (rttNanos / 1_000) / 1_000.0 + "}";
+        long rttMicros = rttNanos / 1_000; // as recorded: whole microseconds
+        return "{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + rttMicros / 1_000.0 + "}";
     }
 
     static String pingLost(long seq) {

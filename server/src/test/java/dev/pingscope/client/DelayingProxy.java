@@ -102,6 +102,7 @@ final class DelayingProxy implements AutoCloseable {
     }
 
     /** Runs the task after the one-way delay, unless the proxy is closed. */
+    @SuppressWarnings("FutureReturnValueIgnored") // fire and forget: each task handles its own IOException
     private void later(Runnable task) {
         try {
             writer.schedule(task, oneWayDelayNanos, TimeUnit.NANOSECONDS);

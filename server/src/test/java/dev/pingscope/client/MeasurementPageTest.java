@@ -70,7 +70,7 @@ class MeasurementPageTest {
             }
             double count = Double.parseDouble(page.textContent("td[data-kind=" + kind + "][data-stat=count]"));
             assertTrue(count >= 3, kind + " has samples: " + count);
-            assertEquals(resultCount(page, kind), count, "the table shows the result's count of " + kind);
+            assertEquals((double) resultCount(page, kind), count, "the table shows the result's count of " + kind);
         }
         String verdict = page.textContent("#verdict");
         assertTrue(verdict.matches("(HTTP HEAD is (slower|faster) than WebSocket echo|No clear difference).*95 % interval of HEAD minus echo: .*"),

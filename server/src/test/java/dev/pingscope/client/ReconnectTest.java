@@ -131,13 +131,13 @@ class ReconnectTest {
             assertTrue(intValue(lost.get("http_head")) >= 1, "HEAD probes went on while the server was away, and were lost");
             assertTrue(intValue(lost.get("ws_echo")) >= 1, "echoes that could not be sent count as lost");
 
-            long kept = intValue(counts.get("http_head")) + intValue(counts.get("ws_echo"));
+            long kept = (long) intValue(counts.get("http_head")) + intValue(counts.get("ws_echo"));
             assertEquals(0, intValue(reported.get("failed")), "no report given up: " + reported);
             assertEquals(kept, intValue(reported.get("posted")), "every kept sample was reported in the end: " + reported);
 
             // The new server got what was measured after the restart, and the batch that first found no server.
             JsonNode stats = second.endInterval();
-            long expected = intValue(after.get("http_head")) + intValue(after.get("ws_echo")) + intValue(r.get("firstFailedBatch"));
+            long expected = (long) intValue(after.get("http_head")) + intValue(after.get("ws_echo")) + intValue(r.get("firstFailedBatch"));
             long recorded = TestServer.totalCount(stats, "http_head", "browser") + TestServer.totalCount(stats, "ws_echo", "browser");
             assertTrue(recorded >= expected, "new server recorded " + recorded + " HEAD and echo samples, at least " + expected);
             assertTrue(TestServer.totalCount(stats, "http_head", "browser") >= intValue(after.get("http_head")), stats.toString());

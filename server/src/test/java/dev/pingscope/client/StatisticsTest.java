@@ -209,7 +209,7 @@ class StatisticsTest {
             return percentile(copy, 50);
         }
 
-        /** @return {median(a) - median(b), low, high} */
+        /** Returns {median(a) - median(b), low, high}. */
         static double[] medianDifferenceInterval(double[] a, double[] b, int resamples, int seed) {
             ReferenceBootstrap random = new ReferenceBootstrap(seed);
             double[] differences = new double[resamples];

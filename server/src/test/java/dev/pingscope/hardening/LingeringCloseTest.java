@@ -7,6 +7,7 @@ import dev.pingscope.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
@@ -34,31 +35,30 @@ class LingeringCloseTest {
 
     @Test
     void a_client_that_writes_10_mib_before_reading_reads_its_413() throws Exception {
-        String head = "POST /api/samples HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + TEN_MIB + "\r\n\r\n";
-        String answer = writeAllThenRead(head, false);
+        String answer = writeAllThenRead(head("Content-Type: application/json", "Content-Length: " + TEN_MIB), false);
         assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
         assertTrue(answer.contains("\"error\":\"body_too_large\""), answer);
     }
 
     @Test
     void a_chunked_body_over_the_limit_gets_the_same_413() throws Exception {
-        String head = "POST /api/samples HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n";
-        String answer = writeAllThenRead(head, true);
+        String answer = writeAllThenRead(head("Content-Type: application/json", "Transfer-Encoding: chunked"), true);
         assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
     }
 
     @Test
     void other_refusals_before_the_body_linger_too() throws Exception {
-        String head = "POST /api/samples HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
-                + "Content-Length: " + TEN_MIB + "\r\n\r\n";
-        assertTrue(writeAllThenRead(head, false).startsWith("HTTP/1.1 415 "));
+        assertTrue(writeAllThenRead(head("Content-Type: image/png", "Content-Length: " + TEN_MIB), false)
+                .startsWith("HTTP/1.1 415 "));
+    }
+
+    private static String head(String... fields) {
+        return "POST /api/samples HTTP/1.1\r\nHost: 127.0.0.1\r\n" + String.join("\r\n", fields) + "\r\n\r\n";
     }
 
     /** Writes the head and 10 MiB of body, all of it, and only then reads the answer until the server closes. */
     private static String writeAllThenRead(String head, boolean chunked) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), ts.server.port())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -30,7 +30,7 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects and upgrades; {@link #handshake} holds the answer's head (101, or the refusal). */
     static RawWebSocket connect(int port, String... extraHeaders) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
@@ -92,6 +92,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** One frame from the server: its opcode, whether it is a message's last, and its payload. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: tests read its fields
     record Frame(int opcode, boolean fin, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);

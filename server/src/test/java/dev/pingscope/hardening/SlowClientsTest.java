@@ -45,7 +45,7 @@ class SlowClientsTest {
 
     @Test
     void a_slowloris_client_sending_its_headers_a_byte_at_a_time_is_dropped_at_the_header_deadline() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+        try (Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), ts.server.port())) {
             socket.setSoTimeout(100);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
@@ -81,11 +81,17 @@ class SlowClientsTest {
         long heapBefore = usedHeapAfterGc();
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096); // before connecting, so the window stays small
-            socket.connect(new InetSocketAddress("127.0.0.1", ts.server.port()));
+            socket.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), ts.server.port()));
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write("""
+                    GET /ws HTTP/1.1\r
+                    Host: x\r
+                    Upgrade: websocket\r
+                    Connection: Upgrade\r
+                    Sec-WebSocket-Version: 13\r
+                    Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                    \r
+                    """.getBytes(StandardCharsets.US_ASCII));
             byte[] frame = maskedText(1000);
             long sent = 0;
             boolean disconnected = false;

@@ -111,4 +111,12 @@ class ClientAddressTest {
         assertThrows(IllegalArgumentException.class, () -> new ClientAddress(List.of("10.0.0.0/8", entry)),
                 "the constructor checks every entry too");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"999.1.1.1", "10.0.0.256", "300.300.300.300"})
+    void a_forwarded_hop_shaped_like_ipv4_but_out_of_range_is_not_trusted(String hop) {
+        // Such text once went to InetAddress.getByName, which asks DNS: a lookup per request that a client chose.
+        ClientAddress behindProxy = new ClientAddress(List.of("10.0.0.0/8"));
+        assertEquals(hop, behindProxy.of("10.0.0.1", "203.0.113.9, " + hop));
+    }
 }

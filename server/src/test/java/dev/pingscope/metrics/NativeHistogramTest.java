@@ -73,7 +73,7 @@ class NativeHistogramTest {
         for (long v : new long[] {900, 4_000, 4_000, 250_000}) {
             micros.recordValue(v);
         }
-        collector.update(s -> s.site() == Site.DIRECT && s.kind().wireName().equals("http_head") ? micros : null);
+        collector.update(s -> Site.DIRECT.equals(s.site()) && s.kind().wireName().equals("http_head") ? micros : null);
         for (HistogramDataPointSnapshot point : ((HistogramSnapshot) collector.collect()).getDataPoints()) {
             assertTrue(point.hasClassicHistogramData() && point.hasNativeHistogramData(), point.getLabels().toString());
             assertEquals(NativeBuckets.SCHEMA, point.getNativeSchema());

@@ -81,7 +81,7 @@ class SiteLabelTest {
     @Test
     void only_series_that_can_occur_are_exported() throws Exception {
         Set<String> series = new TreeSet<>();
-        for (String line : ts.get("/metrics").body().split("\n")) {
+        for (String line : ts.get("/metrics").body().split("\n", -1)) {
             if (line.startsWith("pingscope_rtt_seconds_count{")) {
                 series.add(line.substring(line.indexOf('{'), line.indexOf('}') + 1));
             }
@@ -109,7 +109,7 @@ class SiteLabelTest {
 
     private Set<String> siteLabels() throws Exception {
         Set<String> sites = new TreeSet<>();
-        for (String line : ts.get("/metrics").body().split("\n")) {
+        for (String line : ts.get("/metrics").body().split("\n", -1)) {
             int at = line.indexOf("site=\"");
             if (line.startsWith("pingscope_") && at >= 0) {
                 sites.add(line.substring(at + 6, line.indexOf('"', at + 6)));

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The real programs the stack tests run. A missing one fails the test (never skips it): CI installs them
- * (.ci/run), and a test that silently skips would prove nothing.
+ * (the test command installs them: .ci/test-packages.sh), and a test that silently skips would prove nothing.
  */
 final class Binaries {
     private Binaries() {}
@@ -15,7 +15,7 @@ final class Binaries {
     /** @param debianPackage what provides it, for the message */
     static Path require(String name, String debianPackage) {
         List<Path> dirs = new ArrayList<>();
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
             if (!dir.isEmpty()) {
                 dirs.add(Path.of(dir));
             }
@@ -29,6 +29,6 @@ final class Binaries {
             }
         }
         throw new AssertionError(name + " is not installed (not on PATH, nor in /usr/sbin): install Debian's "
-                + debianPackage + " (apt-get install " + debianPackage + "), as .ci/run does");
+                + debianPackage + " (apt-get install " + debianPackage + "), as the test command does when run as root");
     }
 }

@@ -40,7 +40,7 @@ class ComposeFileTest {
         });
         for (String line : Files.readAllLines(Repository.file("server/Dockerfile"))) {
             if (line.startsWith("FROM ")) {
-                images.add(line.split("\\s+")[1]);
+                images.add(line.split("\\s+", -1)[1]);
             }
         }
         assertEquals(6, images.size(), images.toString());

@@ -79,7 +79,7 @@ class DeploymentConfigTest {
                         return null;
                     }
                 }).get(10, TimeUnit.SECONDS);
-        ws.sendText("e-through-nginx", true);
+        ws.sendText("e-through-nginx", true).get(5, TimeUnit.SECONDS);
         assertEquals("e-through-nginx", echo.get(5, TimeUnit.SECONDS), "the upgrade works through nginx's TLS");
         ws.abort();
     }

@@ -29,7 +29,7 @@ final class Ports {
                     .failFast("exited before listening on " + port, () -> !process.isAlive())
                     .until(() -> {
                         try (Socket socket = new Socket()) {
-                            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                            socket.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 200);
                             return true;
                         } catch (IOException notYet) {
                             return false;

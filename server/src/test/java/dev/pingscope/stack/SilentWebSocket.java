@@ -16,7 +16,7 @@ final class SilentWebSocket implements AutoCloseable {
     final String helloInstance;
 
     SilentWebSocket(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        socket = new Socket(java.net.InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(5_000);
         socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")

@@ -285,7 +285,7 @@ class StackTest {
         double exactSeconds = exactMergedP50Ms() / 1000;
         double prometheusSeconds = classic.value(
                 "histogram_quantile(0.5, sum by (le) (pingscope_rtt_seconds_bucket{kind=\"http_head\", source=\"browser\"}))");
-        double[] bounds = RttBuckets.UPPER_BOUNDS_SECONDS;
+        double[] bounds = RttBuckets.upperBoundsSeconds();
         int bucket = 0;
         while (bounds[bucket] < prometheusSeconds) {
             bucket++;
