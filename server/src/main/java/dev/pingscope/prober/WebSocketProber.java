@@ -129,6 +129,11 @@ final class WebSocketProber implements Runnable {
                     .buildAsync(uri, listener)
                     .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
             closed = false;
+            // The upgrade answered: the protocol is known now, also from an echo server that sends no hello.
+            recorder.served(uri.getScheme(), null);
+            if (ping != null && ping != recorder) {
+                ping.served(uri.getScheme(), null);
+            }
             return true;
         } catch (ExecutionException | TimeoutException e) {
             recorder.failed(e instanceof TimeoutException ? new IOException("WebSocket upgrade timed out") : e);
@@ -171,12 +176,11 @@ final class WebSocketProber implements Runnable {
             return; // an echo that came after its timeout, or an echo server's own text
         }
         if (message.isHello()) {
-            String protocol = uri.getScheme();
             if (echo != null) {
-                echo.served(protocol, message.instance());
+                echo.served(uri.getScheme(), message.instance());
             }
             if (ping != null) {
-                ping.served(protocol, message.instance());
+                ping.served(uri.getScheme(), message.instance());
             }
         } else if (ping != null && message.isPingRtt()) {
             ping.measured(message.rttNanos());
