@@ -89,7 +89,7 @@ public final class ProbeCommand implements Callable<Integer> {
     boolean insecure;
 
     @Option(names = "--cacert", paramLabel = "FILE",
-            description = "Trust the CA certificates in this PEM file (a private CA, or a self-signed server's own certificate) instead of the JDK's.")
+            description = "Trust the CA certificates in this PEM file (a private CA, or a self-signed server's own certificate) instead of the JDK's; also for --report-to.")
     Path caCert;
 
     @Override

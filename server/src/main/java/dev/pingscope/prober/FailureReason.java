@@ -9,11 +9,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLHandshakeException;
 
-/** One line saying why a probe connection failed, with what to do where the user can do something. */
-final class FailureReason {
+/** One line saying why a connection failed (probe, stats), with what to do where the user can do something. */
+public final class FailureReason {
     private FailureReason() {}
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
             t = t.getCause();
