@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
@@ -122,6 +124,31 @@ class ProbeCommandTest {
     }
 
     @Test
+    void report_to_keeps_a_batch_that_failed_while_the_server_was_away_and_sends_it_when_it_is_back() throws Exception {
+        int collectorPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            collectorPort = free.getLocalPort();
+        }
+        try (TestServer target = TestServer.start()) {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> probe(target.uri("").toString(),
+                    "--kinds", "http_head", "--duration", "4s", "--rate", "40", "--warmup", "0", "--quiet", "--json",
+                    "--report-to", "http://127.0.0.1:" + collectorPort));
+            Thread.sleep(1_700); // the first batches (posted after 1 s) find no server
+            try (TestServer collector = TestServer.start(TestServer.testConfig().withPort(collectorPort))) {
+                assertEquals(0, run.get(30, TimeUnit.SECONDS), out.toString() + err);
+                JsonNode json = TestServer.JSON.readTree(out.toString());
+                JsonNode report = json.get("report_to");
+                long answered = json.get("kinds").get("http_head").get("answered").asLong();
+                assertTrue(report.get("failed_attempts").asLong() >= 1, "a post failed while the collector was away: " + report);
+                assertEquals(0, report.get("not_delivered").asLong(), report.toString());
+                assertEquals(answered, report.get("sent").asLong(), report.toString());
+                assertEquals(answered, TestServer.totalCount(collector.endInterval(), "http_head", "synthetic"),
+                        "every sample arrived, those of the failed batches too");
+            }
+        }
+    }
+
+    @Test
     void an_unreachable_server_is_reported_and_exits_1() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -137,7 +164,8 @@ class ProbeCommandTest {
     void bad_probe_options_are_one_line_errors_with_status_2() {
         for (String[] args : new String[][] {
             {"ftp://x"}, {"http://127.0.0.1:1", "--rate", "fast"}, {"http://127.0.0.1:1", "--kinds", "icmp"},
-            {"http://127.0.0.1:1", "--connections", "0"}, {"http://127.0.0.1:1", "--duration", "1"}}) {
+            {"http://127.0.0.1:1", "--connections", "0"}, {"http://127.0.0.1:1", "--duration", "1"},
+            {"ws://127.0.0.1:1"}, {"https://"}, {"http://127.0.0.1:1", "--report-to", "ftp://x"}}) {
             out.getBuffer().setLength(0);
             err.getBuffer().setLength(0);
             assertEquals(2, probe(args), String.join(" ", args));

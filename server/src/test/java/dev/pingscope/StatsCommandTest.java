@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pingscope.cli.Cli;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.tls.SelfSignedCertificate;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -112,6 +113,19 @@ class StatsCommandTest {
     void something_that_is_not_pingscope_is_an_error() {
         assertEquals(1, run("stats", base(fast) + "/healthz/api/stats"));
         assertTrue(err.toString().contains("answered HTTP 404"), err.toString());
+    }
+
+    @Test
+    void an_https_instance_with_a_self_signed_certificate_needs_insecure() {
+        try (TestServer tls = TestServer.start(TestServer.testConfig().withTls(SelfSignedCertificate.create()).withInstance("tls"))) {
+            String url = "https://localhost:" + tls.server.port();
+            assertEquals(1, run("stats", url));
+            assertEquals(1, err.toString().lines().count(), err.toString());
+            assertTrue(err.toString().startsWith("pingscope stats: " + url + "/api/stats: TLS: the server's certificate is not trusted")
+                    && err.toString().contains("--insecure"), err.toString());
+            assertEquals(0, run("stats", "--insecure", url, base(fast)), err.toString());
+            assertEquals("instances: tls, fast", out.toString().lines().findFirst().orElseThrow());
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.pingscope.prober.ProbeOptions;
 import dev.pingscope.prober.ProbeReport;
 import dev.pingscope.prober.ProbeRun;
 import dev.pingscope.prober.ReportFormat;
+import dev.pingscope.prober.TlsTrust;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +32,16 @@ import picocli.CommandLine.Spec;
         description = {
             "Probes a pingscope server by HTTP HEAD, WebSocket echo and server PINGs, on an open-loop",
             "schedule: each probe has an intended send time, and latency is reported both from it",
-            "(corrected for coordinated omission) and from the actual send time (raw).",
+            "(corrected for coordinated omission) and from the actual send time (raw). Over https://,",
+            "HEAD goes over HTTP/2 (ALPN) unless --http1.1, and WebSockets over wss://.",
             "Prints a percentile summary; exits 1 when a probe kind got no answer at all."
         })
 public final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "The server's base URL, e.g. http://localhost:7070")
+    @Parameters(index = "0", paramLabel = "URL",
+            description = "The server's base URL, e.g. http://localhost:7070 or https://ping.example.com (WebSockets then go to wss://)")
     String url;
 
     @Option(names = "--kinds", split = ",", defaultValue = "http_head,ws_echo,ws_ping", paramLabel = "KIND",
@@ -78,6 +82,16 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line while probing.")
     boolean quiet;
 
+    @Option(names = "--http1.1", description = "HEAD over HTTP/1.1 even where an https:// server offers HTTP/2 (the default there, by ALPN).")
+    boolean http11;
+
+    @Option(names = "--insecure", description = "Accept any TLS certificate for any host name (a self-signed test server).")
+    boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Trust the CA certificates in this PEM file (a private CA, or a self-signed server's own certificate) instead of the JDK's; also for --report-to.")
+    Path caCert;
+
     @Override
     public Integer call() throws Exception {
         ProbeOptions options = toOptions();
@@ -86,7 +100,8 @@ public final class ProbeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         for (KindReport k : report.kinds()) {
             if (k.answered() == 0) {
-                spec.commandLine().getErr().println("pingscope probe: no " + k.kind().wireName() + " probe was answered by " + url);
+                spec.commandLine().getErr().println("pingscope probe: no " + k.kind().wireName() + " probe was answered by " + url
+                        + (k.lastError() == null ? "" : ": " + k.lastError()));
                 return 1;
             }
         }
@@ -129,7 +144,26 @@ public final class ProbeCommand implements Callable<Integer> {
             throw invalid("--warmup", warmup + " is negative");
         }
         URI report = reportTo == null ? null : httpUrl("--report-to", reportTo);
-        return new ProbeOptions(target, selected, perSecond, connections, duration, timeout, warmup, report, hlog);
+        return new ProbeOptions(target, selected, perSecond, connections, duration, timeout, warmup, report, hlog,
+                http11, trust());
+    }
+
+    /** For https:// and wss://, and an https:// --report-to. */
+    private TlsTrust trust() {
+        if (insecure && caCert != null) {
+            throw invalid("--cacert", "give either --cacert or --insecure, not both");
+        }
+        if (insecure) {
+            return TlsTrust.anyCertificate();
+        }
+        if (caCert == null) {
+            return TlsTrust.system();
+        }
+        try {
+            return TlsTrust.caFile(caCert);
+        } catch (IOException e) {
+            throw invalid("--cacert", "cannot read certificates from " + caCert + ": " + e.getMessage());
+        }
     }
 
     private URI httpUrl(String what, String value) {
@@ -139,8 +173,8 @@ public final class ProbeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw invalid(what, "'" + value + "' is not a URL");
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw invalid(what, "'" + value + "' must be an http:// URL with a host (https is not supported by probe yet)");
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw invalid(what, "'" + value + "' must be an http:// or https:// URL with a host");
         }
         return uri;
     }

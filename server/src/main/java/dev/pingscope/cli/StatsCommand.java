@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pingscope.recording.HistogramStats;
 import dev.pingscope.recording.MergedStats;
+import dev.pingscope.prober.FailureReason;
+import dev.pingscope.prober.TlsTrust;
 import dev.pingscope.recording.StatsSnapshot;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,16 +61,24 @@ public final class StatsCommand implements Callable<Integer> {
             description = "How long to wait for each instance's answer (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--insecure", description = "Accept any TLS certificate for any host name (self-signed instances).")
+    boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Trust the CA certificates in this PEM file for https:// instances instead of the JDK's.")
+    Path caCert;
+
     @Override
     public Integer call() throws Exception {
         List<URI> statsUris = new ArrayList<>();
         for (String url : urls) {
             statsUris.add(statsUri(url));
         }
+        TlsTrust trust = trust();
         PrintWriter out = spec.commandLine().getOut();
         MergedStats merged;
         try {
-            merged = MergedStats.of(fetchAll(statsUris));
+            merged = MergedStats.of(fetchAll(statsUris, trust));
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage());
         }
@@ -94,14 +106,33 @@ public final class StatsCommand implements Callable<Integer> {
         return path.endsWith("/api/stats") ? uri : uri.resolve(path.replaceFirst("/?$", "/") + "api/stats");
     }
 
+    private TlsTrust trust() {
+        if (insecure && caCert != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--cacert': give either --cacert or --insecure, not both");
+        }
+        if (insecure) {
+            return TlsTrust.anyCertificate();
+        }
+        if (caCert == null) {
+            return TlsTrust.system();
+        }
+        try {
+            return TlsTrust.caFile(caCert);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--cacert': cannot read certificates from " + caCert + ": " + e.getMessage());
+        }
+    }
+
     private CommandLine.ParameterException invalidUrl(String url) {
         return new CommandLine.ParameterException(spec.commandLine(),
                 "'" + url + "' is not an http(s) URL of an instance (write it like http://10.0.0.5:7070)");
     }
 
     /** Fetches every instance at once; the first failure names its URL. */
-    private List<StatsSnapshot> fetchAll(List<URI> uris) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    private List<StatsSnapshot> fetchAll(List<URI> uris, TlsTrust trust) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).sslContext(trust.sslContext()).build();
         List<CompletableFuture<StatsSnapshot>> answers = new ArrayList<>();
         for (URI uri : uris) {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").build();
@@ -150,7 +181,7 @@ public final class StatsCommand implements Callable<Integer> {
         if (t instanceof java.net.http.HttpTimeoutException) {
             return "no answer within " + DurationConverter.format(timeout);
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        return FailureReason.describe(t);
     }
 
     private static void printTable(PrintWriter out, MergedStats merged) {

@@ -1,11 +1,12 @@
 package dev.pingscope.prober;
 
 import dev.pingscope.sample.ProbeKind;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
  * What one probe kind measured over a whole run. Latencies in microseconds, corrected (from the intended
- * send time) and raw (from the actual send time).
+ * send time) and raw (from the actual send time). Protocols and instances are those that answered.
  */
 public record KindReport(
         ProbeKind kind,
@@ -14,7 +15,14 @@ public record KindReport(
         long lost,
         long sentLate,
         long maxLagNanos,
-        String lastError) {
+        String lastError,
+        List<String> protocols,
+        List<String> instances) {
+
+    public KindReport {
+        protocols = List.copyOf(protocols);
+        instances = List.copyOf(instances);
+    }
 
     public long answered() {
         return raw.getTotalCount();

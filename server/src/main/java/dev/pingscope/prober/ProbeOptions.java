@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What one {@code pingscope probe} run does.
  *
- * @param target      the server's base URL (http://host:port); /ping and /ws are appended
+ * @param target      the server's base URL (http:// or https://host:port); /ping and /ws (ws:// or wss://) are appended
  * @param kinds       probe kinds to run; ws_ping needs ws_echo's connections and the server's ping_rtt messages
  * @param rate        probes per second per kind, all connections together; 0 means as fast as possible (closed loop)
  * @param connections connections per kind (each carries one probe at a time, like wrk2)
@@ -18,6 +18,8 @@ import java.util.Set;
  * @param warmup      probes per connection discarded at the start
  * @param reportTo    a pingscope server to send the samples to as source "synthetic", or null
  * @param hlog        an HdrHistogram interval log to write, or null
+ * @param http11      HEAD over HTTP/1.1 even where the server offers HTTP/2 (https only; http:// is always 1.1)
+ * @param trust       which servers' certificates https:// and wss:// accept
  */
 public record ProbeOptions(
         URI target,
@@ -28,7 +30,9 @@ public record ProbeOptions(
         Duration timeout,
         int warmup,
         URI reportTo,
-        Path hlog) {
+        Path hlog,
+        boolean http11,
+        TlsTrust trust) {
 
     public ProbeOptions {
         kinds = Set.copyOf(kinds);

@@ -1,6 +1,9 @@
 package dev.pingscope.prober;
 
 import dev.pingscope.recording.RttRecorders;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -20,6 +23,8 @@ public final class ProbeRecorder {
     private final LongAdder lost = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final AtomicLong maxLagNanos = new AtomicLong();
+    private final Set<String> protocols = ConcurrentHashMap.newKeySet();
+    private final Set<String> instances = ConcurrentHashMap.newKeySet();
     private final SampleSink sink;
     private volatile String lastError;
 
@@ -51,8 +56,24 @@ public final class ProbeRecorder {
     }
 
     /** A connection failed (during the warm-up too): keeps the reason for the report. */
-    public void failed(Exception cause) {
-        lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    public void failed(Throwable cause) {
+        lastError = FailureReason.describe(cause);
+    }
+
+    /** An answer came over this protocol (h2, http/1.1, ws, wss) from this pingscope instance (null if not said). */
+    public void served(String protocol, String instance) {
+        protocols.add(protocol);
+        if (instance != null) {
+            instances.add(instance);
+        }
+    }
+
+    public List<String> protocols() {
+        return protocols.stream().sorted().toList();
+    }
+
+    public List<String> instances() {
+        return instances.stream().sorted().toList();
     }
 
     /** Why the last connection failed, or null. */

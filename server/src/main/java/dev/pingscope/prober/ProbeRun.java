@@ -42,7 +42,7 @@ public final class ProbeRun {
     public ProbeRun(ProbeOptions options, PrintWriter progress) {
         this.options = options;
         this.progress = progress;
-        this.reporter = options.reportTo() == null ? null : new SampleReporter(options.reportTo());
+        this.reporter = options.reportTo() == null ? null : new SampleReporter(options.reportTo(), ProbeClients.forReports(options));
         for (ProbeKind kind : ProbeKind.values()) {
             if (options.kinds().contains(kind)) {
                 ProbeRecorder.SampleSink sink = reporter == null ? ProbeRecorder.SampleSink.NONE : reporter.sinkFor(kind);
@@ -73,17 +73,13 @@ public final class ProbeRun {
             progress.println();
             progress.flush();
         }
-        if (reporter != null) {
-            reporter.flush();
-        }
+        ReportDelivery delivery = reporter == null ? null : reporter.finish();
         closeHlog();
         List<KindReport> kinds = new ArrayList<>();
         recorders.forEach((kind, r) -> kinds.add(new KindReport(kind, totalCorrected.get(kind), totalRaw.get(kind),
-                r.lostCount(), r.lateCount(), r.maxLagNanos(), r.lastError())));
+                r.lostCount(), r.lateCount(), r.maxLagNanos(), r.lastError(), r.protocols(), r.instances())));
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new ProbeReport(options, Math.min(elapsed, options.duration().toNanos() / 1e9), kinds,
-                reporter == null ? 0 : reporter.sentCount(), reporter == null ? 0 : reporter.droppedCount(),
-                reporter == null ? null : reporter.lastError());
+        return new ProbeReport(options, Math.min(elapsed, options.duration().toNanos() / 1e9), kinds, delivery);
     }
 
     private List<Thread> startConnections(long start, long end) {
@@ -92,14 +88,13 @@ public final class ProbeRun {
         int n = options.connections();
         for (int c = 0; c < n; c++) {
             if (recorders.containsKey(ProbeKind.HTTP_HEAD)) {
-                threads.add(startThread("pingscope-probe-http-" + c, new HttpHeadProber(options.target(),
-                        recorders.get(ProbeKind.HTTP_HEAD), new Schedule(start, period, c, n), options.timeout(),
-                        options.warmup(), end)));
+                threads.add(startThread("pingscope-probe-http-" + c, new HttpHeadProber(ProbeClients.forHead(options),
+                        options, recorders.get(ProbeKind.HTTP_HEAD), new Schedule(start, period, c, n), end)));
             }
             if (recorders.containsKey(ProbeKind.WS_ECHO) || recorders.containsKey(ProbeKind.WS_PING)) {
-                threads.add(startThread("pingscope-probe-ws-" + c, new WebSocketProber(options.target(),
-                        recorders.get(ProbeKind.WS_ECHO), recorders.get(ProbeKind.WS_PING),
-                        new Schedule(start, period, c, n), options.timeout(), options.warmup(), end, c)));
+                threads.add(startThread("pingscope-probe-ws-" + c, new WebSocketProber(ProbeClients.forWebSocket(options),
+                        options, recorders.get(ProbeKind.WS_ECHO), recorders.get(ProbeKind.WS_PING),
+                        new Schedule(start, period, c, n), end, c)));
             }
         }
         return threads;

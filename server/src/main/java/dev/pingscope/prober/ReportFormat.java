@@ -20,8 +20,9 @@ public final class ReportFormat {
                 o.closedLoop() ? "as fast as possible (closed loop)" : String.format(Locale.ROOT, "%.0f probes/s", o.rate()),
                 o.connections(), o.connections() == 1 ? "" : "s", o.warmup(), o.warmup() == 1 ? "" : "s"));
         for (KindReport k : report.kinds()) {
-            s.append(String.format(Locale.ROOT, "%n%s: %d answered, %d lost, %.1f answered/s%n", k.kind().wireName(),
-                    k.answered(), k.lost(), k.answered() / Math.max(1e-9, report.elapsedSeconds())));
+            s.append(String.format(Locale.ROOT, "%n%s: %d answered, %d lost, %.1f answered/s%s%n", k.kind().wireName(),
+                    k.answered(), k.lost(), k.answered() / Math.max(1e-9, report.elapsedSeconds()),
+                    k.protocols().isEmpty() ? "" : ", over " + String.join(", ", k.protocols())));
             if (k.lastError() != null) {
                 s.append("  last connection error: ").append(k.lastError()).append('\n');
             }
@@ -41,10 +42,18 @@ public final class ReportFormat {
         }
         s.append("\ncorrected: from each probe's intended send time (includes stalls that delayed later probes);\n"
                 + "raw: from its actual send time. ws_ping is timed by the server, so both are the same.\n");
-        if (report.options().reportTo() != null) {
-            s.append(String.format(Locale.ROOT, "reported to %s: %d samples as 'synthetic'%s%n", report.options().reportTo(),
-                    report.reportedSamples(), report.unreportedSamples() == 0 ? ""
-                            : ", " + report.unreportedSamples() + " not delivered (" + report.reportError() + ")"));
+        ReportDelivery d = report.delivery();
+        if (d != null) {
+            s.append(String.format(Locale.ROOT, "reported to %s: %d samples as 'synthetic'", o.reportTo(), d.sent()));
+            if (d.failedAttempts() > 0) {
+                s.append(String.format(Locale.ROOT, ", %d failed post%s retried", d.failedAttempts(), d.failedAttempts() == 1 ? "" : "s"));
+            }
+            if (d.notDelivered() > 0) {
+                s.append(String.format(Locale.ROOT, "; %d not delivered (%d dropped with more than %d waiting per kind, "
+                        + "%d refused, %d still waiting at the end; last error: %s)", d.notDelivered(), d.droppedWaiting(),
+                        SampleReporter.MAX_PENDING, d.refused(), d.leftAtEnd(), d.lastError()));
+            }
+            s.append('\n');
         }
         return s.toString();
     }
@@ -60,6 +69,7 @@ public final class ReportFormat {
         root.put("connections", o.connections());
         root.put("warmup", o.warmup());
         root.put("timeout_ms", o.timeout().toMillis());
+        root.put("trust", Targets.isTls(o.target()) ? o.trust().toString() : null);
         ObjectNode kinds = root.putObject("kinds");
         for (KindReport k : report.kinds()) {
             ObjectNode node = kinds.putObject(k.kind().wireName());
@@ -68,14 +78,22 @@ public final class ReportFormat {
             node.put("sent_late", k.sentLate());
             node.put("max_lag_ms", k.maxLagNanos() / 1e6);
             node.put("last_error", k.lastError());
+            k.protocols().forEach(node.putArray("protocols")::add);
+            k.instances().forEach(node.putArray("instances")::add);
             node.set("corrected", stats(mapper, k.corrected()));
             node.set("raw", stats(mapper, k.raw()));
         }
-        if (o.reportTo() != null) {
+        ReportDelivery d = report.delivery();
+        if (d != null) {
             ObjectNode reported = root.putObject("report_to");
             reported.put("url", o.reportTo().toString());
-            reported.put("sent", report.reportedSamples());
-            reported.put("not_delivered", report.unreportedSamples());
+            reported.put("sent", d.sent());
+            reported.put("not_delivered", d.notDelivered());
+            reported.put("dropped_waiting", d.droppedWaiting());
+            reported.put("refused", d.refused());
+            reported.put("left_at_end", d.leftAtEnd());
+            reported.put("failed_attempts", d.failedAttempts());
+            reported.put("last_error", d.lastError());
         }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);

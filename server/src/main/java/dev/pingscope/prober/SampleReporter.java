@@ -1,118 +1,116 @@
 package dev.pingscope.prober;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pingscope.sample.ProbeKind;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends the probe's raw RTTs to a pingscope server's intake as source "synthetic", in batches of at most
- * 1,000. Samples wait in a bounded queue per kind; beyond it they are dropped and counted, so a slow or
- * unreachable server never makes the prober use unbounded memory.
+ * 1,000, as the browser client does: a batch that finds no server (network error, 5xx, 429) goes back to
+ * the bounded queue and is sent again after a backoff; one the server refuses for good is counted, not retried.
  */
 final class SampleReporter {
     static final int BATCH = 1_000;
     static final int MAX_PENDING = 100_000;
+    private static final long FIRST_BACKOFF_NANOS = Duration.ofMillis(500).toNanos();
+    private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI intake;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<ProbeKind, ConcurrentLinkedQueue<Long>> pending = new EnumMap<>(ProbeKind.class);
-    private final Map<ProbeKind, AtomicInteger> sizes = new EnumMap<>(ProbeKind.class);
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
+    private final HttpClient http;
+    private final Map<ProbeKind, PendingSamples> pending = new EnumMap<>(ProbeKind.class);
+    private long sent;
+    private long refused;
+    private long failedAttempts;
+    private int failuresInARow;
+    private long nextAttemptNanos;
     private String lastError;
 
-    SampleReporter(URI server) {
-        this.intake = server.resolve(Targets.path(server, "/api/samples"));
-        for (ProbeKind kind : List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO)) {
-            pending.put(kind, new ConcurrentLinkedQueue<>());
-            sizes.put(kind, new AtomicInteger());
+    SampleReporter(URI server, HttpClient http) {
+        this.intake = Targets.http(server, "/api/samples");
+        this.http = http;
+        for (ProbeKind kind : List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO)) { // ws_ping the server times itself
+            pending.put(kind, new PendingSamples(MAX_PENDING));
         }
     }
 
     ProbeRecorder.SampleSink sinkFor(ProbeKind kind) {
-        ConcurrentLinkedQueue<Long> queue = pending.get(kind);
-        if (queue == null) {
-            return ProbeRecorder.SampleSink.NONE;
-        }
-        AtomicInteger size = sizes.get(kind);
-        return nanos -> {
-            if (size.incrementAndGet() > MAX_PENDING) {
-                size.decrementAndGet();
-                dropped.increment();
-            } else {
-                queue.add(nanos);
-            }
-        };
+        PendingSamples queue = pending.get(kind);
+        return queue == null ? ProbeRecorder.SampleSink.NONE : queue::add;
     }
 
-    /** Sends everything pending now (called once a second and at the end). */
+    /** Sends what is pending, unless the server failed recently and its backoff has not passed (called once a second). */
     void flush() {
-        for (Map.Entry<ProbeKind, ConcurrentLinkedQueue<Long>> entry : pending.entrySet()) {
-            List<Long> batch = new ArrayList<>(BATCH);
-            Long nanos;
-            while ((nanos = entry.getValue().poll()) != null) {
-                sizes.get(entry.getKey()).decrementAndGet();
-                batch.add(nanos);
-                if (batch.size() == BATCH) {
-                    post(entry.getKey(), batch);
-                    batch.clear();
+        if (System.nanoTime() - nextAttemptNanos >= 0) {
+            sendPending();
+        }
+    }
+
+    /** At the end: one last try whatever the backoff, then says what became of every sample. */
+    ReportDelivery finish() {
+        sendPending();
+        long dropped = 0;
+        long left = 0;
+        for (PendingSamples queue : pending.values()) {
+            dropped += queue.dropped();
+            left += queue.size();
+        }
+        return new ReportDelivery(sent, dropped, refused, left, failedAttempts, lastError);
+    }
+
+    private void sendPending() {
+        for (Map.Entry<ProbeKind, PendingSamples> entry : pending.entrySet()) {
+            long[] batch;
+            while ((batch = entry.getValue().take(BATCH)).length > 0) {
+                if (!post(entry.getKey(), batch)) {
+                    entry.getValue().putBack(batch);
+                    failedAttempts++;
+                    failuresInARow++;
+                    // 0.5 s, 1 s, 2 s … up to 10 s: few posts to a server that is away, and soon after it is back
+                    nextAttemptNanos = System.nanoTime()
+                            + Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(failuresInARow - 1, 5));
+                    return;
                 }
-            }
-            if (!batch.isEmpty()) {
-                post(entry.getKey(), batch);
+                failuresInARow = 0;
             }
         }
     }
 
-    private void post(ProbeKind kind, List<Long> nanos) {
-        StringBuilder body = new StringBuilder("{\"source\":\"synthetic\",\"samples\":{\"")
-                .append(kind.wireName()).append("\":[");
-        for (int i = 0; i < nanos.size(); i++) {
-            if (i > 0) body.append(',');
-            // At least 1 µs: the intake refuses 0, and HdrHistogram's floor is 1 µs anyway.
-            body.append(String.format(Locale.ROOT, "%.3f", Math.max(1_000L, nanos.get(i)) / 1e6));
-        }
-        body.append("]}}");
+    /** False when the batch should be sent again later; a batch refused for good counts as refused. */
+    private boolean post(ProbeKind kind, long[] rttNanos) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(intake)
+            byte[] body = JSON.writeValueAsBytes(IntakeBatch.synthetic(kind.wireName(), rttNanos));
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(intake)
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                sent.add(nanos.size());
-                return;
+            int status = response.statusCode();
+            if (status == 200) {
+                sent += rttNanos.length;
+                return true;
             }
-            lastError = "HTTP " + r.statusCode() + " " + r.body();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            lastError = "HTTP " + status + " " + response.body();
+            if (status >= 500 || status == 429) {
+                return false;
             }
-            lastError = e.toString();
+            refused += rttNanos.length;
+            return true;
+        } catch (IOException e) {
+            lastError = FailureReason.describe(e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastError = "interrupted";
+            return false;
         }
-        dropped.add(nanos.size());
-    }
-
-    long sentCount() {
-        return sent.sum();
-    }
-
-    long droppedCount() {
-        return dropped.sum();
-    }
-
-    String lastError() {
-        return lastError;
     }
 }

@@ -1,43 +1,37 @@
 package dev.pingscope.prober;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * One WebSocket connection to /ws (RFC 6455 over a raw socket, as small and steady as a client can be).
- * The caller's thread sends echo probes on the schedule, one at a time; a reader thread answers the
- * server's PINGs at once, completes echoes, and records the server's ping_rtt / ping_lost reports as
- * ws_ping. Works against any echo server (one that sends no hello or ping_rtt, too).
+ * One WebSocket connection to /ws (ws:// or wss://) on the JDK's WebSocket client. This thread sends echo
+ * probes on the schedule, one at a time; the client answers the server's PINGs by itself, and its I/O
+ * thread completes echoes and records the server's ping_rtt / ping_lost reports as ws_ping. Works
+ * against any echo server (one that sends no hello or ping_rtt, too). A broken connection is opened again
+ * by the next probe.
  */
 final class WebSocketProber implements Runnable {
-    private static final Pattern PING_RTT = Pattern.compile("\"rtt_ms\":([0-9.eE+-]+)");
-    private static final String MAGIC = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-    private final URI target;
+    private final HttpClient client;
+    private final URI uri;
     private final ProbeRecorder echo;
     private final ProbeRecorder ping;
     private final Schedule schedule;
-    private final long timeoutNanos;
+    private final Duration timeout;
     private final int warmup;
     private final long endNanos;
     private final String prefix;
-    private final Object writeLock = new Object();
-    private Socket socket;
-    private OutputStream out;
-    private DataInputStream in;
+    private final Listener listener = new Listener();
+    private volatile WebSocket socket;
+    private volatile boolean closed = true;
     private volatile String awaited;
     private volatile long answeredNanos;
     private volatile Thread writer;
@@ -46,14 +40,15 @@ final class WebSocketProber implements Runnable {
      * @param echo null to only hold the connection open and collect ws_ping reports
      * @param ping null to ignore the server's ping reports
      */
-    WebSocketProber(URI target, ProbeRecorder echo, ProbeRecorder ping, Schedule schedule, Duration timeout,
-            int warmup, long endNanos, int connection) {
-        this.target = target;
+    WebSocketProber(HttpClient client, ProbeOptions options, ProbeRecorder echo, ProbeRecorder ping,
+            Schedule schedule, long endNanos, int connection) {
+        this.client = client;
+        this.uri = Targets.webSocket(options.target(), "/ws");
         this.echo = echo;
         this.ping = ping;
         this.schedule = schedule;
-        this.timeoutNanos = timeout.toNanos();
-        this.warmup = warmup;
+        this.timeout = options.timeout();
+        this.warmup = options.warmup();
         this.endNanos = endNanos;
         this.prefix = "e" + connection + "-";
     }
@@ -62,14 +57,8 @@ final class WebSocketProber implements Runnable {
     public void run() {
         writer = Thread.currentThread();
         try {
-            connect();
-            Thread reader = new Thread(this::readLoop, "pingscope-probe-ws-reader");
-            reader.setDaemon(true);
-            reader.start();
             if (echo == null) {
-                while (System.nanoTime() < endNanos && !Thread.currentThread().isInterrupted()) {
-                    LockSupport.parkNanos(endNanos - System.nanoTime());
-                }
+                holdForPings();
                 return;
             }
             for (long probe = 0; ; probe++) {
@@ -79,26 +68,42 @@ final class WebSocketProber implements Runnable {
                 }
                 echoOnce(intended, probe, probe >= warmup);
             }
-        } catch (IOException e) {
-            ProbeRecorder recorder = echo != null ? echo : ping;
-            recorder.failed(e);
-            recorder.lost();
         } finally {
-            close();
+            abort();
         }
     }
 
-    private void echoOnce(long intended, long probe, boolean counted) throws IOException {
+    private void holdForPings() {
+        while (System.nanoTime() < endNanos && !Thread.currentThread().isInterrupted()) {
+            if (closed && !reconnect(ping)) {
+                continue; // no PING was sent, so none is lost; the failure shows as last_error
+            }
+            LockSupport.parkNanos(endNanos - System.nanoTime());
+        }
+    }
+
+    private void echoOnce(long intended, long probe, boolean counted) {
+        if (closed && !reconnect(echo)) {
+            if (counted) {
+                echo.lost();
+                echo.sent(intended, System.nanoTime());
+            }
+            return;
+        }
         String payload = prefix + probe;
         answeredNanos = 0;
         awaited = payload;
         long sent = System.nanoTime();
-        sendFrame(0x1, payload.getBytes(StandardCharsets.US_ASCII));
-        long deadline = sent + timeoutNanos;
+        socket.sendText(payload, true).whenComplete((ws, failure) -> {
+            if (failure != null) {
+                connectionLost(failure);
+            }
+        });
+        long deadline = sent + timeout.toNanos();
         long received;
         while ((received = answeredNanos) == 0) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || socket.isClosed()) {
+            if (left <= 0 || closed) {
                 awaited = null;
                 if (counted) {
                     echo.lost();
@@ -113,146 +118,129 @@ final class WebSocketProber implements Runnable {
         }
     }
 
-    private void connect() throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        int timeoutMillis = (int) Math.max(1, timeoutNanos / 1_000_000);
-        socket.connect(new InetSocketAddress(target.getHost(), Targets.port(target)), timeoutMillis);
-        socket.setSoTimeout(timeoutMillis);
-        out = socket.getOutputStream();
-        byte[] keyBytes = new byte[16];
-        ThreadLocalRandom.current().nextBytes(keyBytes);
-        String key = Base64.getEncoder().encodeToString(keyBytes);
-        String host = target.getHost() + (target.getPort() > 0 ? ":" + target.getPort() : "");
-        out.write(("GET " + Targets.path(target, "/ws") + " HTTP/1.1\r\nHost: " + host
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\nUser-Agent: pingscope-probe\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-        String headText = readHead(in);
-        if (!headText.startsWith("HTTP/1.1 101")) {
-            throw new IOException("WebSocket upgrade refused: " + headText.lines().findFirst().orElse(""));
-        }
-        if (!headText.contains(accept(key))) {
-            throw new IOException("WebSocket upgrade answered with a wrong Sec-WebSocket-Accept");
-        }
-        socket.setSoTimeout(0); // the reader blocks until the server speaks; echo timeouts are the writer's
-        this.in = in;
-    }
-
-    private void readLoop() {
-        StringBuilder fragments = new StringBuilder();
+    /** Opens the connection; on failure records why, waits a little (not to hammer a server that is away) and says so. */
+    private boolean reconnect(ProbeRecorder recorder) {
+        abort();
         try {
-            while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long length = b1 & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                if (length > 1 << 20) {
-                    throw new IOException("frame too large: " + length);
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                int opcode = b0 & 0x0F;
-                boolean fin = (b0 & 0x80) != 0;
-                switch (opcode) {
-                    case 0x9 -> sendFrame(0xA, payload); // PONG with the PING's payload, at once
-                    case 0x8 -> {
-                        return;
-                    }
-                    case 0x1, 0x0 -> {
-                        fragments.append(new String(payload, StandardCharsets.UTF_8));
-                        if (fin) {
-                            onText(fragments.toString());
-                            fragments.setLength(0);
-                        }
-                    }
-                    default -> {
-                        // Binary or PONG frames: not part of the protocol, ignored.
-                    }
-                }
+            socket = client.newWebSocketBuilder()
+                    .connectTimeout(timeout)
+                    .header("User-Agent", "pingscope-probe")
+                    .buildAsync(uri, listener)
+                    .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            closed = false;
+            // The upgrade answered: the protocol is known now, also from an echo server that sends no hello.
+            recorder.served(uri.getScheme(), null);
+            if (ping != null && ping != recorder) {
+                ping.served(uri.getScheme(), null);
             }
-        } catch (IOException e) {
-            // The connection ended: the writer notices through its timeout or the closed socket.
-        } finally {
-            close();
-            Thread w = writer;
-            if (w != null) {
-                LockSupport.unpark(w);
-            }
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            recorder.failed(e instanceof TimeoutException ? new IOException("WebSocket upgrade timed out") : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(100, timeout.toMillis())));
+        return false;
+    }
+
+    private void connectionLost(Throwable failure) {
+        closed = true;
+        (echo != null ? echo : ping).failed(failure);
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
         }
     }
 
-    private void onText(String text) {
-        long now = System.nanoTime();
+    private void abort() {
+        WebSocket s = socket;
+        socket = null; // first, so that the listener takes what the abort causes for an old connection's
+        closed = true;
+        if (s != null) {
+            s.abort();
+        }
+    }
+
+    private void onMessage(String text, long receivedNanos) {
         String expected = awaited;
         if (expected != null && expected.equals(text)) {
             awaited = null;
-            answeredNanos = now;
+            answeredNanos = receivedNanos;
             LockSupport.unpark(writer);
-        } else if (ping != null && text.startsWith("{\"type\":\"ping_rtt\"")) {
-            Matcher m = PING_RTT.matcher(text);
-            if (m.find()) {
-                ping.measured(Math.round(Double.parseDouble(m.group(1)) * 1_000_000));
+            return;
+        }
+        ServerMessage message = ServerMessage.parse(text);
+        if (message == null) {
+            return; // an echo that came after its timeout, or an echo server's own text
+        }
+        if (message.isHello()) {
+            if (echo != null) {
+                echo.served(uri.getScheme(), message.instance());
             }
-        } else if (ping != null && text.startsWith("{\"type\":\"ping_lost\"")) {
+            if (ping != null) {
+                ping.served(uri.getScheme(), message.instance());
+            }
+        } else if (ping != null && message.isPingRtt()) {
+            ping.measured(message.rttNanos());
+        } else if (ping != null && message.isPingLost()) {
             ping.lost();
         }
     }
 
-    /** Sends one masked frame (clients must mask, RFC 6455 5.3). Thread-safe: the reader sends PONGs. */
-    private void sendFrame(int opcode, byte[] payload) throws IOException {
-        if (payload.length > 125) {
-            throw new IOException("probe frames are small; this one has " + payload.length + " bytes");
-        }
-        byte[] frame = new byte[6 + payload.length];
-        frame[0] = (byte) (0x80 | opcode);
-        frame[1] = (byte) (0x80 | payload.length);
-        int mask = ThreadLocalRandom.current().nextInt();
-        for (int i = 0; i < 4; i++) {
-            frame[2 + i] = (byte) (mask >>> (24 - 8 * i));
-        }
-        for (int i = 0; i < payload.length; i++) {
-            frame[6 + i] = (byte) (payload[i] ^ frame[2 + (i & 3)]);
-        }
-        synchronized (writeLock) {
-            out.write(frame);
-            out.flush();
-        }
-    }
+    /** Runs on the client's I/O thread. Asks for every message at once, so PINGs are answered without delay. */
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder fragments = new StringBuilder();
 
-    private static String readHead(DataInputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.readUnsignedByte());
-            if (head.length() > 8192) {
-                throw new IOException("upgrade answer too large");
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            fragments.setLength(0);
+            webSocket.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            long now = System.nanoTime();
+            if (last && fragments.length() == 0) {
+                onMessage(data.toString(), now);
+            } else {
+                fragments.append(data);
+                if (last) {
+                    onMessage(fragments.toString(), now);
+                    fragments.setLength(0);
+                }
             }
+            return null;
         }
-        return head.toString();
-    }
 
-    private static String accept(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return Base64.getEncoder().encodeToString(sha1.digest((key + MAGIC).getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required by every JDK", e);
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            return null; // not part of the protocol
         }
-    }
 
-    private void close() {
-        try {
-            if (socket != null) {
-                socket.close();
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            return null; // the client sends the PONG by itself
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            if (webSocket == socket) {
+                connectionLost(new IOException("the server closed the WebSocket (" + statusCode + " " + reason + ")"));
             }
-        } catch (IOException ignored) {
-            // Already broken.
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            if (webSocket == socket) {
+                connectionLost(error);
+            }
         }
     }
 }
