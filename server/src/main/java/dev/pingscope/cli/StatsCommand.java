@@ -137,7 +137,7 @@ public final class StatsCommand implements Callable<Integer> {
         for (URI uri : uris) {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .thenApply(response -> parse(uri, response))
+                    .thenApply(StatsCommand::parse)
                     .exceptionally(e -> {
                         throw new IllegalArgumentException(uri + ": " + describe(e));
                     }));
@@ -153,7 +153,7 @@ public final class StatsCommand implements Callable<Integer> {
         return snapshots;
     }
 
-    private static StatsSnapshot parse(URI uri, HttpResponse<byte[]> response) {
+    private static StatsSnapshot parse(HttpResponse<byte[]> response) {
         if (response.statusCode() != 200) {
             throw new IllegalArgumentException("answered HTTP " + response.statusCode());
         }

@@ -68,8 +68,7 @@ final class SampleReporter {
 
     private void sendPending() {
         for (Map.Entry<ProbeKind, PendingSamples> entry : pending.entrySet()) {
-            long[] batch;
-            while ((batch = entry.getValue().take(BATCH)).length > 0) {
+            for (long[] batch = entry.getValue().take(BATCH); batch.length > 0; batch = entry.getValue().take(BATCH)) {
                 if (!post(entry.getKey(), batch)) {
                     entry.getValue().putBack(batch);
                     failedAttempts++;
