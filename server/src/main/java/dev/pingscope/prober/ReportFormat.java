@@ -10,6 +10,11 @@ import org.HdrHistogram.Histogram;
 public final class ReportFormat {
     private static final double[] PERCENTILES = {50, 75, 90, 99, 99.9, 99.99, 100};
 
+    private static final String CORRECTED_AND_RAW = """
+            corrected: from each probe's intended send time (includes stalls that delayed later probes);
+            raw: from its actual send time. ws_ping is timed by the server, so both are the same.
+            """;
+
     private ReportFormat() {}
 
     public static String text(ProbeReport report) {
@@ -40,8 +45,7 @@ public final class ReportFormat {
                         k.sentLate(), k.maxLagNanos() / 1e6));
             }
         }
-        s.append("\ncorrected: from each probe's intended send time (includes stalls that delayed later probes);\n"
-                + "raw: from its actual send time. ws_ping is timed by the server, so both are the same.\n");
+        s.append('\n').append(CORRECTED_AND_RAW);
         ReportDelivery d = report.delivery();
         if (d != null) {
             s.append(String.format(Locale.ROOT, "reported to %s: %d samples as 'synthetic'", o.reportTo(), d.sent()));

@@ -94,7 +94,8 @@ final class WebSocketProber implements Runnable {
         answeredNanos = 0;
         awaited = payload;
         long sent = System.nanoTime();
-        socket.sendText(payload, true).whenComplete((ws, failure) -> {
+        // A failed send ends the connection; the wait below then sees it closed.
+        var unused = socket.sendText(payload, true).whenComplete((ws, failure) -> {
             if (failure != null) {
                 connectionLost(failure);
             }

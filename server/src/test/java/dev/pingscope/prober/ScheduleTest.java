@@ -28,7 +28,7 @@ class ScheduleTest {
         for (int k = 0; k < 3; k++) {
             long intended = schedule.awaitNext();
             long now = System.nanoTime();
-            assertEquals(start + k * 20 * MS, intended);
+            assertEquals(start + 20L * k * MS, intended);
             assertTrue(now >= intended, "returned " + (intended - now) + " ns early");
         }
     }
