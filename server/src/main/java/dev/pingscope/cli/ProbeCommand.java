@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -85,12 +86,8 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--http1.1", description = "HEAD over HTTP/1.1 even where an https:// server offers HTTP/2 (the default there, by ALPN).")
     boolean http11;
 
-    @Option(names = "--insecure", description = "Accept any TLS certificate for any host name (a self-signed test server).")
-    boolean insecure;
-
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "Trust the CA certificates in this PEM file (a private CA, or a self-signed server's own certificate) instead of the JDK's; also for --report-to.")
-    Path caCert;
+    @Mixin
+    TlsTrustOptions tlsTrust = new TlsTrustOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -145,25 +142,7 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         URI report = reportTo == null ? null : httpUrl("--report-to", reportTo);
         return new ProbeOptions(target, selected, perSecond, connections, duration, timeout, warmup, report, hlog,
-                http11, trust());
-    }
-
-    /** For https:// and wss://, and an https:// --report-to. */
-    private TlsTrust trust() {
-        if (insecure && caCert != null) {
-            throw invalid("--cacert", "give either --cacert or --insecure, not both");
-        }
-        if (insecure) {
-            return TlsTrust.anyCertificate();
-        }
-        if (caCert == null) {
-            return TlsTrust.system();
-        }
-        try {
-            return TlsTrust.caFile(caCert);
-        } catch (IOException e) {
-            throw invalid("--cacert", "cannot read certificates from " + caCert + ": " + e.getMessage());
-        }
+                http11, tlsTrust.trust());
     }
 
     private URI httpUrl(String what, String value) {

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -61,12 +62,8 @@ public final class StatsCommand implements Callable<Integer> {
             description = "How long to wait for each instance's answer (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--insecure", description = "Accept any TLS certificate for any host name (self-signed instances).")
-    boolean insecure;
-
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "Trust the CA certificates in this PEM file for https:// instances instead of the JDK's.")
-    Path caCert;
+    @Mixin
+    TlsTrustOptions tlsTrust = new TlsTrustOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -74,7 +71,7 @@ public final class StatsCommand implements Callable<Integer> {
         for (String url : urls) {
             statsUris.add(statsUri(url));
         }
-        TlsTrust trust = trust();
+        TlsTrust trust = tlsTrust.trust();
         PrintWriter out = spec.commandLine().getOut();
         MergedStats merged;
         try {
@@ -104,25 +101,6 @@ public final class StatsCommand implements Callable<Integer> {
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
         return path.endsWith("/api/stats") ? uri : uri.resolve(path.replaceFirst("/?$", "/") + "api/stats");
-    }
-
-    private TlsTrust trust() {
-        if (insecure && caCert != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--cacert': give either --cacert or --insecure, not both");
-        }
-        if (insecure) {
-            return TlsTrust.anyCertificate();
-        }
-        if (caCert == null) {
-            return TlsTrust.system();
-        }
-        try {
-            return TlsTrust.caFile(caCert);
-        } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--cacert': cannot read certificates from " + caCert + ": " + e.getMessage());
-        }
     }
 
     private CommandLine.ParameterException invalidUrl(String url) {
