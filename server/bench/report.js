@@ -158,10 +158,14 @@ loads above against each, prints the table and rewrites this page. It needs java
 wrk and taskset, and takes about 7 minutes. \`./mvnw verify\` does not run it.
 `;
 
-// The soak section (server/bench/soak.sh) lives in the same page: keep it when rewriting the rest.
+// The soak (server/bench/soak.sh) and the prober comparison (server/bench/prober-compare.sh) live in the
+// same page, each between its markers: keep them when rewriting the rest.
 const previous = fs.existsSync(outMd) ? fs.readFileSync(outMd, 'utf8') : '';
-const soak = /<!-- soak:start -->[\s\S]*<!-- soak:end -->/.exec(previous);
-fs.writeFileSync(outMd, soak ? md.trimEnd() + '\n\n' + soak[0] + '\n' : md);
+const kept = ['prober-compare', 'soak']
+  .map((name) => new RegExp(`<!-- ${name}:start[\\s\\S]*<!-- ${name}:end -->`).exec(previous))
+  .filter(Boolean)
+  .map((match) => match[0]);
+fs.writeFileSync(outMd, [md.trimEnd(), ...kept].join('\n\n') + '\n');
 fs.writeFileSync(outSvg, svg);
 console.log(table.join('\n'));
 console.log('\n' + detail.join('\n'));
