@@ -70,9 +70,16 @@ final class ResultJson {
 
     /** The answer of GET /api/results/{id}. */
     static ObjectNode document(StoredResult r, String shareUrl) {
+        return document(r, shareUrl, true);
+    }
+
+    /** With full false, as the operators' list shows it: no url, histogram or cdf (encoding them is most of the cost). */
+    static ObjectNode document(StoredResult r, String shareUrl, boolean full) {
         ObjectNode out = JSON.createObjectNode();
         out.put("id", r.id());
-        out.put("url", shareUrl);
+        if (full) {
+            out.put("url", shareUrl);
+        }
         out.put("created_at", r.createdAt().toString());
         out.put("instance", r.instance());
         out.put("site", r.site());
@@ -83,16 +90,16 @@ final class ResultJson {
         r.probes().forEach((kind, k) -> {
             ObjectNode node = probes.putObject(kind);
             node.put("protocol", k.protocol());
-            node.set(Condition.IDLE, summary(k.idle()));
+            node.set(Condition.IDLE, summary(k.idle(), full));
             if (k.loaded() != null) {
-                node.set(Condition.LOADED, summary(k.loaded()));
+                node.set(Condition.LOADED, summary(k.loaded(), full));
             }
         });
         return out;
     }
 
     /** count, lost, min, p50, p90, p99, max, mean (ms; null without samples), histogram and cdf. */
-    static ObjectNode summary(Condition c) {
+    static ObjectNode summary(Condition c, boolean full) {
         Histogram h = c.histogram();
         ObjectNode node = JSON.createObjectNode();
         long count = h.getTotalCount();
@@ -109,6 +116,9 @@ final class ResultJson {
             node.put("p99", ms(h.getValueAtPercentile(99)));
             node.put("max", ms(h.getMaxValue()));
             node.put("mean", Math.round(h.getMean()) / 1_000.0);
+        }
+        if (!full) {
+            return node;
         }
         node.put("histogram", HistogramCodec.encode(h));
         ArrayNode cdf = node.putArray("cdf");

@@ -71,14 +71,8 @@ final class ResultsAdmin {
             ObjectNode out = ResultJson.JSON.createObjectNode();
             ArrayNode results = out.putArray("results");
             for (StoredResult r : page.results()) {
-                ObjectNode doc = ResultJson.document(r, null);
-                doc.remove("url");
+                ObjectNode doc = ResultJson.document(r, null, false);
                 doc.put("client_address", r.clientAddress());
-                doc.get("probes").forEach(kind -> kind.forEach(condition -> {
-                    if (condition.isObject()) {
-                        ((ObjectNode) condition).remove(List.of("histogram", "cdf"));
-                    }
-                }));
                 results.add(doc);
             }
             out.put("next_cursor", next);

@@ -57,8 +57,14 @@ public final class ResultsBench {
     }
 
     private static String machine() {
+        String load = "";
+        try {
+            load = ", load average " + Files.readString(Path.of("/proc/loadavg")).split(" ", -1)[0] + " at the start (other work shares the cores)";
+        } catch (java.io.IOException e) {
+            // not Linux: no load figure
+        }
         return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version") + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + load;
     }
 
     private static String run(String name, ServerConfig.Results storage) throws Exception {
