@@ -201,7 +201,7 @@ async function deleteRun(entry) {
 
 const when = (time) => new Date(time).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 const medianText = (medians) => Object.entries(medians).filter(([, v]) => v != null)
-  .map(([k, v]) => `${KIND_NAMES[k]} ${v.toFixed(2)}`).join(' · ');
+  .map(([k, v]) => `${KIND_NAMES[k]} ${v.toFixed(2)} ms`).join(' · ');
 
 /** The saved runs, newest first, and the trend of their medians. */
 function renderHistory() {
@@ -210,9 +210,8 @@ function renderHistory() {
   $('history-chart').hidden = savedRuns.length === 0;
   $('history').replaceChildren(...savedRuns.map((run) => {
     const item = element('li', null, { 'data-id': run.id });
-    item.append(element('a', when(run.time), { href: run.url }), ' ',
-      element('span', `median ms: ${medianText(run.medians || {})}`, { class: 'medians' }), ' ',
-      button('Delete', () => deleteRun(run)));
+    item.append(element('a', when(run.time), { href: run.url }), ' ', button('Delete', () => deleteRun(run)),
+      element('span', `medians: ${medianText(run.medians || {})}`, { class: 'medians' }));
     return item;
   }));
   requestRedraw();

@@ -114,7 +114,10 @@ export function drawCdfPoints(svg, series) {
 export function drawTrend(svg, runs) {
   const times = runs.map((r) => new Date(r.time));
   const sameDay = times.every((t) => t.toDateString() === times[0]?.toDateString());
-  const when = (t) => t.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' }
+  const minutes = times.map((t) => Math.floor(t / 60000));
+  const seconds = new Set(minutes).size < minutes.length; // two runs in one minute: tell them apart
+  const when = (t) => t.toLocaleString('en-GB', sameDay
+    ? { hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined }
     : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   const medians = runs.flatMap((r) => Object.values(r.medians).filter((v) => v != null));
   const x = { top: Math.max(1, runs.length), values: runs.map((_, i) => i + 0.5) };

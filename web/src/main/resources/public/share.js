@@ -80,12 +80,12 @@ function render(saved) {
   });
 
   const s = saved.settings || {};
-  const settings = element('dl');
+  const settings = element('dl', null, { class: 'settings' });
   for (const [term, detail] of [
     ['Probes', (s.probes || kinds).map((k) => KIND_NAMES[k] || k).join(', ')],
-    ['Rounds', `${s.rounds}, one every ${s.interval} ms (the first ${s.warmup} not counted)`],
+    ['Rounds', `${s.rounds}, one every ${s.interval} ms; the first ${s.warmup} not counted`],
     ['Timeout', `${s.timeout} ms`],
-    ['Load during the run', s.load || 'none'],
+    ['Load', s.load || 'none'],
     ['Site', saved.site],
     ['Server instance', saved.instance],
   ]) settings.append(element('dt', term), element('dd', detail));
