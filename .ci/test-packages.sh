@@ -18,6 +18,8 @@ needs=(
   "haproxy|haproxy|checks the HAProxy deployment config (haproxy -c)"
   "node|nodejs|runs the JavaScript linter (Biome) in web/, and Playwright's driver"
   "npm|npm|installs the pinned JavaScript linter (npm ci in web/)"
+  "/usr/lib/postgresql/15/bin/initdb|postgresql|results tests run the same contract on a throwaway PostgreSQL 15 cluster as on SQLite"
+  "fc-list|fontconfig|the result card (PNG) draws its text with Java2D, which finds fonts through fontconfig (brings fonts-dejavu-core)"
 )
 
 install=true
@@ -28,7 +30,7 @@ esac
 
 # nginx and haproxy live in /usr/sbin, which is not on every user's PATH.
 search_path="$PATH:/usr/sbin:/sbin:/usr/local/sbin"
-has() { PATH="$search_path" command -v "$1" >/dev/null 2>&1; }
+has() { [ -x "$1" ] || PATH="$search_path" command -v "$1" >/dev/null 2>&1; }
 
 missing=()   # packages
 reasons=()   # "package: why"

@@ -15,6 +15,7 @@ import dev.pingscope.ping.PingHandler;
 import dev.pingscope.recording.HistogramStore;
 import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.results.Results;
 import dev.pingscope.sample.Sites;
 import dev.pingscope.tls.HttpsRedirect;
 import dev.pingscope.tls.TlsListeners;
@@ -46,6 +47,8 @@ public final class PingscopeServer implements AutoCloseable {
     private final TlsListeners tlsListeners = new TlsListeners();
     private final Javalin app;
     private final Javalin adminApp;
+    /** Saved results, or null with --results=false. */
+    private final Results results;
 
     private PingscopeServer(ServerConfig config) {
         this.config = config;
@@ -69,6 +72,7 @@ public final class PingscopeServer implements AutoCloseable {
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
         boolean separateAdmin = config.operations().adminPort() > 0;
+        this.results = config.results().enabled() ? Results.open(config.resultsSettings(), sites, origins, clientAddress) : null;
 
         this.app = Javalin.create(c -> {
             listen(c, config.host(), config.port());
@@ -89,6 +93,9 @@ public final class PingscopeServer implements AutoCloseable {
             if (!separateAdmin) {
                 c.routes.get("/metrics", metricsHandler);
             }
+            if (results != null) {
+                results.routes(c);
+            }
         });
         // /metrics, /healthz and /readyz on a port of their own, when one is set.
         this.adminApp = !separateAdmin ? null : Javalin.create(c -> {
@@ -96,6 +103,9 @@ public final class PingscopeServer implements AutoCloseable {
             c.routes.get("/metrics", metricsHandler);
             c.routes.get("/healthz", readiness::healthz);
             c.routes.get("/readyz", readiness::readyz);
+            if (results != null) {
+                results.adminRoutes(c);
+            }
         });
     }
 
@@ -120,6 +130,9 @@ public final class PingscopeServer implements AutoCloseable {
     }
 
     public PingscopeServer start() {
+        if (results != null) {
+            results.start();
+        }
         app.start();
         if (adminApp != null) {
             adminApp.start();
@@ -152,6 +165,11 @@ public final class PingscopeServer implements AutoCloseable {
         return reporter;
     }
 
+    /** Saved results, or null when they are turned off (--results=false). */
+    public Results results() {
+        return results;
+    }
+
     public boolean isReady() {
         return readiness.isReady();
     }
@@ -171,6 +189,9 @@ public final class PingscopeServer implements AutoCloseable {
         webSockets.close();
         reporter.close();
         headerDeadline.close();
+        if (results != null) {
+            results.close();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pingscope;
 
 import dev.pingscope.http.ClientAddress;
+import dev.pingscope.results.ResultsSettings;
 import dev.pingscope.sample.Sites;
 import dev.pingscope.tls.TlsSettings;
 import dev.pingscope.websocket.WebSocketSettings;
@@ -34,6 +35,7 @@ import java.util.regex.Pattern;
  * @param trustedProxies   addresses or CIDR blocks of load balancers whose X-Forwarded-For is believed
  * @param limits           per-client and total limits
  * @param operations       admin port, shutdown, durable histograms
+ * @param results          saved results: storage, retention and limits (docs/results.md)
  */
 public record ServerConfig(
         String host,
@@ -52,7 +54,8 @@ public record ServerConfig(
         int redirectPort,
         List<String> trustedProxies,
         Limits limits,
-        Operations operations) {
+        Operations operations,
+        Results results) {
 
     /**
      * What one instance allows its clients, so that none can take the server for itself.
@@ -114,6 +117,107 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Saved results (docs/results.md): where they are stored, for how long, and who may save how much.
+     *
+     * @param enabled          false: no storage at all, and the results endpoints answer 404
+     * @param dataDir          where the default SQLite database (results.db) lives
+     * @param databaseUrl      a jdbc:sqlite: or jdbc:postgresql: URL, or null for results.db in dataDir
+     * @param databaseUser     the database user, or null
+     * @param databasePassword the database password (PINGSCOPE_DATABASE_PASSWORD only), or null
+     * @param retention        results older than this are deleted by the hourly purge
+     * @param savesPerMinute   saves one client address may make per minute (more: 429)
+     * @param maxBodyBytes     largest save request body
+     * @param clientAddress    "none" (nothing kept) or "truncated" (/24 of IPv4, /48 of IPv6)
+     * @param adminToken       bearer token for the operators' endpoints on the main port, or null (then only on --admin-port)
+     */
+    public record Results(
+            boolean enabled,
+            Path dataDir,
+            String databaseUrl,
+            String databaseUser,
+            String databasePassword,
+            Duration retention,
+            int savesPerMinute,
+            int maxBodyBytes,
+            String clientAddress,
+            String adminToken) {
+
+        public Results {
+            if (dataDir == null) {
+                throw new InvalidConfigException("--data-dir", "must be set");
+            }
+            if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+                throw new InvalidConfigException("--data-dir", dataDir + " is not a directory");
+            }
+            databaseUrl = blankToNull(databaseUrl);
+            if (databaseUrl != null && !databaseUrl.startsWith("jdbc:sqlite:") && !databaseUrl.startsWith("jdbc:postgresql:")) {
+                throw new InvalidConfigException("--database-url", "'" + databaseUrl
+                        + "' must start with jdbc:sqlite: or jdbc:postgresql:");
+            }
+            databaseUser = blankToNull(databaseUser);
+            databasePassword = blankToNull(databasePassword);
+            requireRange("--results-retention", retention, Duration.ofHours(1), Duration.ofDays(36_500));
+            requireRange("--results-rate", savesPerMinute, 1, 1_000_000);
+            requireRange("--results-max-body", maxBodyBytes, 1024, 16 << 20);
+            if (!"none".equals(clientAddress) && !"truncated".equals(clientAddress)) {
+                throw new InvalidConfigException("--results-client-address", "'" + clientAddress + "' is not none or truncated");
+            }
+            adminToken = blankToNull(adminToken);
+            if (adminToken != null && adminToken.length() < 16) {
+                throw new InvalidConfigException("--admin-token", "must be at least 16 characters (it guards every saved result)");
+            }
+        }
+
+        public static Results defaults() {
+            return new Results(true, Path.of("pingscope-data"), null, null, null, Duration.ofDays(90), 10, 262_144,
+                    "none", null);
+        }
+
+        /** The database's JDBC URL: --database-url, or the SQLite file results.db in --data-dir. */
+        public String jdbcUrl() {
+            return databaseUrl != null ? databaseUrl : "jdbc:sqlite:" + dataDir.resolve("results.db");
+        }
+
+        public Results withDatabase(String url, String user, String password) {
+            return new Results(enabled, dataDir, url, user, password, retention, savesPerMinute, maxBodyBytes,
+                    clientAddress, adminToken);
+        }
+
+        public Results withDataDir(Path dir) {
+            return new Results(enabled, dir, databaseUrl, databaseUser, databasePassword, retention, savesPerMinute,
+                    maxBodyBytes, clientAddress, adminToken);
+        }
+
+        public Results withLimits(int newSavesPerMinute, int newMaxBodyBytes) {
+            return new Results(enabled, dataDir, databaseUrl, databaseUser, databasePassword, retention, newSavesPerMinute,
+                    newMaxBodyBytes, clientAddress, adminToken);
+        }
+
+        public Results withRetention(Duration newRetention, String newClientAddress, String newAdminToken) {
+            return new Results(enabled, dataDir, databaseUrl, databaseUser, databasePassword, newRetention, savesPerMinute,
+                    maxBodyBytes, newClientAddress, newAdminToken);
+        }
+
+        public Results withEnabled(boolean on) {
+            return new Results(on, dataDir, databaseUrl, databaseUser, databasePassword, retention, savesPerMinute,
+                    maxBodyBytes, clientAddress, adminToken);
+        }
+
+        /** Never prints the password or the admin token. */
+        @Override
+        public String toString() {
+            return "Results[enabled=" + enabled + ", dataDir=" + dataDir + ", databaseUrl=" + jdbcUrl() + ", databaseUser="
+                    + databaseUser + ", retention=" + DurationText.format(retention) + ", savesPerMinute=" + savesPerMinute
+                    + ", maxBodyBytes=" + maxBodyBytes + ", clientAddress=" + clientAddress + ", adminToken="
+                    + (adminToken == null ? "none" : "set") + "]";
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+    }
+
     public ServerConfig {
         requireText("--host", host);
         requireRange("--port", port, 0, 65_535);
@@ -138,6 +242,7 @@ public record ServerConfig(
         trustedProxies = checkedProxies(trustedProxies);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(operations, "operations");
+        Objects.requireNonNull(results, "results");
         if (redirectPort != 0 && tls == null) {
             throw new InvalidConfigException("--redirect-port", "redirects to HTTPS, so it needs --tls-keystore or --tls-self-signed");
         }
@@ -224,7 +329,7 @@ public record ServerConfig(
         return new ServerConfig(
                 "0.0.0.0", 7070, defaultInstanceName(), List.of("*"), List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                1024, 1000, 64 * 1024, null, 0, List.of(), Limits.defaults(), Operations.defaults());
+                1024, 1000, 64 * 1024, null, 0, List.of(), Limits.defaults(), Operations.defaults(), Results.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
@@ -281,13 +386,17 @@ public record ServerConfig(
         return with(b -> b.operations = newOperations);
     }
 
+    public ServerConfig withResults(Results newResults) {
+        return with(b -> b.results = newResults);
+    }
+
     /** A copy with the fields the change sets: the one place that lists every field for the with-methods. */
     private ServerConfig with(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.host, c.port, c.instance, c.allowedOrigins, c.sites, c.pingInterval, c.pingTimeout,
                 c.reportInterval, c.wsIdleTimeout, c.wsMaxMessageBytes, c.maxBatchSamples, c.maxBodyBytes, c.tls,
-                c.redirectPort, c.trustedProxies, c.limits, c.operations);
+                c.redirectPort, c.trustedProxies, c.limits, c.operations, c.results);
     }
 
     /** The fields of a configuration, changeable while a with-method builds its copy. */
@@ -309,6 +418,7 @@ public record ServerConfig(
         List<String> trustedProxies;
         Limits limits;
         Operations operations;
+        Results results;
 
         Copy(ServerConfig c) {
             host = c.host;
@@ -328,6 +438,7 @@ public record ServerConfig(
             trustedProxies = c.trustedProxies;
             limits = c.limits;
             operations = c.operations;
+            results = c.results;
         }
     }
 
@@ -336,6 +447,13 @@ public record ServerConfig(
         return new WebSocketSettings(instance, pingInterval, pingTimeout, wsIdleTimeout, wsMaxMessageBytes,
                 limits.wsMaxMessagesPerSecond(), limits.wsMaxQueuedFrames(), limits.wsMaxConnections(),
                 limits.wsMaxPerAddress());
+    }
+
+    /** The saved results' part of the configuration. */
+    public ResultsSettings resultsSettings() {
+        return new ResultsSettings(results.jdbcUrl(), results.databaseUser(), results.databasePassword(), results.dataDir(),
+                results.retention(), results.savesPerMinute(), results.maxBodyBytes(), "truncated".equals(results.clientAddress()),
+                results.adminToken(), instance);
     }
 
     /** "https" with TLS, else "http". */

@@ -23,12 +23,37 @@ public final class TestServer implements AutoCloseable {
         this.server = PingscopeServer.create(config).start();
     }
 
-    /** Server PINGs every 200 ms; intervals end only when a test calls {@link #endInterval}, so counts are exact. */
+    /**
+     * Server PINGs every 200 ms; intervals end only when a test calls {@link #endInterval}, so counts are exact.
+     * Saved results go to a SQLite file in a temporary directory shared by the test JVM, never the working directory.
+     */
     public static ServerConfig testConfig() {
         return ServerConfig.defaults()
                 .withHost("127.0.0.1")
                 .withPort(0)
-                .withIntervals(Duration.ofMillis(200), Duration.ofHours(1));
+                .withIntervals(Duration.ofMillis(200), Duration.ofHours(1))
+                .withResults(ServerConfig.Results.defaults().withDataDir(SharedDataDir.PATH));
+    }
+
+    /** One temporary data directory for every test server of this JVM, deleted at its exit. */
+    private static final class SharedDataDir {
+        static final java.nio.file.Path PATH = create();
+
+        private static java.nio.file.Path create() {
+            try {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pingscope-test-data");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (java.io.IOException e) {
+                        // A temporary directory left behind is harmless.
+                    }
+                }));
+                return dir;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** Limits lifted, for tests that send a lot from one address on purpose. */

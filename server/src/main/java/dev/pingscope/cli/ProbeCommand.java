@@ -6,6 +6,7 @@ import dev.pingscope.prober.ProbeOptions;
 import dev.pingscope.prober.ProbeReport;
 import dev.pingscope.prober.ProbeRun;
 import dev.pingscope.prober.ReportFormat;
+import dev.pingscope.prober.ResultSave;
 import dev.pingscope.prober.TlsTrust;
 import java.io.IOException;
 import java.net.URI;
@@ -80,6 +81,10 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Send the raw RTTs to this pingscope server's intake as source 'synthetic'.")
     String reportTo;
 
+    @Option(names = "--save",
+            description = "Save the run on the server probed (POST /api/results, source 'synthetic') and print the link to its page.")
+    boolean save;
+
     @Option(names = "--quiet", description = "No progress line while probing.")
     boolean quiet;
 
@@ -95,6 +100,7 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeReport report = new ProbeRun(options, quiet ? null : spec.commandLine().getErr()).call();
         spec.commandLine().getOut().print(json ? ReportFormat.json(report) + "\n" : ReportFormat.text(report));
         spec.commandLine().getOut().flush();
+        boolean saved = !save || save(report);
         for (KindReport k : report.kinds()) {
             if (k.answered() == 0) {
                 spec.commandLine().getErr().println("pingscope probe: no " + k.kind().wireName() + " probe was answered by " + url
@@ -102,7 +108,30 @@ public final class ProbeCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        return 0;
+        return saved ? 0 : 1;
+    }
+
+    /** Posts the run; prints the link (to stderr with --json, so stdout stays one JSON document). */
+    private boolean save(ProbeReport report) {
+        java.io.PrintWriter to = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        try {
+            ResultSave.Saved saved = ResultSave.post(report);
+            if (!saved.ok()) {
+                spec.commandLine().getErr().println("pingscope probe: the run was not saved (" + saved.status() + "): " + saved.error());
+                return false;
+            }
+            to.println("Saved: " + saved.url());
+            to.println("Delete it with: curl -X DELETE -H 'X-Delete-Token: " + saved.deleteToken() + "' "
+                    + saved.url().replace("/r/", "/api/results/"));
+            to.flush();
+            return true;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("pingscope probe: the run was not saved: " + e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     ProbeOptions toOptions() {

@@ -154,7 +154,45 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Append every interval histogram to HdrHistogram logs here and restore the totals from them at start.%n  env PINGSCOPE_HLOG_DIR, default: none (totals start at zero)")
     Path hlogDir;
 
-    /** The process environment (for PINGSCOPE_TLS_PASSWORD), set by {@link Cli}. */
+    @Option(names = "--results", arity = "0..1", fallbackValue = "true", paramLabel = "BOOLEAN",
+            description = "Keep saved results (POST /api/results, the /r/ID share pages); false: store nothing, those endpoints answer 404.%n  env PINGSCOPE_RESULTS, default ${DEFAULT-VALUE}")
+    boolean results;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory of the default results database (results.db, SQLite), created if missing.%n  env PINGSCOPE_DATA_DIR, default ${DEFAULT-VALUE}")
+    Path dataDir;
+
+    @Option(names = "--database-url", paramLabel = "JDBC_URL",
+            description = "Where saved results are stored: jdbc:postgresql://HOST/DB (instances behind one balancer share it) or jdbc:sqlite:FILE;"
+                    + " the password comes from PINGSCOPE_DATABASE_PASSWORD.%n  env PINGSCOPE_DATABASE_URL, default: results.db in --data-dir")
+    String databaseUrl;
+
+    @Option(names = "--database-user", paramLabel = "USER",
+            description = "Database user for --database-url.%n  env PINGSCOPE_DATABASE_USER, default: none")
+    String databaseUser;
+
+    @Option(names = "--results-retention", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Saved results older than this are deleted by an hourly purge (1h to 36500d).%n  env PINGSCOPE_RESULTS_RETENTION, default ${DEFAULT-VALUE}")
+    Duration resultsRetention;
+
+    @Option(names = "--results-rate", paramLabel = "PER_MINUTE",
+            description = "Results one client address may save per minute; more get 429.%n  env PINGSCOPE_RESULTS_RATE, default ${DEFAULT-VALUE}")
+    int resultsRate;
+
+    @Option(names = "--results-max-body", paramLabel = "BYTES",
+            description = "Largest save request body, in bytes (1024 to 16777216).%n  env PINGSCOPE_RESULTS_MAX_BODY, default ${DEFAULT-VALUE}")
+    int resultsMaxBody;
+
+    @Option(names = "--results-client-address", paramLabel = "none|truncated",
+            description = "What a saved result keeps of the client's address: none, or truncated to /24 (IPv4) or /48 (IPv6).%n  env PINGSCOPE_RESULTS_CLIENT_ADDRESS, default ${DEFAULT-VALUE}")
+    String resultsClientAddress;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "Bearer token for the operators' GET /api/results and /api/results/merged on --port (at least 16 characters);"
+                    + " prefer the environment variable.%n  env PINGSCOPE_ADMIN_TOKEN, default: none (those endpoints only on --admin-port)")
+    String adminToken;
+
+    /** The process environment (for PINGSCOPE_TLS_PASSWORD and PINGSCOPE_DATABASE_PASSWORD), set by {@link Cli}. */
     Map<String, String> environment = Map.of();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -206,9 +244,12 @@ public final class ServeCommand implements Callable<Integer> {
             ServerConfig.Limits limits = new ServerConfig.Limits(wsMaxConnections, wsMaxPerAddress, wsMaxMessagesPerSecond,
                     wsMaxQueuedFrames, intakeRate, intakeBurst, requestHeaderTimeout);
             ServerConfig.Operations operations = new ServerConfig.Operations(adminHost, adminPort, shutdownGrace, hlogDir);
+            ServerConfig.Results resultsConfig = new ServerConfig.Results(results, dataDir, databaseUrl, databaseUser,
+                    environment.get("PINGSCOPE_DATABASE_PASSWORD"), resultsRetention, resultsRate, resultsMaxBody,
+                    resultsClientAddress == null ? null : resultsClientAddress.trim(), adminToken);
             return new ServerConfig(host, port, name, allowedOrigins, listOrEmpty(sites), pingInterval, pingTimeout,
                     reportInterval, wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls(), redirectPort,
-                    listOrEmpty(trustedProxies), limits, operations);
+                    listOrEmpty(trustedProxies), limits, operations, resultsConfig);
         } catch (InvalidConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -244,6 +285,13 @@ public final class ServeCommand implements Callable<Integer> {
         values.put("--admin-host", o.adminHost());
         values.put("--admin-port", Integer.toString(o.adminPort()));
         values.put("--shutdown-grace", DurationText.format(o.shutdownGrace()));
+        ServerConfig.Results r = d.results();
+        values.put("--results", Boolean.toString(r.enabled()));
+        values.put("--data-dir", r.dataDir().toString());
+        values.put("--results-retention", DurationText.format(r.retention()));
+        values.put("--results-rate", Integer.toString(r.savesPerMinute()));
+        values.put("--results-max-body", Integer.toString(r.maxBodyBytes()));
+        values.put("--results-client-address", r.clientAddress());
         return values;
     }
 

@@ -43,7 +43,7 @@ class ComposeFileTest {
                 images.add(line.split("\\s+", -1)[1]);
             }
         }
-        assertEquals(6, images.size(), images.toString());
+        assertEquals(7, images.size(), images.toString());
         for (String image : images) {
             assertTrue(PINNED.matcher(image).matches() && !image.contains("latest"), image + " is pinned to a version");
         }
@@ -61,6 +61,20 @@ class ComposeFileTest {
         assertEquals(7070, dns.get("port").asInt());
         assertTrue(volumes(services.path("nginx")).contains("./server/deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro"));
         assertTrue(volumes(services.path("prometheus")).contains("./grafana/prometheus:/etc/prometheus:ro"));
+    }
+
+    @Test
+    void the_replicas_share_saved_results_in_postgresql_15() {
+        JsonNode services = compose.get("services");
+        JsonNode postgres = services.path("postgres");
+        assertTrue(postgres.path("image").asText().startsWith("postgres:15."), postgres.toString());
+        assertTrue(volumes(postgres).contains("postgres-data:/var/lib/postgresql/data"), "the data outlives the container");
+        JsonNode env = services.path("pingscope").path("environment");
+        assertEquals("jdbc:postgresql://postgres:5432/" + postgres.path("environment").path("POSTGRES_DB").asText(),
+                env.path("PINGSCOPE_DATABASE_URL").asText());
+        assertEquals(postgres.path("environment").path("POSTGRES_USER").asText(), env.path("PINGSCOPE_DATABASE_USER").asText());
+        assertEquals(postgres.path("environment").path("POSTGRES_PASSWORD").asText(), env.path("PINGSCOPE_DATABASE_PASSWORD").asText());
+        assertEquals("service_healthy", services.path("pingscope").path("depends_on").path("postgres").path("condition").asText());
     }
 
     @Test

@@ -1,0 +1,63 @@
+package dev.pingscope.results;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The answers the results endpoints share: the one 404, errors in the contract's form, the link base. */
+final class Replies {
+    /** Seconds a client should wait before saving again when the database is unavailable. */
+    static final int RETRY_AFTER_UNAVAILABLE = 5;
+    private static final long DISCARD_MAX_BYTES = 32L << 20;
+
+    private Replies() {}
+
+    /** The same answer for an unknown id, a malformed id, and an operators' endpoint without its token. */
+    static void notFound(Context ctx) {
+        error(ctx, 404, "not_found", null);
+    }
+
+    static void unavailable(Context ctx) {
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_UNAVAILABLE));
+        error(ctx, 503, "storage_unavailable", "results cannot be stored or read right now; measuring goes on");
+    }
+
+    static void error(Context ctx, int status, String error, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        if (message != null) {
+            body.put("message", message);
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(status).json(body);
+    }
+
+    /**
+     * Reads what is left of a refused request's body and drops it, so that a client that writes its whole
+     * body before reading the answer gets the answer rather than a connection reset.
+     */
+    static void discardBody(Context ctx) {
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] sink = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while (total < DISCARD_MAX_BYTES && (n = in.read(sink)) >= 0) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // The client went away: nothing left to protect.
+        }
+    }
+
+    /** scheme://host of this request as the client sees it (X-Forwarded-Proto from a TLS-ending proxy wins). */
+    static String base(Context ctx) {
+        String proto = ctx.header("X-Forwarded-Proto");
+        String scheme = "https".equalsIgnoreCase(proto) || "http".equalsIgnoreCase(proto) ? proto.toLowerCase(java.util.Locale.ROOT)
+                : ctx.scheme();
+        String host = dev.pingscope.http.RequestHost.of(ctx);
+        return scheme + "://" + (host == null ? "localhost" : host);
+    }
+}

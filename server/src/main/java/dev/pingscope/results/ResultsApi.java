@@ -1,0 +1,213 @@
+package dev.pingscope.results;
+
+import dev.pingscope.http.ClientAddress;
+import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RequestHost;
+import dev.pingscope.intake.IntakeRateLimiter;
+import dev.pingscope.sample.Site;
+import dev.pingscope.sample.Sites;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public results endpoints: {@code POST /api/results}, {@code GET} and {@code DELETE /api/results/{id}},
+ * and the share page {@code GET /r/{id}} with its card {@code /r/{id}.png}. Who may save and how big a save
+ * may be are decided on the request thread, before any database work; the database work itself runs on the
+ * results' own executor (Javalin's async context), never on a thread that serves probes.
+ */
+final class ResultsApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsApi.class);
+
+    private final ResultStore store;
+    private final SaveBatcher batcher;
+    private final Executor executor;
+    private final OriginPolicy origins;
+    private final ClientAddress clientAddress;
+    private final Sites sites;
+    private final IntakeRateLimiter limiter;
+    private final ResultsSettings settings;
+    private final Clock clock;
+
+    ResultsApi(ResultStore store, SaveBatcher batcher, Executor executor, OriginPolicy origins, ClientAddress clientAddress, Sites sites,
+            ResultsSettings settings, Clock clock) {
+        this.store = store;
+        this.batcher = batcher;
+        this.executor = executor;
+        this.origins = origins;
+        this.clientAddress = clientAddress;
+        this.sites = sites;
+        this.settings = settings;
+        this.clock = clock;
+        this.limiter = new IntakeRateLimiter(settings.savesPerMinute() / 60.0, settings.savesPerMinute());
+    }
+
+    void save(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (!origins.allows(origin, RequestHost.of(ctx))) {
+            refuse(ctx, new InvalidSave(403, "origin_not_allowed", "origin " + origin + " may not save results here"));
+            return;
+        }
+        String client = clientAddress.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+        if (!limiter.tryAcquire(client)) {
+            ctx.header("Retry-After", Long.toString(limiter.retryAfterSeconds()));
+            refuse(ctx, new InvalidSave(429, "rate_limited", "at most " + settings.savesPerMinute()
+                    + " saves per minute from one address"));
+            return;
+        }
+        SaveRequest request;
+        try {
+            request = SaveRequest.parse(readBody(ctx));
+        } catch (InvalidSave e) {
+            refuse(ctx, e);
+            return;
+        } catch (IOException e) {
+            Replies.error(ctx, 400, "malformed", "the body could not be read");
+            return;
+        }
+        boolean browser = request.source().equals("browser");
+        Site site = browser ? sites.attribute(origin, RequestHost.of(ctx)) : Site.NONE;
+        String token = DeleteToken.generate();
+        StoredResult result = new StoredResult(ResultId.generate(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                settings.instance(), site.label(), browser ? BrowserFamily.of(ctx.header("User-Agent")) : "probe",
+                request.source(), request.settings(), request.probes(),
+                settings.truncatedAddress() ? TruncatedAddress.of(client) : null, DeleteToken.hash(token));
+        String base = Replies.base(ctx);
+        answer(ctx, batcher.save(result), ignored -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", result.id());
+            body.put("url", base + "/r/" + result.id());
+            body.put("deleteToken", token);
+            ctx.header("Cache-Control", "no-store");
+            ctx.status(201).json(body);
+        });
+    }
+
+    void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!ResultId.isWellFormed(id)) {
+            Replies.notFound(ctx);
+            return;
+        }
+        String base = Replies.base(ctx);
+        onDatabase(ctx, () -> store.find(id), found -> {
+            if (found.isEmpty()) {
+                Replies.notFound(ctx);
+            } else {
+                ctx.header("Cache-Control", "no-cache");
+                ctx.json(ResultJson.document(found.get(), base + "/r/" + id));
+            }
+        });
+    }
+
+    void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!ResultId.isWellFormed(id)) {
+            Replies.notFound(ctx);
+            return;
+        }
+        String token = ctx.header("X-Delete-Token");
+        onDatabase(ctx, () -> store.delete(id, token), outcome -> {
+            switch (outcome) {
+                case DELETED -> ctx.status(204);
+                case WRONG_TOKEN -> Replies.error(ctx, 403, "forbidden", "X-Delete-Token is missing or not this result's");
+                default -> Replies.notFound(ctx);
+            }
+        });
+    }
+
+    /** /r/{id} (the share page) and /r/{id}.png (its card): one route, since Javalin's segment is the whole name. */
+    void share(Context ctx) {
+        String name = ctx.pathParam("id");
+        boolean card = name.endsWith(".png");
+        String id = card ? name.substring(0, name.length() - 4) : name;
+        if (!ResultId.isWellFormed(id)) {
+            Replies.notFound(ctx);
+            return;
+        }
+        String base = Replies.base(ctx);
+        onDatabase(ctx, () -> store.find(id).map(r -> card ? (Object) ResultCard.png(r) : SharePage.html(r, base)), found -> {
+            if (found.isEmpty()) {
+                Replies.notFound(ctx);
+            } else if (card) {
+                ctx.header("Cache-Control", "public, max-age=300");
+                ctx.contentType("image/png").result((byte[]) found.get());
+            } else {
+                ctx.header("Cache-Control", "no-cache");
+                ctx.contentType("text/html; charset=utf-8").result((String) found.get());
+            }
+        });
+    }
+
+    /**
+     * Runs the work on the results' executor and answers with its outcome on completion; a database that cannot
+     * be reached, or an executor with no room left, answers 503 with Retry-After.
+     */
+    private <T> void onDatabase(Context ctx, Supplier<T> work, Consumer<T> answer) {
+        CompletableFuture<T> future;
+        try {
+            future = CompletableFuture.supplyAsync(work, executor);
+        } catch (RejectedExecutionException e) {
+            Replies.unavailable(ctx);
+            return;
+        }
+        answer(ctx, future, answer);
+    }
+
+    private static <T> void answer(Context ctx, CompletableFuture<T> future, Consumer<T> answer) {
+        ctx.future(() -> future.handle((value, failure) -> {
+            if (failure == null) {
+                answer.accept(value);
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof RejectedExecutionException) {
+                    LOG.debug("results: {}", cause.getMessage());
+                } else if (!(cause instanceof StorageUnavailable)) {
+                    LOG.warn("results: {}", cause.toString(), cause);
+                } else {
+                    LOG.warn("results: {}", cause.getMessage());
+                }
+                Replies.unavailable(ctx);
+            }
+            return null;
+        }));
+    }
+
+    private static void refuse(Context ctx, InvalidSave e) {
+        Replies.error(ctx, e.status(), e.error(), e.getMessage());
+        Replies.discardBody(ctx);
+    }
+
+    private byte[] readBody(Context ctx) throws InvalidSave, IOException {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (!type.startsWith("application/json") && !type.startsWith("text/plain")) {
+            throw new InvalidSave(415, "unsupported_media_type", "send the result as application/json, not '" + ctx.contentType() + "'");
+        }
+        int max = settings.maxBodyBytes();
+        if (ctx.req().getContentLengthLong() > max) {
+            throw tooLarge(max);
+        }
+        InputStream in = ctx.req().getInputStream();
+        byte[] body = in.readNBytes(max + 1);
+        if (body.length > max) {
+            throw tooLarge(max);
+        }
+        return body;
+    }
+
+    private static InvalidSave tooLarge(int max) {
+        return new InvalidSave(413, "body_too_large", "the body is larger than " + max + " bytes (--results-max-body)");
+    }
+}

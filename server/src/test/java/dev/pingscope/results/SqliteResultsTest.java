@@ -1,0 +1,46 @@
+package dev.pingscope.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pingscope.ServerConfig;
+import dev.pingscope.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The results contract on the default storage: SQLite, the file results.db in --data-dir. */
+class SqliteResultsTest extends ResultsContractTest {
+    @Override
+    ServerConfig.Results storage(Path dir) {
+        return ServerConfig.Results.defaults().withDataDir(dir.resolve("data"));
+    }
+
+    @Override
+    String[] jdbc(ServerConfig.Results storage) {
+        return new String[] {storage.jdbcUrl(), null, null};
+    }
+
+    @Override
+    List<String> childOptions(ServerConfig.Results storage) {
+        return List.of("--data-dir", storage.dataDir().toString());
+    }
+
+    @Test
+    void the_database_is_a_wal_file_in_the_data_dir_synced_at_every_commit() throws Exception {
+        TestServer s = server();
+        saved(s, payload("browser", 10));
+        assertTrue(Files.isRegularFile(dataDir.resolve("data").resolve("results.db")), "created with its directory");
+        try (Connection c = DriverManager.getConnection(results.jdbcUrl()); Statement st = c.createStatement();
+                ResultSet mode = st.executeQuery("PRAGMA journal_mode")) {
+            mode.next();
+            assertEquals("wal", mode.getString(1));
+        }
+        assertTrue(Files.exists(dataDir.resolve("data").resolve("results.db-wal")), "the write-ahead log is in use");
+    }
+}
