@@ -23,6 +23,9 @@ function section(heading, id, ...content) {
   return node;
 }
 
+/** Whether the server's shell has such an element of its own around #result (its heading, facts, a link home). */
+const outside = (selector) => [...document.querySelectorAll(selector)].some((e) => !root.contains(e));
+
 /** The page's style sheet, in case the shell does not link it. */
 function linkStyles() {
   if (document.querySelector('link[rel=stylesheet][href$="style.css"]')) return;
@@ -91,13 +94,13 @@ function render(saved) {
   ]) settings.append(element('dt', term), element('dd', detail));
 
   root.replaceChildren(
-    element('h1', 'pingscope: a saved result'),
-    element('p', `Measured ${created} UTC ${who}.`, { class: 'meta' }),
+    ...(outside('h1') ? [] : [element('h1', 'pingscope: a saved result')]),
+    ...(outside('.facts') ? [] : [element('p', `Measured ${created} UTC ${who}.`, { class: 'meta' })]),
     element('p', idle ? `Median round-trip time: ${idle}` : 'No probe got an answer.', { class: 'medians-line' }),
     section('Distribution (share of samples at or below each RTT)', 'cdf-heading', legend, cdf),
     ...tables,
     section('Settings', 'settings-heading', settings),
-    ownRun(),
+    ...(outside(`a[href="/"], a[href="${base.href}"]`) ? [] : [ownRun()]),
   );
   draw();
   new ResizeObserver(draw).observe(root);
