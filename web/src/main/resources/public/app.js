@@ -199,7 +199,7 @@ async function deleteRun(entry) {
   else setSaved('error', `Could not delete ${entry.url}: the server refused its delete token.`);
 }
 
-const when = (time) => new Date(time).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const when = (time) => new Date(time).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 const medianText = (medians) => Object.entries(medians).filter(([, v]) => v != null)
   .map(([k, v]) => `${KIND_NAMES[k]} ${v.toFixed(2)} ms`).join(' · ');
 
