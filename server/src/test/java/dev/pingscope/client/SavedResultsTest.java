@@ -173,6 +173,40 @@ class SavedResultsTest {
         assertEquals(630, image.getHeight());
     }
 
+    @Test
+    void the_share_page_shows_samples_measured_under_load_dashed_and_in_a_table_of_their_own() throws Exception {
+        HttpResponse<String> response = ts.send(HttpRequest.newBuilder(ts.uri("/api/results"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"source": "browser",
+                         "settings": {"probes": ["http_head", "ws_echo"], "rounds": 50, "interval": 200,
+                                      "timeout": 2000, "warmup": 3, "load": "download"},
+                         "probes": {
+                           "http_head": {"protocol": "h2", "idle": {"samples": [12.4, 11.9, 13.2], "lost": 0},
+                                         "loaded": {"samples": [80.2, 95.5, 120.75], "lost": 2}},
+                           "ws_echo": {"protocol": "wss", "idle": {"samples": [11.2, 10.8], "lost": 1}}}}
+                        """)));
+        assertEquals(201, response.statusCode(), response.body());
+        String id = TestServer.JSON.readTree(response.body()).get("id").asText();
+        JsonNode saved = stored(id);
+        Page share = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(share);
+        share.navigate(ts.uri("/r/" + id).toString());
+        share.waitForSelector("#result[data-state=loaded]", new Page.WaitForSelectorOptions().setTimeout(10_000));
+        assertEquals(saved.at("/probes/http_head/loaded/p50").asDouble(),
+                Double.parseDouble(share.textContent("#summary-loaded td[data-kind=http_head][data-stat=p50]")), 0.005 + 1e-9);
+        assertEquals("2", share.textContent("#summary-loaded td[data-kind=http_head][data-stat=lost]"));
+        assertEquals(0, share.locator("#summary-loaded td[data-kind=ws_echo]").count(), "ws_echo has no loaded samples");
+        assertEquals("h2", share.textContent("#summary-idle td[data-kind=http_head][data-stat=protocol]"));
+        assertEquals(1, share.locator("#cdf path.series.http_head.loaded").count());
+        assertEquals("6px, 4px", share.locator("#cdf path.series.http_head.loaded").evaluate("(p) => getComputedStyle(p).strokeDasharray"),
+                "the loaded line is dashed");
+        assertEquals("none", share.locator("#cdf path.series.http_head.idle").evaluate("(p) => getComputedStyle(p).strokeDasharray"));
+        assertEquals(0, share.locator("#cdf path.series.ws_echo.loaded").count());
+        assertEquals(List.of(), errors.list(), "no console errors");
+        share.close();
+    }
+
     /** POST /api/results as the contract's example, from the server's own origin. */
     static HttpResponse<String> saveDirectly() throws Exception {
         HttpResponse<String> response = ts.send(HttpRequest.newBuilder(ts.uri("/api/results"))
