@@ -201,7 +201,14 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = toConfig();
         PrintWriter out = spec.commandLine().getOut();
-        PingscopeServer server = PingscopeServer.create(config);
+        PingscopeServer server;
+        try {
+            server = PingscopeServer.create(config);
+        } catch (IllegalArgumentException e) {
+            // e.g. a --data-dir that cannot be created: one line, like every other configuration error
+            spec.commandLine().getErr().println("pingscope: cannot set up saved results: " + rootMessage(e));
+            return 1;
+        }
         try {
             server.start();
         } catch (RuntimeException e) {
