@@ -25,9 +25,11 @@ export function saveRequest(result) {
   for (const kind of KINDS) {
     const stats = result.probes[kind];
     if (!stats) continue;
-    const entry = { idle: condition(stats) };
-    const protocol = stats.protocols?.[0];
-    if (PROTOCOL.test(protocol)) entry.protocol = protocol;
+    // The server requires a protocol: a WebSocket that never opened still had its scheme; a HEAD probe whose
+    // browser hid nextHopProtocol, none that the page can tell.
+    const scheme = new URL(result.server).protocol === 'https:' ? 'wss' : 'ws';
+    const protocol = stats.protocols?.[0] ?? (kind === 'http_head' ? 'unknown' : scheme);
+    const entry = { protocol: PROTOCOL.test(protocol) ? protocol : 'unknown', idle: condition(stats) };
     if (stats.loaded?.samples?.length || stats.loaded?.lost) entry.loaded = condition(stats.loaded);
     probes[kind] = entry;
   }

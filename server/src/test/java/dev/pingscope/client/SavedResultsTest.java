@@ -207,6 +207,36 @@ class SavedResultsTest {
         share.close();
     }
 
+    @Test
+    void a_run_whose_websocket_never_opened_saves_everything_lost_and_the_share_page_says_so() throws Exception {
+        Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
+        page.navigate(ts.uri("/").toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> saved = (Map<String, Object>) page.evaluate("""
+                async () => {
+                  const { save } = await import('/pingscope-save.js');
+                  return save({ server: location.origin + '/',
+                                settings: { probes: ['ws_echo'], rounds: 5, interval: 200, timeout: 2000, warmup: 0 },
+                                probes: { ws_echo: { count: 0, lost: 5, protocols: [], samples: [] } } });
+                }
+                """);
+        String id = (String) saved.get("id");
+        assertNotNull(id, "saved: " + saved);
+        JsonNode stored = stored(id);
+        assertEquals("ws", stored.at("/probes/ws_echo/protocol").asText(), "the scheme it tried");
+        assertEquals(5, stored.at("/probes/ws_echo/idle/lost").asInt());
+        assertTrue(stored.at("/probes/ws_echo/idle/p50").isNull(), stored.toString());
+
+        page.navigate(ts.uri("/r/" + id).toString());
+        page.waitForSelector("#result[data-state=loaded]");
+        assertEquals("No probe got an answer.", page.textContent(".medians-line"));
+        assertEquals("–", page.textContent("#summary-idle td[data-kind=ws_echo][data-stat=p50]"));
+        assertEquals("5", page.textContent("#summary-idle td[data-kind=ws_echo][data-stat=lost]"));
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
     /** POST /api/results as the contract's example, from the server's own origin. */
     static HttpResponse<String> saveDirectly() throws Exception {
         HttpResponse<String> response = ts.send(HttpRequest.newBuilder(ts.uri("/api/results"))
