@@ -1,14 +1,16 @@
 // app.js: the measurement page. Reads the settings, runs pingscope.measure, and keeps the charts and
-// the table up to date while samples arrive.
+// the table up to date while samples arrive. Saves each run (unless switched off) and lists the saved ones.
 import pingscope from './pingscope.mjs';
-import { drawCdf, drawTimeline } from './charts.js';
-import { renderFacts, renderSummary, verdictText } from './summary.js';
+import { drawCdf, drawTimeline, drawTrend } from './charts.js';
+import { remove, save } from './pingscope-save.js';
+import { KIND_NAMES, renderFacts, renderSummary, verdictText } from './summary.js';
 
 const $ = (id) => document.getElementById(id);
 let controller = null;
 let live = {}; // kind -> samples kept so far in this run
 let plannedSeconds = 10;
 let frameRequested = false;
+let savedRuns = []; // the saved runs listed, newest first (as in localStorage)
 
 function setStatus(text, state) {
   $('status').textContent = text;
@@ -30,6 +32,7 @@ function redraw() {
   frameRequested = false;
   drawTimeline($('timeline'), live, plannedSeconds);
   drawCdf($('cdf'), Object.fromEntries(Object.entries(live).map(([k, s]) => [k, s.map((x) => x.rtt)])));
+  if (savedRuns.length) drawTrend($('trend'), [...savedRuns].reverse());
 }
 
 function requestRedraw() {
@@ -88,6 +91,7 @@ async function start(event) {
     if (result.aborted) setStatus(`Stopped after ${seconds} s.`, 'stopped');
     else setStatus(`Done: ${seconds} s.`, 'done');
     if (!result.aborted) $('progress').value = 1;
+    saveRun(result);
   } catch (error) {
     setStatus(`The measurement failed: ${error.message}`, 'failed');
   } finally {
@@ -96,7 +100,136 @@ async function start(event) {
   }
 }
 
+// ---- saving: docs/results.md. The switch and the saved runs live in localStorage (when the browser allows it).
+const HISTORY = 'pingscope.history'; // [{id, url, deleteToken, time (ISO 8601), medians: {kind: p50 in ms}}], newest first
+const SAVING = 'pingscope.save'; // 'off' when the visitor turned saving off
+const KEPT = 100; // saved runs listed; older ones drop off the list (the server still purges them in time)
+
+function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage blocked: nothing remembered
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage blocked or full: not remembered beyond this page
+  }
+}
+
+function history() {
+  try {
+    const list = JSON.parse(stored(HISTORY));
+    return Array.isArray(list) ? list.filter((r) => r && typeof r.id === 'string' && typeof r.url === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  return node;
+}
+
+function button(text, onClick) {
+  const node = element('button', text, { type: 'button', class: 'secondary' });
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+let saves = 0; // numbers the saves, so that a late answer does not overwrite a newer run's line
+
+/** The line under the progress bar: what became of the last run's save. */
+function setSaved(state, ...content) {
+  $('saved').dataset.state = state;
+  $('saved').replaceChildren(...content);
+}
+
+async function saveRun(result) {
+  const number = ++saves;
+  if (!$('save-runs').checked) return setSaved('off', 'Not saved: saving is off.');
+  if (!Object.values(result.probes).some((p) => p.count || p.lost)) return setSaved('none', 'Nothing measured: not saved.');
+  setSaved('saving', 'Saving…');
+  const saved = await save(result);
+  if (number !== saves) return;
+  result.saved = saved;
+  if (saved.error) {
+    const later = saved.status >= 500 || saved.status === 429 || !saved.status;
+    return setSaved('error', `Could not save: ${saved.error}${later ? ', try again later' : ''}. The result below stands. `,
+      button('Try again', () => saveRun(result)));
+  }
+  const medians = Object.fromEntries(Object.entries(result.probes).map(([k, p]) => [k, p.p50 == null ? null : +p.p50.toFixed(3)]));
+  const entry = { id: saved.id, url: saved.url, deleteToken: saved.deleteToken, time: new Date(result.startedAt).toISOString(), medians };
+  store(HISTORY, JSON.stringify([entry, ...history().filter((r) => r.id !== entry.id)].slice(0, KEPT)));
+  renderHistory();
+  const link = element('a', saved.url, { href: saved.url, id: 'saved-link' });
+  const copy = button('Copy link', async () => {
+    try {
+      await navigator.clipboard.writeText(saved.url);
+      copy.textContent = 'Copied';
+    } catch {
+      getSelection().selectAllChildren(link); // no clipboard (e.g. plain http): the visitor copies the selection
+      copy.textContent = 'Selected: press Ctrl+C';
+    }
+  });
+  setSaved('saved', 'Saved: ', link, ' ', copy, ' ', button('Delete', () => deleteRun(entry)));
+}
+
+/** Deletes a saved run on the server and from the list; the line says what happened. */
+async function deleteRun(entry) {
+  const current = $('saved-link')?.getAttribute('href') === entry.url;
+  let gone;
+  try {
+    gone = await remove(entry);
+  } catch (error) {
+    return setSaved('error', `Could not delete ${entry.url}: ${error.message}, try again later.`);
+  }
+  if (gone) {
+    store(HISTORY, JSON.stringify(history().filter((r) => r.id !== entry.id)));
+    renderHistory();
+  }
+  if (gone && current) setSaved('deleted', 'Deleted: the link no longer works.');
+  else if (gone) setSaved('deleted', `Deleted the run of ${when(entry.time)}.`);
+  else setSaved('error', `Could not delete ${entry.url}: the server refused its delete token.`);
+}
+
+const when = (time) => new Date(time).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+const medianText = (medians) => Object.entries(medians).filter(([, v]) => v != null)
+  .map(([k, v]) => `${KIND_NAMES[k]} ${v.toFixed(2)} ms`).join(' · ');
+
+/** The saved runs, newest first, and the trend of their medians. */
+function renderHistory() {
+  savedRuns = history();
+  $('history-empty').hidden = savedRuns.length > 0;
+  $('history-chart').hidden = savedRuns.length === 0;
+  $('history').replaceChildren(...savedRuns.map((run) => {
+    const item = element('li', null, { 'data-id': run.id });
+    item.append(element('a', when(run.time), { href: run.url }), ' ', button('Delete', () => deleteRun(run)),
+      element('span', `medians: ${medianText(run.medians || {})}`, { class: 'medians' }));
+    return item;
+  }));
+  requestRedraw();
+}
+
+function showSaving() {
+  const on = $('save-runs').checked;
+  store(SAVING, on ? 'on' : 'off');
+  $('save-note').textContent = on
+    ? 'Each run is saved on this server: you get a link to share it, and your saved runs are listed below to compare. You can delete any of them.'
+    : 'Saving is off: runs stay in this tab only.';
+}
+
 $('settings').addEventListener('submit', start);
 $('stop').addEventListener('click', () => controller?.abort());
+$('save-runs').checked = stored(SAVING) !== 'off';
+$('save-runs').addEventListener('change', showSaving);
+showSaving();
+renderHistory();
 new ResizeObserver(requestRedraw).observe(document.querySelector('main'));
 renderSummary($('summary'), {});

@@ -1,4 +1,4 @@
-// charts.js: the page's two charts, drawn as plain SVG at the element's current pixel size.
+// charts.js: the page's charts (and the share page's), drawn as plain SVG at the element's current pixel size.
 // Colours come from style.css (classes named after the probe kinds), so both colour schemes work.
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -27,8 +27,11 @@ function ticks(max, count) {
   return { top, values };
 }
 
-/** Clears the SVG, draws axes and grid, and returns scales from data to pixels. */
-function frame(svg, x, y, xUnit, yFormat) {
+/**
+ * Clears the SVG, draws axes and grid, and returns scales from data to pixels. x labels stand at least
+ * `xSpacing` px apart (some are left out where they would not).
+ */
+function frame(svg, x, y, xUnit, yFormat, xFormat = format, xSpacing = 50) {
   const width = Math.max(200, svg.clientWidth || 600);
   svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
   svg.replaceChildren();
@@ -36,10 +39,10 @@ function frame(svg, x, y, xUnit, yFormat) {
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   const scaleX = (v) => PAD.left + (v / x.top) * plotWidth;
   const scaleY = (v) => PAD.top + plotHeight - (v / y.top) * plotHeight;
-  const xTicks = x.values.filter((_, i) => i % Math.ceil(x.values.length / (plotWidth / 50)) === 0);
+  const xTicks = x.values.filter((_, i) => i % Math.ceil(x.values.length / (plotWidth / xSpacing)) === 0);
   for (const v of xTicks) {
     svg.append(element('line', { class: 'grid', x1: scaleX(v), x2: scaleX(v), y1: PAD.top, y2: PAD.top + plotHeight }));
-    svg.append(element('text', { class: 'tick', x: scaleX(v), y: HEIGHT - PAD.bottom + 16, 'text-anchor': 'middle' }, String(+v.toPrecision(6))));
+    svg.append(element('text', { class: 'tick', x: scaleX(v), y: HEIGHT - PAD.bottom + 16, 'text-anchor': 'middle' }, xFormat(v)));
   }
   for (const v of y.values) {
     svg.append(element('line', { class: 'grid', x1: PAD.left, x2: PAD.left + plotWidth, y1: scaleY(v), y2: scaleY(v) }));
@@ -85,5 +88,50 @@ export function drawCdf(svg, series) {
       d += `H${scale.x(v).toFixed(1)}V${scale.y((i + 1) / sorted.length).toFixed(1)}`;
     });
     svg.append(element('path', { class: `series ${kind}`, d }));
+  }
+}
+
+/**
+ * Cumulative distributions given as points, as a saved result stores them (the share page).
+ * @param series [{kind, condition ('idle' or 'loaded': dashed), points: [[rtt (ms), share at or below]]}]
+ */
+export function drawCdfPoints(svg, series) {
+  const maxRtt = Math.max(1, ...series.flatMap((s) => s.points.map(([ms]) => ms)));
+  const scale = frame(svg, ticks(maxRtt, 10), ticks(1, 4), 'RTT (ms)', (v) => `${Math.round(v * 100)} %`);
+  for (const { kind, condition, points } of series) {
+    if (!points.length) continue;
+    let d = `M${scale.x(points[0][0]).toFixed(1)} ${scale.y(0)}`;
+    for (const [ms, share] of points) d += `H${scale.x(ms).toFixed(1)}V${scale.y(share).toFixed(1)}`;
+    svg.append(element('path', { class: `series ${kind} ${condition}`, d }));
+  }
+}
+
+/**
+ * The medians of saved runs, oldest to newest: one line per probe kind, a dot per run (its time and median in
+ * the dot's tooltip). The runs stand at equal distances; the labels under them say when each was measured.
+ * @param runs [{time (ISO 8601 or epoch ms), medians: {kind: p50 (ms)}}], oldest first
+ */
+export function drawTrend(svg, runs) {
+  const times = runs.map((r) => new Date(r.time));
+  const sameDay = times.every((t) => t.toDateString() === times[0]?.toDateString());
+  const minutes = times.map((t) => Math.floor(t / 60000));
+  const seconds = new Set(minutes).size < minutes.length; // two runs in one minute: tell them apart
+  const when = (t) => t.toLocaleString('en-GB', sameDay
+    ? { hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined }
+    : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const medians = runs.flatMap((r) => Object.values(r.medians).filter((v) => v != null));
+  const x = { top: Math.max(1, runs.length), values: runs.map((_, i) => i + 0.5) };
+  const scale = frame(svg, x, ticks(Math.max(1, ...medians), 4), 'saved runs', (v) => `${format(v)} ms`,
+    (v) => when(times[v - 0.5]), sameDay ? 50 : 100);
+  for (const kind of ['http_head', 'ws_echo', 'ws_ping']) {
+    const points = runs.map((r, i) => [i + 0.5, r.medians[kind], times[i]]).filter(([, ms]) => ms != null);
+    if (!points.length) continue;
+    const d = points.map(([i, ms], n) => `${n ? 'L' : 'M'}${scale.x(i).toFixed(1)} ${scale.y(ms).toFixed(1)}`).join('');
+    svg.append(element('path', { class: `series ${kind}`, d }));
+    for (const [i, ms, t] of points) {
+      const dot = element('circle', { class: `dot ${kind}`, cx: scale.x(i).toFixed(1), cy: scale.y(ms).toFixed(1), r: 3.5 });
+      dot.append(element('title', {}, `${when(t)}: ${format(+ms.toFixed(2))} ms`));
+      svg.append(dot);
+    }
   }
 }

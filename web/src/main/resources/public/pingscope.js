@@ -8,7 +8,8 @@
  * pingscope.measure(options) -> Promise<result>. Options (defaults in pingscope.defaults): server (the script's
  * folder), probes ['http_head', 'ws_echo', 'ws_ping'], duration 10000, rounds (wins over duration), interval 200,
  * timeout 2000, warmup 3 (rounds discarded), report true, reportInterval 2000, resamples 1000 (bootstrap), seed,
- * onSample(sample), onProgress({round, rounds, elapsed}), signal (AbortSignal: resolves early, aborted: true).
+ * onSample(sample), onProgress({round, rounds, elapsed}), signal (AbortSignal: resolves early, aborted: true),
+ * save false (true: POST server/api/results by pingscope-save.js: result.saved).
  *
  * Each round sends one http_head and one ws_echo probe half an interval apart, on a fixed schedule (open loop).
  * Lost: no answer within timeout, a failed fetch, a non-2xx /ping, an echo while the WebSocket is down.
@@ -29,7 +30,7 @@
  *   resourceTiming}, tabHidden, connection: {tcp, tls, protocol, opened} | null (first new HEAD connection),
  *   warmup: {rounds, discarded}, probes: {kind: {count, lost, sent, min, p50, p90, p99, max, mean, stddev,
  *   jitter: {meanAbsDiff, rfc3550}, protocols, samples}}, comparison: {difference, low, high, seed, verdict} | null,
- *   reported: {posted, beacon, failed}}
+ *   reported: {posted, beacon, failed}, saved: {id, url, deleteToken} | {error}}
  * sample = {kind, seq, round, at, rtt, source, hidden, and for http_head: elapsed, server, protocol, newConnection, tcp, tls}
  * pingscope.version; pingscope.stats: {percentile, median, summarize, jitterMeanAbsDiff, jitterRfc3550, random,
  *   bootstrapMedianDiff, compare}
@@ -46,7 +47,7 @@
   const REPORTED = ['http_head', 'ws_echo']; // ws_ping is recorded by the server itself
   const defaults = Object.freeze({
     server: null, probes: KINDS, duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
-    report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null,
+    report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null, save: false,
   });
   const DATA_OPTIONS = ['server', 'probes', 'duration', 'rounds', 'interval', 'timeout', 'warmup', 'report'];
 
@@ -285,8 +286,7 @@
       keep(sample);
     }
 
-    // One WebSocket carries the echo probes and the server's PINGs. When it closes or fails during the run, it
-    // is opened again after random(0, min(5 s, 250 ms × 2^failures)): exponential backoff with full jitter.
+    // One WebSocket carries the echo probes and the server's PINGs, reopened with backoff (see Reconnects above).
     // The count restarts only after a connection that lasted 5 s, so accept-then-close does not loop fast.
     const echoes = new Map(), wsUrl = new URL('ws', base);
     wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -402,6 +402,7 @@
     while (unreported()) flush();
     await Promise.all(posts); // so that result.reported is complete
     result.reported.failed += unreported(); // still no server: not sent
+    if (o.save) result.saved = await import(new URL('pingscope-save.js', base)).then((m) => m.save(result), (e) => ({ error: e.message }));
     return result;
   }
 

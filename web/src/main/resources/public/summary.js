@@ -12,8 +12,8 @@ const ROWS = [
   ['max', 'max', (s) => ms(s.max)],
   ['mean', 'mean', (s) => ms(s.mean)],
   ['stddev', 'std. deviation', (s) => ms(s.stddev)],
-  ['jitter_mean_abs_diff', 'jitter, mean |Δ|', (s) => ms(s.jitter.meanAbsDiff)],
-  ['jitter_rfc3550', 'jitter, RFC 3550', (s) => ms(s.jitter.rfc3550)],
+  ['jitter_mean_abs_diff', 'jitter, mean |Δ|', (s) => ms(s.jitter?.meanAbsDiff)],
+  ['jitter_rfc3550', 'jitter, RFC 3550', (s) => ms(s.jitter?.rfc3550)],
   ['timing', 'timed by', (s) => timingSources(s.samples)],
   ['protocol', 'protocol', (s) => (s.protocols == null ? '…' : s.protocols.join(', ') || '–')],
 ];
@@ -33,16 +33,21 @@ function cell(tag, text, attributes = {}) {
   return node;
 }
 
+/** The rows a saved result has (it keeps no standard deviation, jitter or timing sources). */
+export const SAVED_ROWS = ['count', 'lost', 'min', 'p50', 'p90', 'p99', 'max', 'mean', 'protocol'];
+
 /**
  * @param table the <table> to fill
  * @param probes {kind: statistics as pingscope.stats.summarize returns them, plus samples and protocols}; lost
  *        and protocols are null while a run is still going (lost is known only once every probe had its time)
+ * @param only the keys of the rows to show (default: all), e.g. SAVED_ROWS
+ * @param caption the table's caption
  */
-export function renderSummary(table, probes) {
+export function renderSummary(table, probes, only = null, caption = 'Statistics per probe kind, in milliseconds') {
   const kinds = Object.keys(probes);
   const head = document.createElement('tr');
   head.append(cell('th', 'statistic', { scope: 'col' }), ...kinds.map((k) => cell('th', KIND_NAMES[k], { scope: 'col' })));
-  const rows = ROWS.map(([key, label, value]) => {
+  const rows = ROWS.filter(([key]) => !only || only.includes(key)).map(([key, label, value]) => {
     const row = document.createElement('tr');
     row.append(cell('th', label, { scope: 'row' }));
     for (const kind of kinds) {
@@ -52,7 +57,7 @@ export function renderSummary(table, probes) {
     }
     return row;
   });
-  table.replaceChildren(cell('caption', 'Statistics per probe kind, in milliseconds'), head, ...rows);
+  table.replaceChildren(cell('caption', caption), head, ...rows);
 }
 
 export function verdictText(result) {
