@@ -2,6 +2,7 @@ package dev.pingscope;
 
 import dev.pingscope.http.ApiCors;
 import dev.pingscope.http.ClientAddress;
+import dev.pingscope.http.Listening;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.PageFiles;
 import dev.pingscope.http.Readiness;
@@ -22,9 +23,9 @@ import dev.pingscope.tls.TlsListeners;
 import dev.pingscope.websocket.WebSocketAdmission;
 import dev.pingscope.websocket.WebSocketProbes;
 import io.javalin.Javalin;
-import io.javalin.config.JavalinConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -47,8 +48,8 @@ public final class PingscopeServer implements AutoCloseable {
     private final TlsListeners tlsListeners = new TlsListeners();
     private final Javalin app;
     private final Javalin adminApp;
-    /** Saved results, or null with --results=false. */
-    private final Results results;
+    /** Saved results; empty with --results=false. */
+    private final Optional<Results> results;
 
     private PingscopeServer(ServerConfig config) {
         this.config = config;
@@ -72,10 +73,11 @@ public final class PingscopeServer implements AutoCloseable {
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
         boolean separateAdmin = config.operations().adminPort() > 0;
-        this.results = config.results().enabled() ? Results.open(config.resultsSettings(), sites, origins, clientAddress) : null;
+        this.results = config.results().enabled()
+                ? Optional.of(Results.open(config.resultsSettings(), sites, origins, clientAddress)) : Optional.empty();
 
         this.app = Javalin.create(c -> {
-            listen(c, config.host(), config.port());
+            Listening.on(c, config.host(), config.port());
             c.http.maxRequestSize = config.maxBodyBytes();
             if (config.tls() != null) {
                 tlsListeners.addTo(c, config.tls(), config.host(), config.port(), config.redirectPort());
@@ -84,8 +86,7 @@ public final class PingscopeServer implements AutoCloseable {
             // or router work, and Javalin 7 does not expose the PONG frames that ws_ping needs.
             c.jetty.modifyServer(server -> probesInFront(server, origins, admission));
             PageFiles.serve(c);
-            c.routes.get("/healthz", readiness::healthz);
-            c.routes.get("/readyz", readiness::readyz);
+            readiness.routes(c);
             c.routes.before("/api/*", cors.addHeaders());
             c.routes.options(IntakeHandler.PATH, cors.preflight());
             c.routes.post(IntakeHandler.PATH, intake);
@@ -93,32 +94,19 @@ public final class PingscopeServer implements AutoCloseable {
             if (!separateAdmin) {
                 c.routes.get("/metrics", metricsHandler);
             }
-            if (results != null) {
-                results.routes(c);
-            }
+            results.ifPresent(r -> r.routes(c));
         });
         // /metrics, /healthz and /readyz on a port of their own, when one is set.
         this.adminApp = !separateAdmin ? null : Javalin.create(c -> {
-            listen(c, config.operations().adminHost(), config.operations().adminPort());
+            Listening.on(c, config.operations().adminHost(), config.operations().adminPort());
             c.routes.get("/metrics", metricsHandler);
-            c.routes.get("/healthz", readiness::healthz);
-            c.routes.get("/readyz", readiness::readyz);
-            if (results != null) {
-                results.adminRoutes(c);
-            }
+            readiness.routes(c);
+            results.ifPresent(r -> r.adminRoutes(c));
         });
     }
 
     public static PingscopeServer create(ServerConfig config) {
         return new PingscopeServer(config);
-    }
-
-    private static void listen(JavalinConfig c, String host, int port) {
-        c.startup.showJavalinBanner = false;
-        c.startup.showOldJavalinVersionWarning = false;
-        c.jetty.host = host;
-        c.jetty.port = port;
-        c.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
     }
 
     private void probesInFront(Server server, OriginPolicy origins, WebSocketAdmission admission) {
@@ -130,9 +118,7 @@ public final class PingscopeServer implements AutoCloseable {
     }
 
     public PingscopeServer start() {
-        if (results != null) {
-            results.start();
-        }
+        results.ifPresent(Results::start);
         app.start();
         if (adminApp != null) {
             adminApp.start();
@@ -165,8 +151,8 @@ public final class PingscopeServer implements AutoCloseable {
         return reporter;
     }
 
-    /** Saved results, or null when they are turned off (--results=false). */
-    public Results results() {
+    /** Saved results, empty when they are turned off (--results=false). */
+    public Optional<Results> results() {
         return results;
     }
 
@@ -189,9 +175,7 @@ public final class PingscopeServer implements AutoCloseable {
         webSockets.close();
         reporter.close();
         headerDeadline.close();
-        if (results != null) {
-            results.close();
-        }
+        results.ifPresent(Results::close);
     }
 
     @Override

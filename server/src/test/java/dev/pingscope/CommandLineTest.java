@@ -98,6 +98,7 @@ class CommandLineTest {
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // else the JVM's notice of it comes first
         pb.environment().put("PINGSCOPE_PORT", Integer.toString(port));
         pb.environment().put("PINGSCOPE_INSTANCE", "from-env");
+        pb.environment().put("PINGSCOPE_DATA_DIR", TestServer.dataDir().toString());
         pb.redirectErrorStream(true);
         Process process = pb.start();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

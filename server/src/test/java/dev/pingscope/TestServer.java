@@ -35,6 +35,11 @@ public final class TestServer implements AutoCloseable {
                 .withResults(ServerConfig.Results.defaults().withDataDir(SharedDataDir.PATH));
     }
 
+    /** The temporary data directory every test server of this JVM keeps its results in (also for child JVMs). */
+    public static java.nio.file.Path dataDir() {
+        return SharedDataDir.PATH;
+    }
+
     /** One temporary data directory for every test server of this JVM, deleted at its exit. */
     private static final class SharedDataDir {
         static final java.nio.file.Path PATH = create();

@@ -1,5 +1,6 @@
 package dev.pingscope.http;
 
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,6 +18,12 @@ public final class Readiness {
 
     public void set(boolean isReady) {
         ready.set(isReady);
+    }
+
+    /** Serves /healthz and /readyz. */
+    public void routes(JavalinConfig c) {
+        c.routes.get("/healthz", this::healthz);
+        c.routes.get("/readyz", this::readyz);
     }
 
     /** {@code GET /healthz}: ok while the server runs. */

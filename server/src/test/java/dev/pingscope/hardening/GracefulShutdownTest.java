@@ -100,7 +100,7 @@ class GracefulShutdownTest {
                 "-cp", System.getProperty("java.class.path"), "dev.pingscope.cli.Main",
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--hlog-dir", hlogDir.toString(),
                 "--ping-interval", "200ms", "--report-interval", "200ms", "--shutdown-grace", "5s",
-                "--ws-max-per-address", "1000")
+                "--ws-max-per-address", "1000", "--data-dir", TestServer.dataDir().toString())
                 .redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // else the JVM's notice of it comes first
         Process p = pb.start();

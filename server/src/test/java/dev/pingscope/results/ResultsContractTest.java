@@ -475,10 +475,10 @@ abstract class ResultsContractTest {
             st.setString(2, old);
             assertEquals(1, st.executeUpdate());
         }
-        assertEquals(1, s.server.results().purgeNow());
+        assertEquals(1, s.server.results().orElseThrow().purgeNow());
         assertEquals(404, s.get("/api/results/" + old).statusCode());
         assertEquals(200, s.get("/api/results/" + recent).statusCode());
-        assertEquals(0, s.server.results().purgeNow());
+        assertEquals(0, s.server.results().orElseThrow().purgeNow());
     }
 
     // ---- many at once, and a crash -------------------------------------------------------------------

@@ -133,7 +133,8 @@ class StackTest {
         return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withInstance(instance)
                 .withSites(List.of(SHOP))
                 .withIntervals(Duration.ofMillis(200), Duration.ofMillis(250))
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30))
+                .withResults(ServerConfig.Results.defaults().withDataDir(TestServer.dataDir()));
     }
 
     private void sendTraffic() throws Exception {
