@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.pingscope.TestServer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -43,21 +45,26 @@ class LoadClientTest {
         ts.close();
     }
 
-    /** A page of the server's own, with the URLs it requested recorded. */
-    static Page open(List<String> requested) {
+    /** A page of the server's own and its console errors. */
+    record Opened(Page page, ConsoleErrors errors) {}
+
+    /** A page of the server's own, with the URLs it requested and its console errors recorded. */
+    static Opened open(List<String> requested) {
         Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
         page.onRequest(request -> requested.add(request.url()));
         page.navigate(ts.uri("/").toString());
         page.waitForFunction("() => window.pingscope");
-        return page;
+        return new Opened(page, errors);
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void a_download_run_gives_loaded_figures_per_kind_goodput_streams_and_rpm_and_reports_under_download() throws Exception {
         List<String> requested = new CopyOnWriteArrayList<>();
-        Page page = open(requested);
-        ConsoleErrors errors = ConsoleErrors.of(page);
+        Opened opened = open(requested);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
         page.evaluate("(run) => eval(run)('download').then((r) => (window.loadResult = r))", LOADED_RUN);
         page.waitForFunction("() => window.loadResult", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
         Map<String, Object> result = (Map<String, Object>) page.evaluate("() => { const r = loadResult;"
@@ -113,8 +120,9 @@ class LoadClientTest {
     @SuppressWarnings("unchecked")
     void without_load_there_is_no_loaded_figure_no_load_request_and_the_load_code_is_not_fetched() {
         List<String> requested = new CopyOnWriteArrayList<>();
-        Page page = open(requested);
-        ConsoleErrors errors = ConsoleErrors.of(page);
+        Opened opened = open(requested);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
         Map<String, Object> result = (Map<String, Object>) page.evaluate("() => pingscope.measure({ duration: 600, interval: 50 })"
                 + ".then((r) => ({ hasLoad: 'load' in r, loaded: Object.values(r.probes).filter((p) => 'loaded' in p || 'increase' in p).length,"
                 + " counts: Object.values(r.probes).map((p) => p.count) }))");
@@ -134,6 +142,77 @@ class LoadClientTest {
         page.waitForFunction("() => window.pingscope");
         String message = (String) page.evaluate("() => pingscope.measure({ load: 'sideways' }).then(() => 'resolved', (e) => e.message)");
         assertTrue(message.contains("options.load must be"), message);
+        page.close();
+    }
+
+    /** Runs the page through its form with the given load; the ramp made short as in {@link #LOADED_RUN}. */
+    static Opened runPage(String load, List<String> requested, List<String> statuses) {
+        Opened opened = open(requested);
+        Page page = opened.page();
+        page.evaluate("() => { const measure = pingscope.measure; pingscope.measure = (o) => measure.call(pingscope,"
+                + " { ...o, loadInterval: 250, loadDuration: 6000 }).then((r) => (window.pageResult = r)); }");
+        page.fill("#duration", "2");
+        page.fill("#interval", "50");
+        page.selectOption("#load", load);
+        page.click("#start");
+        // Progress while it runs: the status line, sampled until the run is done.
+        while (!"done".equals(page.getAttribute("body", "data-state"))) {
+            statuses.add(page.textContent("#status") + " @" + page.evaluate("() => document.getElementById('progress').value"));
+            page.waitForTimeout(100);
+            assertTrue(statuses.size() < 300, "the run ends within 30 s: " + statuses.get(statuses.size() - 1));
+        }
+        return opened;
+    }
+
+    @Test
+    void the_page_with_a_download_load_leads_with_idle_and_loaded_figures_and_says_it_in_plain_words() {
+        List<String> requested = new CopyOnWriteArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        Opened opened = runPage("download", requested, statuses);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
+        assertTrue(statuses.stream().anyMatch(s -> s.startsWith("Loading the line (download):")), "ramp progress: " + statuses);
+        assertTrue(statuses.stream().anyMatch(s -> s.startsWith("Under load (download): round")), "loaded progress: " + statuses);
+
+        assertTrue(page.isVisible("#ping-figure") && page.isVisible("#ping-loaded-figure"), "both large figures");
+        double idle = ((Number) page.evaluate("() => pageResult.probes.ws_ping.p50")).doubleValue();
+        double loaded = ((Number) page.evaluate("() => pageResult.probes.ws_ping.loaded.p50")).doubleValue();
+        assertEquals(String.format(Locale.ROOT, "%.1f", idle), page.textContent("#ping"), "the large idle figure: WS PING median");
+        assertEquals(String.format(Locale.ROOT, "%.1f", loaded), page.textContent("#ping-loaded"), "the large loaded figure");
+        assertTrue(page.textContent("#ping-loaded-caption").matches("while downloading: \\d+ RPM"), page.textContent("#ping-loaded-caption"));
+
+        assertTrue(page.isVisible("#loaded"), "the idle against loaded section");
+        String words = page.textContent("#load-words");
+        assertTrue(words.matches("Your round-trip time (rises by [\\d.]+ ms|does not rise \\(-?[\\d.]+ ms\\)) while downloading"
+                + " \\(median [\\d.]+ → [\\d.]+ ms\\); WebSocket PING shows it, HTTP HEAD shows [+−][\\d.]+ ms,"
+                + " WebSocket echo shows [+−][\\d.]+ ms\\."), words);
+        assertEquals(6L, ((Number) page.evaluate("() => document.querySelectorAll('#comparison rect.bar').length")).longValue(),
+                "an idle and a loaded bar per kind");
+        assertTrue(page.textContent("#load-facts").matches(".*download: [\\d.]+ Mbit/s over \\d+ stream\\(s\\).*\\d+ RPM.*"),
+                page.textContent("#load-facts"));
+        assertTrue(page.isVisible("#summary-loaded"), "the loaded table");
+        assertEquals(page.evaluate("() => String(pageResult.probes.http_head.loaded.count)"),
+                page.textContent("#summary-loaded td[data-kind=http_head][data-stat=count]"));
+        assertTrue(requested.stream().anyMatch(u -> u.endsWith("/pingscope-load.js")));
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
+    void the_page_without_load_shows_only_the_idle_figure_and_never_fetches_the_load_code() {
+        List<String> requested = new CopyOnWriteArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        Opened opened = runPage("none", requested, statuses);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
+        double idle = ((Number) page.evaluate("() => pageResult.probes.ws_ping.p50")).doubleValue();
+        assertEquals(String.format(Locale.ROOT, "%.1f", idle), page.textContent("#ping"));
+        assertFalse(page.isVisible("#ping-loaded-figure"), "no loaded figure");
+        assertFalse(page.isVisible("#loaded"), "no idle against loaded section");
+        assertFalse(page.isVisible("#summary-loaded"), "no loaded table");
+        assertTrue(statuses.stream().noneMatch(s -> s.contains("load")), "no load progress: " + statuses);
+        assertFalse(requested.stream().anyMatch(u -> u.contains("pingscope-load") || u.contains("/load/")), requested.toString());
+        assertEquals(List.of(), errors.list(), "no console errors");
         page.close();
     }
 
