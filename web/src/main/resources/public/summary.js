@@ -95,7 +95,8 @@ const LONG_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WebSocket echo', ws_ping:
 
 function change(ms) {
   if (ms == null) return 'cannot be compared';
-  return ms >= 0.05 ? `rises by ${ms.toFixed(1)} ms` : `does not rise (${ms.toFixed(1)} ms)`;
+  if (ms >= 0.05) return `rises by ${ms.toFixed(1)} ms`;
+  return ms <= -0.05 ? `does not rise (it falls by ${(-ms).toFixed(1)} ms)` : 'does not change';
 }
 
 /** One paragraph in plain words: how much the round trip rises under load, per method. */
