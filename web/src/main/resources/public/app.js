@@ -1,13 +1,15 @@
 // app.js: the measurement page. Reads the settings, runs pingscope.measure, and keeps the charts and
 // the table up to date while samples arrive. Saves each run (unless switched off) and lists the saved ones.
 import pingscope from './pingscope.mjs';
-import { drawCdf, drawTimeline, drawTrend } from './charts.js';
+import { drawCdf, drawComparison, drawTimeline, drawTrend } from './charts.js';
 import { remove, save } from './pingscope-save.js';
-import { KIND_NAMES, renderFacts, renderSummary, verdictText } from './summary.js';
+import { headlineKind, KIND_NAMES, loadWords, renderFacts, renderLoadFacts, renderSummary, verdictText } from './summary.js';
 
 const $ = (id) => document.getElementById(id);
 let controller = null;
-let live = {}; // kind -> samples kept so far in this run
+let live = {}; // kind -> idle samples kept so far in this run
+let liveLoaded = {}; // kind -> samples kept under load
+let finalResult = null;
 let plannedSeconds = 10;
 let frameRequested = false;
 let savedRuns = []; // the saved runs listed, newest first (as in localStorage)
@@ -33,7 +35,22 @@ function redraw() {
   drawTimeline($('timeline'), live, plannedSeconds);
   drawCdf($('cdf'), Object.fromEntries(Object.entries(live).map(([k, s]) => [k, s.map((x) => x.rtt)])));
   if (savedRuns.length) drawTrend($('trend'), [...savedRuns].reverse());
+  if (finalResult?.load) drawComparison($('comparison'), finalResult.probes, KIND_NAMES);
 }
+
+/** The large figure: the median of the headline kind, idle and (once measured) under load. */
+function showHeadline(probes, loaded) {
+  const kind = headlineKind(probes);
+  $('ping').textContent = kind ? probes[kind].p50.toFixed(1) : '–';
+  $('ping-caption').textContent = `your ping: median round-trip time, idle line${kind ? ` (${KIND_NAMES[kind]})` : ''}`;
+  const under = kind && loaded?.[kind]?.count ? loaded[kind] : null;
+  $('ping-loaded-figure').hidden = !under;
+  if (under) $('ping-loaded').textContent = under.p50.toFixed(1);
+}
+
+const summaries = (series) => Object.fromEntries(Object.entries(series).filter(([, s]) => s.length)
+  .map(([kind, s]) => [kind, pingscope.stats.summarize(s.map((x) => x.rtt))]));
+const WHILE = { download: 'while downloading', upload: 'while uploading', both: 'while downloading and uploading' };
 
 function requestRedraw() {
   if (!frameRequested) {
@@ -48,6 +65,26 @@ function liveSummary() {
     probes[kind] = { ...pingscope.stats.summarize(samples.map((s) => s.rtt)), lost: null, samples };
   }
   renderSummary($('summary'), probes);
+  showHeadline(summaries(live), summaries(liveLoaded));
+}
+
+/** Overall progress: with a load, the idle phase is the first 40 %, the ramp the next 20 %, the loaded rest. */
+function progress(p, load) {
+  const share = p.rounds ? p.round / p.rounds : 0;
+  if (load === 'none') {
+    $('progress').value = share;
+    setStatus(`Measuring… round ${p.round} of ${p.rounds}.`);
+  } else if (p.phase === 'idle') {
+    $('progress').value = 0.4 * share;
+    setStatus(`Idle line: round ${p.round} of ${p.rounds}; the ${load} load comes next.`);
+  } else if (p.phase === 'ramp') {
+    $('progress').value = Math.min(0.6, $('progress').value + 0.02);
+    setStatus(`Loading the line (${load}): ${p.streams} stream(s), ${p.goodputMbps.toFixed(1)} Mbit/s, waiting for it to level off…`);
+  } else {
+    $('progress').value = 0.6 + 0.4 * share;
+    setStatus(`Under load (${load}): round ${p.round} of ${p.rounds}.`);
+  }
+  liveSummary();
 }
 
 async function start(event) {
@@ -60,7 +97,14 @@ async function start(event) {
   }
   const interval = $('interval').valueAsNumber;
   plannedSeconds = $('duration').valueAsNumber;
+  const load = $('load').value;
   live = Object.fromEntries(probes.map((kind) => [kind, []]));
+  liveLoaded = Object.fromEntries(probes.map((kind) => [kind, []]));
+  finalResult = null;
+  $('loaded').hidden = true;
+  $('summary-loaded-wrap').hidden = true;
+  $('ping-loaded-figure').hidden = true;
+  $('ping').textContent = '…';
   controller = new AbortController();
   setRunning(true);
   setStatus('Connecting…', 'running');
@@ -71,20 +115,28 @@ async function start(event) {
   liveSummary();
   try {
     const result = await pingscope.measure({
-      probes, interval, duration: plannedSeconds * 1000, signal: controller.signal,
+      probes, interval, duration: plannedSeconds * 1000, signal: controller.signal, load,
       onSample: (sample) => {
-        live[sample.kind].push(sample);
+        (sample.load ? liveLoaded : live)[sample.kind].push(sample);
         requestRedraw();
       },
-      onProgress: ({ round, rounds }) => {
-        $('progress').value = round / rounds;
-        setStatus(`Measuring… round ${round} of ${rounds}.`);
-        liveSummary();
-      },
+      onProgress: (p) => progress(p, load),
     });
+    finalResult = result;
     live = Object.fromEntries(Object.entries(result.probes).map(([kind, stats]) => [kind, stats.samples]));
     redraw();
-    renderSummary($('summary'), result.probes);
+    renderSummary($('summary'), result.probes, null, result.load ? 'Idle line: statistics per probe kind, in milliseconds' : undefined);
+    showHeadline(result.probes, result.load && Object.fromEntries(Object.entries(result.probes).map(([k, p]) => [k, p.loaded])));
+    if (result.load) {
+      $('ping-loaded-caption').textContent = `${WHILE[result.load.direction]}: ${result.load.rpm ?? '–'} RPM`;
+      $('load-words').textContent = loadWords(result);
+      renderLoadFacts($('load-facts'), result.load);
+      renderSummary($('summary-loaded'), Object.fromEntries(Object.entries(result.probes).filter(([, p]) => p.loaded)
+        .map(([k, p]) => [k, p.loaded])), null, `Under load (${result.load.direction}): statistics per probe kind, in milliseconds`);
+      $('loaded').hidden = false;
+      $('summary-loaded-wrap').hidden = false;
+      redraw();
+    }
     renderFacts($('facts'), result);
     $('verdict').textContent = verdictText(result);
     const seconds = (result.duration / 1000).toFixed(1);

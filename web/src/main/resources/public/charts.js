@@ -135,3 +135,34 @@ export function drawTrend(svg, runs) {
     }
   }
 }
+
+/**
+ * Idle against loaded, side by side: for each probe kind a pale bar (idle median) and a full one (loaded
+ * median), with a thin line out to the p90, and the values written beside them.
+ * @param probes {kind: {p50, p90, loaded: {p50, p90}}} as measure({ load }) returns them
+ */
+export function drawComparison(svg, probes, names) {
+  const kinds = Object.keys(probes).filter((k) => probes[k].loaded?.count);
+  const bar = 16, gap = 4, group = 2 * bar + gap + 22, top = 6;
+  const height = top + kinds.length * group + 20;
+  const width = Math.max(200, svg.clientWidth || 600);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.style.height = `${height}px`;
+  svg.replaceChildren();
+  if (!kinds.length) return;
+  const max = Math.max(1, ...kinds.flatMap((k) => [probes[k].p90, probes[k].loaded.p90]));
+  const left = 8, labelRoom = 118, plot = width - left - labelRoom;
+  const x = (v) => left + (v / max) * plot;
+  kinds.forEach((kind, i) => {
+    const y0 = top + i * group;
+    svg.append(element('text', { class: 'tick kind-label', x: left, y: y0 + 11 }, names[kind]));
+    [['idle', probes[kind]], ['loaded', probes[kind].loaded]].forEach(([state, s], j) => {
+      const y = y0 + 16 + j * (bar + gap);
+      svg.append(element('rect', { class: `bar ${state} ${kind}`, x: left, y, width: Math.max(1, x(s.p50) - left), height: bar }));
+      svg.append(element('line', { class: `whisker ${kind}`, x1: x(s.p50), x2: x(s.p90), y1: y + bar / 2, y2: y + bar / 2 }));
+      svg.append(element('text', { class: 'tick value', x: x(Math.max(s.p50, s.p90)) + 6, y: y + 12 },
+        `${state} ${s.p50.toFixed(1)} ms`));
+    });
+  });
+  svg.append(element('text', { class: 'unit', x: width - 4, y: height - 4, 'text-anchor': 'end' }, 'bar: median, line: to p90 (ms)'));
+}

@@ -9,7 +9,8 @@
  * folder), probes ['http_head', 'ws_echo', 'ws_ping'], duration 10000, rounds (wins over duration), interval 200,
  * timeout 2000, warmup 3 (rounds discarded), report true, reportInterval 2000, resamples 1000 (bootstrap), seed,
  * onSample(sample), onProgress({round, rounds, elapsed}), signal (AbortSignal: resolves early, aborted: true),
- * save false (true: POST server/api/results by pingscope-save.js: result.saved).
+ * save false (true: POST server/api/results by pingscope-save.js: result.saved), load 'none' (or download,
+ * upload, both: a loaded phase follows, by pingscope-load.js).
  *
  * Each round sends one http_head and one ws_echo probe half an interval apart, on a fixed schedule (open loop).
  * Lost: no answer within timeout, a failed fetch, a non-2xx /ping, an echo while the WebSocket is down.
@@ -18,22 +19,14 @@
  *              and whether the connection was new: then its TCP and TLS setup times.
  *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws (wss: from https:).
  *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
- * Reconnects: a WebSocket that closes or fails during the run (a restarting server closes with 1001) is opened
- *   again after random(0, min(5 s, 250 ms * 2^n)) (exponential backoff, full jitter; n counts closes since a
- *   connection lasted 5 s); HEAD goes on.
+ * Reconnects: a WebSocket that closes or fails during the run is opened again after random(0, min(5 s,
+ *   250 ms * 2^n)) (full jitter; n counts closes since a connection lasted 5 s); HEAD goes on.
  * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples (text/plain) every reportInterval, by
  *   sendBeacon when the page is hidden or closed. A batch that finds no server (network error, 5xx, 429) is
  *   kept (at most 5000 RTTs per kind) and sent again with the next; what is still unsent at the end is failed.
  *
- * result = {server, startedAt, duration, aborted, errors, settings, reconnects (WebSocket opened again),
- *   instances: {http: [names], ws: the first hello's, wsAll: [every hello's]}, precise: {crossOriginIsolated,
- *   resourceTiming}, tabHidden, connection: {tcp, tls, protocol, opened} | null (first new HEAD connection),
- *   warmup: {rounds, discarded}, probes: {kind: {count, lost, sent, min, p50, p90, p99, max, mean, stddev,
- *   jitter: {meanAbsDiff, rfc3550}, protocols, samples}}, comparison: {difference, low, high, seed, verdict} | null,
- *   reported: {posted, beacon, failed}, saved: {id, url, deleteToken} | {error}}
- * sample = {kind, seq, round, at, rtt, source, hidden, and for http_head: elapsed, server, protocol, newConnection, tcp, tls}
- * pingscope.version; pingscope.stats: {percentile, median, summarize, jitterMeanAbsDiff, jitterRfc3550, random,
- *   bootstrapMedianDiff, compare}
+ * The result ({server, duration, errors, settings, probes: {kind: {count, lost, p50, …, samples}}, comparison,
+ *   reported, saved, load…}) and each sample: docs/embedding.md. pingscope.version; pingscope.stats.
  *
  * RUN WITHOUT CODE: attributes of the script tag
  *   data-auto  measure once the page has loaded; data-badge  also show the median RTT in a corner badge.
@@ -47,7 +40,7 @@
   const REPORTED = ['http_head', 'ws_echo']; // ws_ping is recorded by the server itself
   const defaults = Object.freeze({
     server: null, probes: KINDS, duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
-    report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null, save: false,
+    report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null, save: false, load: 'none',
   });
   const DATA_OPTIONS = ['server', 'probes', 'duration', 'rounds', 'interval', 'timeout', 'warmup', 'report'];
 
@@ -137,6 +130,7 @@
     for (const k in options) if (options[k] != null) o[k] = options[k];
     const base = new URL(o.server || defaultServer, globalThis.location?.href);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
+    if (o.load !== 'none' && !o.condition) return (await import(new URL('pingscope-load.js', globalThis.pingscope.home))).default(o, measure, base);
     const kinds = KINDS.filter((k) => o.probes.includes(k));
     if (!kinds.length) throw new TypeError(`pingscope: options.probes names no known probe: ${o.probes}`);
     if (!(o.interval > 0)) throw new TypeError('pingscope: options.interval must be a positive number of ms');
@@ -196,7 +190,7 @@
         n += batch[k].length;
       }
       if (!n) return;
-      const url = new URL('api/samples', base).href, body = JSON.stringify({ samples: batch });
+      const url = new URL('api/samples', base).href, body = JSON.stringify({ samples: batch, load: o.condition });
       if (beacon && navigator.sendBeacon?.(url, body)) {
         result.reported.beacon += n;
         return flush(beacon);
@@ -290,6 +284,7 @@
     // The count restarts only after a connection that lasted 5 s, so accept-then-close does not loop fast.
     const echoes = new Map(), wsUrl = new URL('ws', base);
     wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (o.condition) wsUrl.search = `load=${o.condition}`;
     let ws = null, socket = null, sockets = 0, failures = 0, openedAt = 0, retry;
     /** Resolves with the socket once its hello arrived, or null when it closed first. */
     function openSocket() {
@@ -434,7 +429,7 @@
 
   const queued = globalThis.pingscope?.q;
   globalThis.pingscope = {
-    measure, defaults, version: '0.1.0',
+    measure, defaults, version: '0.1.0', home: defaultServer,
     stats: { percentile, median, summarize, jitterMeanAbsDiff, jitterRfc3550, random, bootstrapMedianDiff, compare },
   };
   for (const [options, resolve, reject] of queued || []) measure(options).then(resolve, reject);

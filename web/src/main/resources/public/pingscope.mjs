@@ -6,6 +6,7 @@ import './pingscope.js';
 
 const library = globalThis.pingscope;
 const server = new URL('.', import.meta.url).href;
+library.home = server; // where pingscope-load.js is fetched from when measure({ load }) asks for it
 
 /** pingscope.measure, with the folder this module was loaded from as the default server. */
 export function measure(options = {}) {

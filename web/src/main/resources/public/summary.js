@@ -89,3 +89,44 @@ export function renderFacts(list, result) {
   if (result.errors.length) facts.push(['Problems', result.errors.join('; ')]);
   list.replaceChildren(...facts.flatMap(([term, detail]) => [cell('dt', term), cell('dd', detail)]));
 }
+
+/** The kind that answers "what is my ping?": WebSocket PING when measured (closest to the bare network). */
+export function headlineKind(probes) {
+  return ['ws_ping', 'ws_echo', 'http_head'].find((k) => probes[k]?.count) || null;
+}
+
+const WHILE = { download: 'while downloading', upload: 'while uploading', both: 'while downloading and uploading' };
+const LONG_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WebSocket echo', ws_ping: 'WebSocket PING' };
+
+function change(ms) {
+  if (ms == null) return 'cannot be compared';
+  if (ms >= 0.05) return `rises by ${ms.toFixed(1)} ms`;
+  return ms <= -0.05 ? `does not rise (it falls by ${(-ms).toFixed(1)} ms)` : 'does not change';
+}
+
+/** One paragraph in plain words: how much the round trip rises under load, per method. */
+export function loadWords(result) {
+  const kind = headlineKind(result.probes), load = result.load;
+  if (!load || !kind || !result.probes[kind].loaded?.count) return 'The load test measured nothing under load.';
+  const lead = result.probes[kind];
+  const others = Object.keys(result.probes).filter((k) => k !== kind && result.probes[k].increase?.p50 != null)
+    .map((k) => `${LONG_NAMES[k]} shows ${signed(result.probes[k].increase.p50)}`);
+  return `Your round-trip time ${change(lead.increase.p50)} ${WHILE[load.direction]}`
+    + ` (median ${lead.p50.toFixed(1)} → ${lead.loaded.p50.toFixed(1)} ms); ${LONG_NAMES[kind]} shows it`
+    + (others.length ? `, ${others.join(', ')}.` : '.');
+}
+
+const signed = (ms) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)} ms`;
+
+/** The load itself: goodput, streams, RPM and how sure it is. */
+export function renderLoadFacts(list, load) {
+  const foreign = load.foreign;
+  const facts = [
+    ['Load', `${load.direction}: ${load.goodputMbps.toFixed(1)} Mbit/s over ${load.streams} stream(s)`
+      + (load.multiplexed ? ' (HTTP/2 or 3: all on one connection)' : ', one connection each')],
+    ['Responsiveness', load.rpm == null ? '–' : `${load.rpm} RPM (round trips per minute under load; higher is better)`],
+    ['Confidence', `${load.confidence} (goodput ${load.goodputConfidence}, responsiveness ${load.rpmConfidence})`],
+    ['Foreign probes', `${foreign.sent - foreign.lost} of ${foreign.sent} answered, ${foreign.newConnections} on a new connection`],
+  ];
+  list.replaceChildren(...facts.flatMap(([term, detail]) => [cell('dt', term), cell('dd', detail)]));
+}

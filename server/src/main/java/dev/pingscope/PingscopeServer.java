@@ -10,6 +10,7 @@ import dev.pingscope.http.RequestHeaderDeadline;
 import dev.pingscope.intake.IntakeHandler;
 import dev.pingscope.intake.IntakePolicy;
 import dev.pingscope.intake.SampleBatchParser;
+import dev.pingscope.load.LoadHandler;
 import dev.pingscope.metrics.Metrics;
 import dev.pingscope.metrics.MetricsHandler;
 import dev.pingscope.ping.PingHandler;
@@ -46,6 +47,7 @@ public final class PingscopeServer implements AutoCloseable {
     private final WebSocketProbes webSockets;
     private final RequestHeaderDeadline headerDeadline;
     private final TlsListeners tlsListeners = new TlsListeners();
+    private final LoadHandler loadEndpoints;
     private final Javalin app;
     private final Javalin adminApp;
     /** Saved results; empty with --results=false. */
@@ -70,6 +72,8 @@ public final class PingscopeServer implements AutoCloseable {
                 new IntakePolicy(origins, clientAddress, config.limits().intakeBatchesPerSecond(), config.limits().intakeBurst()),
                 new SampleBatchParser(config.maxBatchSamples()), sites, recorders, metrics, config.maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
+        this.loadEndpoints = new LoadHandler(config.loadSettings(), config.instance(), origins, clientAddress, null);
+        metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
         boolean separateAdmin = config.operations().adminPort() > 0;
@@ -82,8 +86,9 @@ public final class PingscopeServer implements AutoCloseable {
             if (config.tls() != null) {
                 tlsListeners.addTo(c, config.tls(), config.host(), config.port(), config.redirectPort());
             }
-            // /ping and /ws run as Jetty core handlers in front of Javalin: a probe costs no servlet, session
-            // or router work, and Javalin 7 does not expose the PONG frames that ws_ping needs.
+            // /ping, /ws and the load endpoints run as Jetty core handlers in front of Javalin: a probe costs no
+            // servlet, session or router work, Javalin 7 does not expose the PONG frames that ws_ping needs, and
+            // a load stream is written asynchronously, never compressed.
             c.jetty.modifyServer(server -> probesInFront(server, origins, admission));
             PageFiles.serve(c);
             readiness.routes(c);
@@ -112,7 +117,8 @@ public final class PingscopeServer implements AutoCloseable {
     private void probesInFront(Server server, OriginPolicy origins, WebSocketAdmission admission) {
         WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, ws -> webSockets.install(ws, admission));
         upgrade.setHandler(server.getHandler());
-        PingHandler ping = new PingHandler(config.instance(), origins, upgrade);
+        loadEndpoints.setHandler(upgrade);
+        PingHandler ping = new PingHandler(config.instance(), origins, loadEndpoints);
         server.setHandler(config.redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);
     }

@@ -2,6 +2,7 @@ package dev.pingscope;
 
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.results.ResultsSettings;
+import dev.pingscope.load.LoadSettings;
 import dev.pingscope.sample.Sites;
 import dev.pingscope.tls.TlsSettings;
 import dev.pingscope.websocket.WebSocketSettings;
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
  * @param limits           per-client and total limits
  * @param operations       admin port, shutdown, durable histograms
  * @param results          saved results: storage, retention and limits (docs/results.md)
+ * @param load             the load endpoints (latency under load, docs/load.md) and their caps
  */
 public record ServerConfig(
         String host,
@@ -55,7 +57,30 @@ public record ServerConfig(
         List<String> trustedProxies,
         Limits limits,
         Operations operations,
-        Results results) {
+        Results results,
+        LoadLimits load) {
+
+    /**
+     * The load endpoints (/load/download, /load/upload, /.well-known/nq): whether they are served, and how
+     * much bandwidth a client may take (docs/load.md).
+     *
+     * @param enabled       serve them (false: they answer 404)
+     * @param maxBytes      largest download or upload body, bytes, and the size of a download that names none
+     * @param maxStreams    most concurrent load streams on this instance (more: 503)
+     * @param maxPerAddress most concurrent load streams from one client address (more: 429)
+     */
+    public record LoadLimits(boolean enabled, long maxBytes, int maxStreams, int maxPerAddress) {
+        public LoadLimits {
+            requireRange("--load-max-bytes", maxBytes, 1L << 20, 1L << 50);
+            requireRange("--load-max-streams", maxStreams, 1, 100_000);
+            requireRange("--load-max-per-address", maxPerAddress, 1, 100_000);
+        }
+
+        /** 8 GiB meets the draft's "at least 8GB" large object; 16 streams each way for one client. */
+        public static LoadLimits defaults() {
+            return new LoadLimits(true, 8L << 30, 256, 32);
+        }
+    }
 
     /**
      * What one instance allows its clients, so that none can take the server for itself.
@@ -243,6 +268,7 @@ public record ServerConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(load, "load");
         if (redirectPort != 0 && tls == null) {
             throw new InvalidConfigException("--redirect-port", "redirects to HTTPS, so it needs --tls-keystore or --tls-self-signed");
         }
@@ -329,7 +355,8 @@ public record ServerConfig(
         return new ServerConfig(
                 "0.0.0.0", 7070, defaultInstanceName(), List.of("*"), List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                1024, 1000, 64 * 1024, null, 0, List.of(), Limits.defaults(), Operations.defaults(), Results.defaults());
+                1024, 1000, 64 * 1024, null, 0, List.of(), Limits.defaults(), Operations.defaults(), Results.defaults(),
+                LoadLimits.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
@@ -390,13 +417,17 @@ public record ServerConfig(
         return with(b -> b.results = newResults);
     }
 
+    public ServerConfig withLoad(LoadLimits newLoad) {
+        return with(b -> b.load = newLoad);
+    }
+
     /** A copy with the fields the change sets: the one place that lists every field for the with-methods. */
     private ServerConfig with(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.host, c.port, c.instance, c.allowedOrigins, c.sites, c.pingInterval, c.pingTimeout,
                 c.reportInterval, c.wsIdleTimeout, c.wsMaxMessageBytes, c.maxBatchSamples, c.maxBodyBytes, c.tls,
-                c.redirectPort, c.trustedProxies, c.limits, c.operations, c.results);
+                c.redirectPort, c.trustedProxies, c.limits, c.operations, c.results, c.load);
     }
 
     /** The fields of a configuration, changeable while a with-method builds its copy. */
@@ -419,6 +450,7 @@ public record ServerConfig(
         Limits limits;
         Operations operations;
         Results results;
+        LoadLimits load;
 
         Copy(ServerConfig c) {
             host = c.host;
@@ -439,6 +471,7 @@ public record ServerConfig(
             limits = c.limits;
             operations = c.operations;
             results = c.results;
+            load = c.load;
         }
     }
 
@@ -454,6 +487,11 @@ public record ServerConfig(
         return new ResultsSettings(results.jdbcUrl(), results.databaseUser(), results.databasePassword(), results.dataDir(),
                 results.retention(), results.savesPerMinute(), results.maxBodyBytes(), "truncated".equals(results.clientAddress()),
                 results.adminToken(), instance);
+    }
+
+    /** The load endpoints' part of the configuration. */
+    public LoadSettings loadSettings() {
+        return new LoadSettings(load.enabled(), load.maxBytes(), load.maxStreams(), load.maxPerAddress());
     }
 
     /** "https" with TLS, else "http". */

@@ -44,6 +44,22 @@ class SampleIntakeTest {
     }
 
     @Test
+    void a_batch_measured_under_load_is_recorded_under_its_condition_and_no_other() throws Exception {
+        HttpResponse<String> r = ts.post("/api/samples", "application/json",
+                "{\"load\":\"download\",\"samples\":{\"http_head\":[180.0,200.0],\"ws_echo\":[190.0]}}");
+        assertEquals(200, r.statusCode(), r.body());
+        ts.post("/api/samples", "application/json", "{\"load\":\"idle\",\"samples\":{\"http_head\":[10.0]}}");
+        JsonNode stats = ts.endInterval();
+        JsonNode loaded = TestServer.series(stats, "http_head", "browser", "download", "total");
+        assertEquals(2, loaded.get("count").asLong());
+        assertEquals(200.0, loaded.get("max_ms").asDouble(), 0.2);
+        assertEquals(1, TestServer.series(stats, "ws_echo", "browser", "download", "total").get("count").asLong());
+        assertEquals(1, TestServer.totalCount(stats, "http_head", "browser"), "idle holds only the idle sample");
+        assertEquals(0, TestServer.series(stats, "http_head", "browser", "upload", "total").get("count").asLong());
+        assertEquals(2.0, ts.metric("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"download\",site=\"direct\",source=\"browser\"}"));
+    }
+
+    @Test
     void a_text_plain_batch_as_sendBeacon_sends_it_is_recorded_too() throws Exception {
         HttpResponse<String> r = ts.post("/api/samples", "text/plain;charset=UTF-8",
                 "{\"samples\":{\"ws_echo\":[2.25,2.5]}}");
@@ -70,6 +86,8 @@ class SampleIntakeTest {
             infinite by overflow      | {"samples":{"ws_echo":[1e999]}}                    | 400 | out_of_range
             claims to be the server   | {"source":"server","samples":{"ws_echo":[1]}}      | 400 | unknown_source
             unknown source            | {"source":7,"samples":{"ws_echo":[1]}}             | 400 | unknown_source
+            unknown load              | {"load":"heavy","samples":{"ws_echo":[1]}}         | 400 | unknown_load
+            load not a string         | {"load":1,"samples":{"ws_echo":[1]}}               | 400 | unknown_load
             """)
     void an_invalid_batch_is_rejected_whole_and_changes_no_count(String name, String body, int status, String reason)
             throws Exception {

@@ -66,7 +66,8 @@ class StatsCommandTest {
         assertEquals(List.of("fast", "slow"), List.of(result.get("instances").get(0).asText(), result.get("instances").get(1).asText()));
         JsonNode head = null;
         for (JsonNode s : result.get("series")) {
-            if (s.get("kind").asText().equals("http_head") && s.get("source").asText().equals("browser")) {
+            if (s.get("kind").asText().equals("http_head") && s.get("source").asText().equals("browser")
+                    && s.get("load").asText().equals("idle")) {
                 head = s.get("total");
             }
         }
@@ -84,10 +85,10 @@ class StatsCommandTest {
         assertEquals(0, run("stats", base(fast), base(slow)), err.toString());
         List<String> lines = out.toString().lines().toList();
         assertEquals("instances: fast, slow", lines.get(0));
-        assertTrue(lines.get(1).matches("kind +source +count +min_ms +p50_ms +p90_ms +p99_ms +p99\\.9_ms +max_ms"), lines.get(1));
+        assertTrue(lines.get(1).matches("kind +source +load +count +min_ms +p50_ms +p90_ms +p99_ms +p99\\.9_ms +max_ms"), lines.get(1));
         assertEquals(3, lines.size(), "header lines and http_head/browser only: " + out);
         String p50 = String.format(Locale.ROOT, "%.3f", reference.getValueAtPercentile(50) / 1000.0);
-        assertTrue(lines.get(2).matches("http_head +browser +1200 .*") && lines.get(2).contains(" " + p50 + " "), lines.get(2));
+        assertTrue(lines.get(2).matches("http_head +browser +idle +1200 .*") && lines.get(2).contains(" " + p50 + " "), lines.get(2));
     }
 
     @Test

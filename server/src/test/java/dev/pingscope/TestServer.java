@@ -104,14 +104,20 @@ public final class TestServer implements AutoCloseable {
         return JSON.readTree(get("/api/stats").body());
     }
 
-    /** The stats of one series ("total" or "interval") from an /api/stats document. */
+    /** The stats of one idle series ("total" or "interval") from an /api/stats document. */
     public static JsonNode series(JsonNode stats, String kind, String source, String part) {
+        return series(stats, kind, source, "idle", part);
+    }
+
+    /** The stats of one series under one load condition ("total" or "interval") from an /api/stats document. */
+    public static JsonNode series(JsonNode stats, String kind, String source, String load, String part) {
         for (JsonNode s : stats.get("series")) {
-            if (s.get("kind").asText().equals(kind) && s.get("source").asText().equals(source)) {
+            if (s.get("kind").asText().equals(kind) && s.get("source").asText().equals(source)
+                    && s.get("load").asText().equals(load)) {
                 return s.get(part);
             }
         }
-        throw new AssertionError("no series " + kind + "/" + source + " in " + stats);
+        throw new AssertionError("no series " + kind + "/" + source + "/" + load + " in " + stats);
     }
 
     /** How many samples of this kind and source the stats hold in total. */

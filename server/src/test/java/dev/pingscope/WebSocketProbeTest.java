@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,6 +182,29 @@ class WebSocketProbeTest {
         c.ws.sendText("part one, ", false).get(5, TimeUnit.SECONDS);
         c.ws.sendText("part two", true).get(5, TimeUnit.SECONDS);
         assertEquals("part one, part two", c.nextEcho(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void a_connection_opened_for_a_loaded_phase_records_its_pings_under_that_condition() throws Exception {
+        Client loaded = new Client();
+        loaded.ws = ts.http.newWebSocketBuilder().buildAsync(URI.create(ts.wsUri() + "?load=download"), loaded)
+                .get(5, TimeUnit.SECONDS);
+        int reports = 0;
+        while (reports < 2) {
+            if (TestServer.JSON.readTree(loaded.next(Duration.ofSeconds(5))).get("type").asText().equals("ping_rtt")) {
+                reports++;
+            }
+        }
+        loaded.ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+        loaded.closeCode.get(5, TimeUnit.SECONDS);
+        JsonNode stats = ts.endInterval();
+        assertTrue(TestServer.series(stats, "ws_ping", "server", "download", "total").get("count").asLong() >= 2);
+        assertEquals(0, TestServer.totalCount(stats, "ws_ping", "server"), "nothing under idle");
+        java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () -> ts.http.newWebSocketBuilder().buildAsync(URI.create(ts.wsUri() + "?load=heavy"), new Client())
+                        .get(5, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(refused.getCause().getCause()).contains("400"), refused.toString());
     }
 
     @Test

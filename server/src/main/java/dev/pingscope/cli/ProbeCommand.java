@@ -1,5 +1,6 @@
 package dev.pingscope.cli;
 
+import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.prober.KindReport;
 import dev.pingscope.prober.ProbeOptions;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             "schedule: each probe has an intended send time, and latency is reported both from it",
             "(corrected for coordinated omission) and from the actual send time (raw). Over https://,",
             "HEAD goes over HTTP/2 (ALPN) unless --http1.1, and WebSockets over wss://.",
+            "With --load, then saturates the link and reports idle against loaded, goodput and RPM.",
             "Prints a percentile summary; exits 1 when a probe kind got no answer at all."
         })
 public final class ProbeCommand implements Callable<Integer> {
@@ -91,6 +93,15 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--http1.1", description = "HEAD over HTTP/1.1 even where an https:// server offers HTTP/2 (the default there, by ALPN).")
     boolean http11;
 
+    @Option(names = "--load", paramLabel = "DIRECTION",
+            description = "After the idle phase (--duration), saturate the link with load streams (download, upload or both)"
+                    + " while probing on, and report idle against loaded, goodput and RPM (docs/load.md).")
+    String load;
+
+    @Option(names = "--load-duration", defaultValue = "20s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "With --load: the loaded phase, its ramp included (default ${DEFAULT-VALUE}).")
+    Duration loadDuration;
+
     @Mixin
     TlsTrustOptions tlsTrust = new TlsTrustOptions();
 
@@ -101,7 +112,11 @@ public final class ProbeCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(json ? ReportFormat.json(report) + "\n" : ReportFormat.text(report));
         spec.commandLine().getOut().flush();
         boolean saved = !save || save(report);
-        for (KindReport k : report.kinds()) {
+        List<KindReport> all = new java.util.ArrayList<>(report.kinds());
+        if (report.load() != null) {
+            all.addAll(report.load().loadedKinds());
+        }
+        for (KindReport k : all) {
             if (k.answered() == 0) {
                 spec.commandLine().getErr().println("pingscope probe: no " + k.kind().wireName() + " probe was answered by " + url
                         + (k.lastError() == null ? "" : ": " + k.lastError()));
@@ -170,8 +185,22 @@ public final class ProbeCommand implements Callable<Integer> {
             throw invalid("--warmup", warmup + " is negative");
         }
         URI report = reportTo == null ? null : httpUrl("--report-to", reportTo);
+        Load direction = Load.IDLE;
+        if (load != null) {
+            direction = Load.fromWireName(load.trim());
+            if (direction == null || direction == Load.IDLE) {
+                throw invalid("--load", "'" + load + "' is not a direction (download, upload, both)");
+            }
+            if (!selected.contains(ProbeKind.HTTP_HEAD)) {
+                throw invalid("--load", "needs http_head in --kinds: it is RPM's self probe (docs/load.md)");
+            }
+        }
+        if (loadDuration.compareTo(Duration.ofSeconds(8)) < 0 || loadDuration.compareTo(Duration.ofHours(1)) > 0) {
+            throw invalid("--load-duration", DurationConverter.format(loadDuration)
+                    + " is outside 8s to 1h (the draft's goodput test alone needs 7 one-second intervals)");
+        }
         return new ProbeOptions(target, selected, perSecond, connections, duration, timeout, warmup, report, hlog,
-                http11, tlsTrust.trust());
+                http11, tlsTrust.trust(), direction, loadDuration);
     }
 
     private URI httpUrl(String what, String value) {

@@ -138,6 +138,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A new connection must send a whole request head within this long (stops slowloris clients).%n  env PINGSCOPE_REQUEST_HEADER_TIMEOUT, default ${DEFAULT-VALUE}")
     Duration requestHeaderTimeout;
 
+    @Option(names = "--load-endpoints", arity = "1", paramLabel = "true|false",
+            description = "Serve the load endpoints (/load/download, /load/upload, /.well-known/nq) for latency under load; false: they answer 404.%n  env PINGSCOPE_LOAD_ENDPOINTS, default ${DEFAULT-VALUE}")
+    boolean loadEndpoints;
+
+    @Option(names = "--load-max-bytes", paramLabel = "BYTES",
+            description = "Largest download or upload body (1 MiB to 1 PiB), and the size of a download that names none.%n  env PINGSCOPE_LOAD_MAX_BYTES, default ${DEFAULT-VALUE}")
+    long loadMaxBytes;
+
+    @Option(names = "--load-max-streams", paramLabel = "N",
+            description = "Most concurrent load streams on this instance; more are refused with 503.%n  env PINGSCOPE_LOAD_MAX_STREAMS, default ${DEFAULT-VALUE}")
+    int loadMaxStreams;
+
+    @Option(names = "--load-max-per-address", paramLabel = "N",
+            description = "Most concurrent load streams from one client address; more are refused with 429.%n  env PINGSCOPE_LOAD_MAX_PER_ADDRESS, default ${DEFAULT-VALUE}")
+    int loadMaxPerAddress;
+
     @Option(names = "--admin-host", paramLabel = "ADDR",
             description = "Address for /metrics, /healthz and /readyz when --admin-port is set.%n  env PINGSCOPE_ADMIN_HOST, default ${DEFAULT-VALUE}")
     String adminHost;
@@ -254,9 +270,11 @@ public final class ServeCommand implements Callable<Integer> {
             ServerConfig.Results resultsConfig = new ServerConfig.Results(results, dataDir, databaseUrl, databaseUser,
                     environment.get("PINGSCOPE_DATABASE_PASSWORD"), resultsRetention, resultsRate, resultsMaxBody,
                     resultsClientAddress == null ? null : resultsClientAddress.trim(), adminToken);
+            ServerConfig.LoadLimits load = new ServerConfig.LoadLimits(loadEndpoints, loadMaxBytes, loadMaxStreams,
+                    loadMaxPerAddress);
             return new ServerConfig(host, port, name, allowedOrigins, listOrEmpty(sites), pingInterval, pingTimeout,
                     reportInterval, wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls(), redirectPort,
-                    listOrEmpty(trustedProxies), limits, operations, resultsConfig);
+                    listOrEmpty(trustedProxies), limits, operations, resultsConfig, load);
         } catch (InvalidConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -289,6 +307,10 @@ public final class ServeCommand implements Callable<Integer> {
         values.put("--intake-rate", BigDecimal.valueOf(l.intakeBatchesPerSecond()).stripTrailingZeros().toPlainString());
         values.put("--intake-burst", Integer.toString(l.intakeBurst()));
         values.put("--request-header-timeout", DurationText.format(l.requestHeaderTimeout()));
+        values.put("--load-endpoints", Boolean.toString(d.load().enabled()));
+        values.put("--load-max-bytes", Long.toString(d.load().maxBytes()));
+        values.put("--load-max-streams", Integer.toString(d.load().maxStreams()));
+        values.put("--load-max-per-address", Integer.toString(d.load().maxPerAddress()));
         values.put("--admin-host", o.adminHost());
         values.put("--admin-port", Integer.toString(o.adminPort()));
         values.put("--shutdown-grace", DurationText.format(o.shutdownGrace()));

@@ -164,8 +164,8 @@ public final class StatsCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, MergedStats merged) {
         out.println("instances: " + String.join(", ", merged.instances()));
-        out.printf(Locale.ROOT, "%-10s %-10s %10s %10s %10s %10s %10s %10s %10s%n",
-                "kind", "source", "count", "min_ms", "p50_ms", "p90_ms", "p99_ms", "p99.9_ms", "max_ms");
+        out.printf(Locale.ROOT, "%-10s %-10s %-9s %10s %10s %10s %10s %10s %10s %10s%n",
+                "kind", "source", "load", "count", "min_ms", "p50_ms", "p90_ms", "p99_ms", "p99.9_ms", "max_ms");
         boolean any = false;
         for (MergedStats.MergedSeries s : merged.series()) {
             HistogramStats t = s.total();
@@ -173,8 +173,8 @@ public final class StatsCommand implements Callable<Integer> {
                 continue;
             }
             any = true;
-            out.printf(Locale.ROOT, "%-10s %-10s %10d %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f%n",
-                    s.kind(), s.source(), t.count(), t.minMs(), t.p50Ms(), t.p90Ms(), t.p99Ms(), t.p999Ms(), t.maxMs());
+            out.printf(Locale.ROOT, "%-10s %-10s %-9s %10d %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f%n",
+                    s.kind(), s.source(), s.load(), t.count(), t.minMs(), t.p50Ms(), t.p90Ms(), t.p99Ms(), t.p999Ms(), t.maxMs());
         }
         if (!any) {
             out.println("(no samples recorded yet)");

@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code POST /api/samples}: batches of client-measured RTTs, as {@code application/json} or as
  * {@code text/plain} (what navigator.sendBeacon sends, with no CORS preflight). The {@link IntakePolicy}
  * decides first whether this client may post at all. A valid batch is recorded under its source
- * ("browser" unless it says "synthetic") and, for browser samples, under the site of the page that sent it
+ * ("browser" unless it says "synthetic") and its load condition ("idle" unless it says otherwise) and, for browser samples, under the site of the page that sent it
  * ({@link Sites#attribute}: from the Origin header, always one of the configured set). A rejected batch
  * gets a JSON error naming the problem and changes nothing but the rejection counter.
  *
@@ -61,7 +61,7 @@ public final class IntakeHandler implements Handler {
                     : Site.NONE;
             for (Map.Entry<ProbeKind, List<Long>> entry : batch.micros().entrySet()) {
                 for (long micros : entry.getValue()) {
-                    recorders.recordMicros(entry.getKey(), batch.source(), site, micros);
+                    recorders.recordMicros(entry.getKey(), batch.source(), site, batch.load(), micros);
                 }
                 events.accepted(entry.getKey(), batch.source(), entry.getValue().size());
             }

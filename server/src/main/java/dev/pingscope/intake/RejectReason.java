@@ -6,6 +6,7 @@ public enum RejectReason {
     EMPTY("empty", 400),
     UNKNOWN_KIND("unknown_kind", 400),
     UNKNOWN_SOURCE("unknown_source", 400),
+    UNKNOWN_LOAD("unknown_load", 400),
     OUT_OF_RANGE("out_of_range", 400),
     TOO_MANY_SAMPLES("too_many_samples", 400),
     BODY_TOO_LARGE("body_too_large", 413),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Source;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.Set;
 /**
  * Reads and validates one intake batch (see docs/protocol.md):
  * <pre>{@code {"samples": {"http_head": [12.5, 11.9], "ws_echo": [1.2]}}}</pre>
- * An optional {@code "source"} is "browser" (the default) or "synthetic" (pingscope probe --report-to).
+ * An optional {@code "source"} is "browser" (the default) or "synthetic" (pingscope probe --report-to); an
+ * optional {@code "load"} is the condition every sample of the batch was measured under: "idle" (the
+ * default), "download", "upload" or "both" (docs/load.md).
  * Values are round-trip times in milliseconds, finite, in (0, 60000]. Either the whole batch is valid, or
  * {@link BatchRejected} names the first problem and nothing of the batch is used.
  */
@@ -58,6 +61,7 @@ public final class SampleBatchParser {
             throw new BatchRejected(RejectReason.MALFORMED, "\"samples\" must be an object of probe kind to array of RTTs in ms");
         }
         Source source = sourceOf(root.get("source"));
+        Load load = loadOf(root.get("load"));
         Map<ProbeKind, List<Long>> micros = new EnumMap<>(ProbeKind.class);
         int total = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = samples.fields(); it.hasNext(); ) {
@@ -84,7 +88,7 @@ public final class SampleBatchParser {
         if (total == 0) {
             throw new BatchRejected(RejectReason.EMPTY, "the batch holds no samples");
         }
-        return new SampleBatch(source, micros);
+        return new SampleBatch(source, load, micros);
     }
 
     private static Source sourceOf(JsonNode node) throws BatchRejected {
@@ -98,6 +102,18 @@ public final class SampleBatchParser {
         }
         throw new BatchRejected(RejectReason.UNKNOWN_SOURCE,
                 "\"source\" " + truncate(node.toString()) + " is not a client source (browser, synthetic)");
+    }
+
+    private static Load loadOf(JsonNode node) throws BatchRejected {
+        if (node == null) {
+            return Load.IDLE;
+        }
+        Load load = node.isTextual() ? Load.fromWireName(node.asText()) : null;
+        if (load == null) {
+            throw new BatchRejected(RejectReason.UNKNOWN_LOAD,
+                    "\"load\" " + truncate(node.toString()) + " is not a load condition (" + Load.NAMES + ")");
+        }
+        return load;
     }
 
     private static long toMicros(JsonNode value, String where) throws BatchRejected {

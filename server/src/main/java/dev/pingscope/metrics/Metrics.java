@@ -78,6 +78,14 @@ public final class Metrics implements IntakeEvents {
                 .register(registry);
     }
 
+    /** Exports the number of open load streams (docs/load.md), read at each scrape. */
+    public void exportLoadStreams(IntSupplier openLoadStreams) {
+        GaugeWithCallback.builder().name("pingscope_load_streams")
+                .help("Open load streams on /load/download and /load/upload (requests above 64 KiB).")
+                .callback(cb -> cb.call(openLoadStreams.getAsInt()))
+                .register(registry);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

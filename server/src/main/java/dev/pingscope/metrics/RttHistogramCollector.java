@@ -12,7 +12,7 @@ import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * Exports {@code pingscope_rtt_seconds{kind, source, site}} from the recorded HdrHistogram totals, with both
+ * Exports {@code pingscope_rtt_seconds{kind, source, site, load}} from the recorded HdrHistogram totals, with both
  * classic buckets ({@link RttBuckets}) and native buckets ({@link NativeBuckets}) of the same values. The
  * text formats carry the classic buckets; the protobuf format carries both, for a Prometheus that scrapes
  * native histograms.
@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RttHistogramCollector implements Collector {
     public static final String NAME = "pingscope_rtt_seconds";
-    private static final String HELP = "Round-trip time per probe kind, source and site, since the instance started.";
+    private static final String HELP = "Round-trip time per probe kind, source, site and load condition, since the instance started.";
 
     private final List<SiteSeries> series;
     private volatile HistogramSnapshot latest;
@@ -49,7 +49,8 @@ public final class RttHistogramCollector implements Collector {
                     .labels(Labels.of(
                             "kind", s.kind().wireName(),
                             "source", s.source().wireName(),
-                            "site", s.site().label()))
+                            "site", s.site().label(),
+                            "load", s.load().wireName()))
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, classicCounts))
                     .nativeSchema(NativeBuckets.SCHEMA)
                     .nativeZeroThreshold(NativeBuckets.ZERO_THRESHOLD)

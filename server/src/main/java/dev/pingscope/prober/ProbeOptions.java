@@ -1,5 +1,6 @@
 package dev.pingscope.prober;
 
+import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param hlog        an HdrHistogram interval log to write, or null
  * @param http11      HEAD over HTTP/1.1 even where the server offers HTTP/2 (https only; http:// is always 1.1)
  * @param trust       which servers' certificates https:// and wss:// accept
+ * @param load        after the idle phase, saturate this direction (docs/load.md); IDLE for no loaded phase
+ * @param loadDuration the longest the loaded phase (ramp included) may take
  */
 public record ProbeOptions(
         URI target,
@@ -32,10 +35,16 @@ public record ProbeOptions(
         URI reportTo,
         Path hlog,
         boolean http11,
-        TlsTrust trust) {
+        TlsTrust trust,
+        Load load,
+        Duration loadDuration) {
 
     public ProbeOptions {
         kinds = Set.copyOf(kinds);
+    }
+
+    public boolean loaded() {
+        return load != Load.IDLE;
     }
 
     public boolean closedLoop() {

@@ -1,7 +1,8 @@
 package dev.pingscope.prober;
 
-import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.sample.Load;
+import dev.pingscope.sample.ProbeKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -19,6 +21,12 @@ import org.HdrHistogram.HistogramLogWriter;
  * Runs one {@code pingscope probe}: starts the connections, then, once a second until the end, takes each
  * kind's interval histograms (for the totals, the .hlog file and the progress line) and sends pending
  * samples to --report-to.
+ *
+ * <p>With --load (docs/load.md) an idle phase of --duration is followed by a loaded phase: load streams are
+ * added one a second until the goodput is stable by the draft's rule (or 16 per direction, or half of
+ * --load-duration has passed), while new probe connections (and a WebSocket opened with {@code ?load=})
+ * probe on; only the samples taken once the link is saturated count as loaded. Foreign probes run in both
+ * phases for RPM.
  *
  * <pre>{@code
  * ProbeReport report = new ProbeRun(options, progressOrNull).call();
@@ -31,10 +39,8 @@ public final class ProbeRun {
 
     private final ProbeOptions options;
     private final PrintWriter progress;
-    private final Map<ProbeKind, ProbeRecorder> recorders = new EnumMap<>(ProbeKind.class);
-    private final Map<ProbeKind, Histogram> totalCorrected = new EnumMap<>(ProbeKind.class);
-    private final Map<ProbeKind, Histogram> totalRaw = new EnumMap<>(ProbeKind.class);
     private final SampleReporter reporter;
+    private final Phase idle;
     private HistogramLogWriter hlog;
     private PrintStream hlogStream;
 
@@ -43,58 +49,238 @@ public final class ProbeRun {
         this.options = options;
         this.progress = progress;
         this.reporter = options.reportTo() == null ? null : new SampleReporter(options.reportTo(), ProbeClients.forReports(options));
-        for (ProbeKind kind : ProbeKind.values()) {
-            if (options.kinds().contains(kind)) {
-                ProbeRecorder.SampleSink sink = reporter == null ? ProbeRecorder.SampleSink.NONE : reporter.sinkFor(kind);
-                recorders.put(kind, new ProbeRecorder(sink));
-                totalCorrected.put(kind, RttRecorders.newHistogram());
-                totalRaw.put(kind, RttRecorders.newHistogram());
+        this.idle = new Phase(Load.IDLE);
+        idle.counting.set(true);
+    }
+
+    /** The probes of one condition: their recorders, and the totals of the intervals that count. */
+    private final class Phase {
+        final Load load;
+        final Map<ProbeKind, ProbeRecorder> recorders = new EnumMap<>(ProbeKind.class);
+        final Map<ProbeKind, Histogram> totalCorrected = new EnumMap<>(ProbeKind.class);
+        final Map<ProbeKind, Histogram> totalRaw = new EnumMap<>(ProbeKind.class);
+        /** False while the ramp runs: its samples are neither counted nor reported. */
+        final AtomicBoolean counting = new AtomicBoolean();
+
+        Phase(Load load) {
+            this.load = load;
+            for (ProbeKind kind : ProbeKind.values()) {
+                if (options.kinds().contains(kind)) {
+                    ProbeRecorder.SampleSink sink = reporter == null ? ProbeRecorder.SampleSink.NONE : reporter.sinkFor(kind, load);
+                    recorders.put(kind, new ProbeRecorder(nanos -> {
+                        if (counting.get()) {
+                            sink.accept(nanos);
+                        }
+                    }));
+                    totalCorrected.put(kind, RttRecorders.newHistogram());
+                    totalRaw.put(kind, RttRecorders.newHistogram());
+                }
             }
+        }
+
+        /** Takes each kind's interval; adds it to the totals while counting; returns the raw intervals. */
+        Map<ProbeKind, Histogram> take() throws IOException {
+            boolean keep = counting.get();
+            Map<ProbeKind, Histogram> rawIntervals = new EnumMap<>(ProbeKind.class);
+            for (Map.Entry<ProbeKind, ProbeRecorder> entry : recorders.entrySet()) {
+                ProbeKind kind = entry.getKey();
+                Histogram corrected = entry.getValue().takeCorrected(null);
+                Histogram raw = entry.getValue().takeRaw(null);
+                rawIntervals.put(kind, raw);
+                if (!keep) {
+                    continue;
+                }
+                totalCorrected.get(kind).add(corrected);
+                totalRaw.get(kind).add(raw);
+                if (hlog != null) {
+                    String tag = kind.wireName() + (load == Load.IDLE ? "" : "." + load.wireName());
+                    corrected.setTag(tag + ".corrected");
+                    raw.setTag(tag + ".raw");
+                    hlog.outputIntervalHistogram(corrected);
+                    hlog.outputIntervalHistogram(raw);
+                }
+            }
+            return rawIntervals;
+        }
+
+        List<KindReport> reports() {
+            List<KindReport> kinds = new ArrayList<>();
+            recorders.forEach((kind, r) -> kinds.add(new KindReport(kind, totalCorrected.get(kind), totalRaw.get(kind),
+                    r.lostCount(), r.lateCount(), r.maxLagNanos(), r.lastError(), r.protocols(), r.instances())));
+            return kinds;
+        }
+
+        void appendProgress(StringBuilder line) {
+            for (Map.Entry<ProbeKind, ProbeRecorder> entry : recorders.entrySet()) {
+                Histogram total = totalCorrected.get(entry.getKey());
+                line.append(String.format(Locale.ROOT, "  %s %d ok %d lost p50 %.3f ms", entry.getKey().wireName(),
+                        total.getTotalCount(), entry.getValue().lostCount(),
+                        total.getTotalCount() == 0 ? 0.0 : total.getValueAtPercentile(50) / 1e3));
+            }
+        }
+    }
+
+    /** Foreign probe totals of one phase. */
+    private static final class ForeignTotals {
+        final Histogram tcp = RttRecorders.newHistogram();
+        final Histogram tls;
+        final Histogram http = RttRecorders.newHistogram();
+        long lost;
+
+        ForeignTotals(boolean withTls) {
+            tls = withTls ? RttRecorders.newHistogram() : null;
+        }
+
+        void add(ForeignProber.Interval interval) {
+            tcp.add(interval.tcp());
+            if (tls != null) {
+                tls.add(interval.tls());
+            }
+            http.add(interval.http());
+            lost += interval.lost();
+        }
+
+        LoadReport.Foreign report() {
+            return new LoadReport.Foreign(tcp, tls, http, lost);
         }
     }
 
     public ProbeReport call() throws IOException, InterruptedException {
         openHlog();
+        ForeignProber foreign = options.loaded() ? new ForeignProber(options) : null;
+        boolean tls = Targets.isTls(options.target());
+        ForeignTotals idleForeign = new ForeignTotals(tls);
         long start = System.nanoTime() + START_DELAY_NANOS;
         long end = start + options.duration().toNanos();
-        List<Thread> threads = startConnections(start, end);
+        if (foreign != null) {
+            foreign.start();
+        }
+        List<Thread> threads = startConnections(idle, start, end);
         long next = start + TICK_NANOS;
         while (System.nanoTime() < end) {
             TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next, end) - System.nanoTime()));
             next += TICK_NANOS;
-            tick(start);
+            idle.take();
+            if (foreign != null) {
+                idleForeign.add(foreign.take());
+            }
+            tick(start, idle, "");
         }
-        for (Thread t : threads) {
-            t.join(options.timeout().toMillis() + 2_000);
-            t.interrupt();
+        join(threads);
+        idle.take();
+        double elapsed = Math.min((System.nanoTime() - start) / 1e9, options.duration().toNanos() / 1e9);
+        LoadReport load = null;
+        if (foreign != null) {
+            idleForeign.add(foreign.take());
+            try {
+                load = runLoaded(foreign, idleForeign, tls);
+            } finally {
+                foreign.close();
+            }
         }
-        tick(start);
         if (progress != null) {
             progress.println();
             progress.flush();
         }
         ReportDelivery delivery = reporter == null ? null : reporter.finish();
         closeHlog();
-        List<KindReport> kinds = new ArrayList<>();
-        recorders.forEach((kind, r) -> kinds.add(new KindReport(kind, totalCorrected.get(kind), totalRaw.get(kind),
-                r.lostCount(), r.lateCount(), r.maxLagNanos(), r.lastError(), r.protocols(), r.instances())));
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        return new ProbeReport(options, Math.min(elapsed, options.duration().toNanos() / 1e9), kinds, delivery);
+        return new ProbeReport(options, elapsed, idle.reports(), load, delivery);
     }
 
-    private List<Thread> startConnections(long start, long end) {
+    /** The loaded phase: ramp until the goodput is stable, then count the samples as loaded until the end. */
+    private LoadReport runLoaded(ForeignProber foreign, ForeignTotals idleForeign, boolean tls)
+            throws IOException, InterruptedException {
+        Phase loaded = new Phase(options.load());
+        ForeignTotals loadedForeign = new ForeignTotals(tls);
+        Stability goodput = new Stability();
+        Stability responsiveness = new Stability();
+        boolean goodputStable = false;
+        boolean rpmStable = false;
+        long saturatedDown = 0;
+        long saturatedUp = 0;
+        long saturatedNanos = 0;
+        long loadedFromMs = 0;
+        try (LoadStreams streams = new LoadStreams(options, options.load())) {
+            streams.add();
+            long start = System.nanoTime();
+            long end = start + options.loadDuration().toNanos();
+            List<Thread> threads = startConnections(loaded, start + START_DELAY_NANOS, end);
+            long last = start;
+            long next = start + TICK_NANOS;
+            while (System.nanoTime() < end) {
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next, end) - System.nanoTime()));
+                next += TICK_NANOS;
+                long now = System.nanoTime();
+                long down = streams.takeDownloaded();
+                long up = streams.takeUploaded();
+                double mbps = (down + up) * 8 / ((now - last) / 1e9) / 1e6;
+                Map<ProbeKind, Histogram> raw = loaded.take();
+                ForeignProber.Interval foreignInterval = foreign.take();
+                if (!loaded.counting.get()) {
+                    goodput.add(mbps);
+                    goodputStable = goodput.stable();
+                    boolean rampOver = goodputStable || now - start > options.loadDuration().toNanos() / 2;
+                    if (rampOver) {
+                        loaded.counting.set(true); // from the next interval on, samples count as loaded
+                        loadedFromMs = System.currentTimeMillis();
+                    } else {
+                        streams.add();
+                    }
+                } else {
+                    saturatedDown += down;
+                    saturatedUp += up;
+                    saturatedNanos += now - last;
+                    loadedForeign.add(foreignInterval);
+                    double rpm = Responsiveness.rpm(foreignInterval.tcp(), foreignInterval.tls(), foreignInterval.http(),
+                            raw.get(ProbeKind.HTTP_HEAD));
+                    if (!Double.isNaN(rpm)) {
+                        responsiveness.add(rpm);
+                        rpmStable |= responsiveness.stable();
+                    }
+                }
+                last = now;
+                tick(start, loaded, String.format(Locale.ROOT, "  %s %d stream%s %.1f Mbit/s%s", options.load().wireName(),
+                        streams.streams(), streams.streams() == 1 ? "" : "s", mbps, loaded.counting.get() ? "" : " (ramp)"));
+            }
+            long loadedToMs = System.currentTimeMillis();
+            streams.close();
+            join(threads);
+            loaded.take();
+            double seconds = Math.max(1e-9, saturatedNanos / 1e9);
+            return new LoadReport(options.load(), streams.streams(), saturatedDown * 8 / seconds / 1e6,
+                    saturatedUp * 8 / seconds / 1e6,
+                    rpmOf(idleForeign, idle.totalRaw.get(ProbeKind.HTTP_HEAD)),
+                    rpmOf(loadedForeign, loaded.totalRaw.get(ProbeKind.HTTP_HEAD)),
+                    goodput.confidence(goodputStable), responsiveness.confidence(rpmStable),
+                    loaded.reports(), idleForeign.report(), loadedForeign.report(), loadedFromMs, loadedToMs,
+                    streams.lastError() != null ? streams.lastError() : foreign.lastError());
+        }
+    }
+
+    private static double rpmOf(ForeignTotals foreign, Histogram self) {
+        return Responsiveness.rpm(foreign.tcp, foreign.tls, foreign.http, self);
+    }
+
+    private void join(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(options.timeout().toMillis() + 2_000);
+            t.interrupt();
+        }
+    }
+
+    private List<Thread> startConnections(Phase phase, long start, long end) {
         List<Thread> threads = new ArrayList<>();
         long period = options.periodPerConnectionNanos();
         int n = options.connections();
         for (int c = 0; c < n; c++) {
-            if (recorders.containsKey(ProbeKind.HTTP_HEAD)) {
+            if (phase.recorders.containsKey(ProbeKind.HTTP_HEAD)) {
                 threads.add(startThread("pingscope-probe-http-" + c, new HttpHeadProber(ProbeClients.forHead(options),
-                        options, recorders.get(ProbeKind.HTTP_HEAD), new Schedule(start, period, c, n), end)));
+                        options, phase.recorders.get(ProbeKind.HTTP_HEAD), new Schedule(start, period, c, n), end)));
             }
-            if (recorders.containsKey(ProbeKind.WS_ECHO) || recorders.containsKey(ProbeKind.WS_PING)) {
+            if (phase.recorders.containsKey(ProbeKind.WS_ECHO) || phase.recorders.containsKey(ProbeKind.WS_PING)) {
                 threads.add(startThread("pingscope-probe-ws-" + c, new WebSocketProber(ProbeClients.forWebSocket(options),
-                        options, recorders.get(ProbeKind.WS_ECHO), recorders.get(ProbeKind.WS_PING),
-                        new Schedule(start, period, c, n), end, c)));
+                        options, phase.recorders.get(ProbeKind.WS_ECHO), phase.recorders.get(ProbeKind.WS_PING),
+                        new Schedule(start, period, c, n), end, c, phase.load)));
             }
         }
         return threads;
@@ -107,26 +293,11 @@ public final class ProbeRun {
         return t;
     }
 
-    private void tick(long start) throws IOException {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "\r[%5.1fs]",
-                Math.max(0, System.nanoTime() - start) / 1e9));
-        for (Map.Entry<ProbeKind, ProbeRecorder> entry : recorders.entrySet()) {
-            ProbeKind kind = entry.getKey();
-            Histogram corrected = entry.getValue().takeCorrected(null);
-            Histogram raw = entry.getValue().takeRaw(null);
-            totalCorrected.get(kind).add(corrected);
-            totalRaw.get(kind).add(raw);
-            if (hlog != null) {
-                corrected.setTag(kind.wireName() + ".corrected");
-                raw.setTag(kind.wireName() + ".raw");
-                hlog.outputIntervalHistogram(corrected);
-                hlog.outputIntervalHistogram(raw);
-            }
-            Histogram total = totalCorrected.get(kind);
-            line.append(String.format(Locale.ROOT, "  %s %d ok %d lost p50 %.3f ms", kind.wireName(),
-                    total.getTotalCount(), entry.getValue().lostCount(),
-                    total.getTotalCount() == 0 ? 0.0 : total.getValueAtPercentile(50) / 1e3));
-        }
+    private void tick(long start, Phase phase, String suffix) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "\r[%5.1fs %s]",
+                Math.max(0, System.nanoTime() - start) / 1e9, phase.load.wireName()));
+        phase.appendProgress(line);
+        line.append(suffix);
         if (progress != null) {
             progress.print(line);
             progress.flush();
@@ -146,7 +317,8 @@ public final class ProbeRun {
         long now = System.currentTimeMillis();
         hlog.outputStartTime(now);
         hlog.setBaseTime(now);
-        hlog.outputComment("pingscope probe " + options.target() + ": values in microseconds; tags are <kind>.corrected and <kind>.raw");
+        hlog.outputComment("pingscope probe " + options.target() + ": values in microseconds; tags are <kind>.corrected and"
+                + " <kind>.raw, and <kind>.<load>.corrected and .raw for a loaded phase");
         hlog.outputLegend();
     }
 

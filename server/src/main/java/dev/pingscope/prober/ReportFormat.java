@@ -45,6 +45,9 @@ public final class ReportFormat {
                         k.sentLate(), k.maxLagNanos() / 1e6));
             }
         }
+        if (report.load() != null) {
+            appendLoad(s, report);
+        }
         s.append('\n').append(CORRECTED_AND_RAW);
         ReportDelivery d = report.delivery();
         if (d != null) {
@@ -60,6 +63,40 @@ public final class ReportFormat {
             s.append('\n');
         }
         return s.toString();
+    }
+
+    private static void appendLoad(StringBuilder s, ProbeReport report) {
+        LoadReport l = report.load();
+        s.append(String.format(Locale.ROOT, "%nunder load (%s): %d stream%s, goodput %.1f Mbit/s%s, samples from the saturated window only%n",
+                l.direction().wireName(), l.streams(), l.streams() == 1 ? "" : "s", l.goodputMbps(),
+                l.direction().wireName().equals("both")
+                        ? String.format(Locale.ROOT, " (%.1f down, %.1f up)", l.downloadMbps(), l.uploadMbps()) : ""));
+        s.append("  raw ms         idle p50   loaded p50     increase   loaded p90   loaded p99   loaded n   lost\n");
+        for (KindReport idle : report.kinds()) {
+            KindReport loaded = l.loaded(idle.kind());
+            if (loaded == null) {
+                continue;
+            }
+            s.append(String.format(Locale.ROOT, "  %-10s %10.3f %12.3f %+12.3f %12.3f %12.3f %10d %6d%n", idle.kind().wireName(),
+                    p(idle.raw(), 50), p(loaded.raw(), 50), p(loaded.raw(), 50) - p(idle.raw(), 50),
+                    p(loaded.raw(), 90), p(loaded.raw(), 99), loaded.answered(), loaded.lost()));
+        }
+        s.append(String.format(Locale.ROOT, "  foreign    %10.3f %12.3f %+12.3f %12.3f %12.3f %10d %6d   (1-byte GET on a new connection, handshakes excluded)%n",
+                p(l.idleForeign().http(), 50), p(l.loadedForeign().http(), 50),
+                p(l.loadedForeign().http(), 50) - p(l.idleForeign().http(), 50), p(l.loadedForeign().http(), 90),
+                p(l.loadedForeign().http(), 99), l.loadedForeign().http().getTotalCount(), l.loadedForeign().lost()));
+        s.append(String.format(Locale.ROOT, "  RPM (draft-ietf-ippm-responsiveness): idle %.0f, loaded %.0f; confidence %s (goodput %s, responsiveness %s)%n",
+                l.idleRpm(), l.loadedRpm(), l.confidence(), l.goodputConfidence(), l.rpmConfidence()));
+        s.append("  RPM's foreign probes: TCP and TLS handshakes and a 1-byte GET on new connections; self: http_head on its kept-alive connection.\n");
+        s.append("  The trimmed means behind RPM hide the tail: see p90 and p99 above.\n");
+        if (l.lastError() != null) {
+            s.append("  last load or foreign probe error: ").append(l.lastError()).append('\n');
+        }
+    }
+
+    /** A percentile in ms, NaN for an empty histogram. */
+    private static double p(Histogram h, double percentile) {
+        return h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e3;
     }
 
     public static String json(ProbeReport report) {
@@ -86,6 +123,25 @@ public final class ReportFormat {
             k.instances().forEach(node.putArray("instances")::add);
             node.set("corrected", stats(mapper, k.corrected()));
             node.set("raw", stats(mapper, k.raw()));
+            LoadReport l = report.load();
+            KindReport loaded = l == null ? null : l.loaded(k.kind());
+            if (loaded != null) {
+                ObjectNode under = node.putObject("loaded");
+                under.put("load", l.direction().wireName());
+                under.put("answered", loaded.answered());
+                under.put("lost", loaded.lost());
+                under.put("sent_late", loaded.sentLate());
+                under.put("last_error", loaded.lastError());
+                under.set("corrected", stats(mapper, loaded.corrected()));
+                under.set("raw", stats(mapper, loaded.raw()));
+                ObjectNode increase = node.putObject("increase_ms");
+                for (double pct : new double[] {50, 90, 99}) {
+                    putNumber(increase, "p" + (int) pct, p(loaded.raw(), pct) - p(k.raw(), pct));
+                }
+            }
+        }
+        if (report.load() != null) {
+            root.set("load", load(mapper, report.load()));
         }
         ReportDelivery d = report.delivery();
         if (d != null) {
@@ -103,6 +159,51 @@ public final class ReportFormat {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode load(ObjectMapper mapper, LoadReport l) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("direction", l.direction().wireName());
+        node.put("streams", l.streams());
+        putNumber(node, "goodput_mbps", l.goodputMbps());
+        putNumber(node, "download_mbps", l.downloadMbps());
+        putNumber(node, "upload_mbps", l.uploadMbps());
+        ObjectNode rpm = node.putObject("rpm");
+        putNumber(rpm, "idle", l.idleRpm());
+        putNumber(rpm, "loaded", l.loadedRpm());
+        node.put("confidence", l.confidence());
+        node.put("goodput_confidence", l.goodputConfidence());
+        node.put("rpm_confidence", l.rpmConfidence());
+        ObjectNode foreign = node.putObject("foreign");
+        foreign.set("idle", foreign(mapper, l.idleForeign()));
+        foreign.set("loaded", foreign(mapper, l.loadedForeign()));
+        node.put("loaded_from_ms", l.loadedFromMs());
+        node.put("loaded_to_ms", l.loadedToMs());
+        node.put("last_error", l.lastError());
+        return node;
+    }
+
+    private static ObjectNode foreign(ObjectMapper mapper, LoadReport.Foreign f) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("lost", f.lost());
+        putNumber(node, "tcp_trimmed_mean_ms", Responsiveness.trimmedMeanMs(f.tcp()));
+        putNumber(node, "tls_trimmed_mean_ms", Responsiveness.trimmedMeanMs(f.tls()));
+        putNumber(node, "http_trimmed_mean_ms", Responsiveness.trimmedMeanMs(f.http()));
+        node.set("tcp", stats(mapper, f.tcp()));
+        if (f.tls() != null) {
+            node.set("tls", stats(mapper, f.tls()));
+        }
+        node.set("http", stats(mapper, f.http()));
+        return node;
+    }
+
+    /** A number, or null where it is not one (NaN: nothing measured). */
+    private static void putNumber(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
         }
     }
 

@@ -14,7 +14,7 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * {@code pingscope probe --save}: posts the run to the server's {@code POST /api/results} as source
- * {@code synthetic} (docs/results.md), one condition (idle) per kind.
+ * {@code synthetic} (docs/results.md): per kind the idle condition and, after {@code --load}, the loaded one.
  *
  * <p>The prober keeps each kind's raw RTTs (from the actual send time) as an HdrHistogram, not as a list,
  * so the samples posted are the histogram's own values: each recorded bucket's middle value, as many times
@@ -76,19 +76,27 @@ public final class ResultSave {
         settings.put("interval", options.closedLoop() ? 0 : Math.min(60_000, options.periodPerConnectionNanos() / 1e6));
         settings.put("timeout", options.timeout().toMillis());
         settings.put("warmup", Math.min(100_000, options.warmup()));
-        settings.put("load", "none");
+        LoadReport load = report.load();
+        settings.put("load", load == null ? "none" : load.direction().wireName());
         ObjectNode probes = root.putObject("probes");
         for (KindReport k : report.kinds()) {
             ObjectNode kind = probes.putObject(k.kind().wireName());
             kind.put("protocol", k.protocols().isEmpty() ? "none" : k.protocols().get(0));
-            ObjectNode idle = kind.putObject("idle");
-            ArrayNode samples = idle.putArray("samples");
-            for (long micros : samples(k.raw())) {
-                samples.add(micros / 1_000.0);
+            condition(kind.putObject("idle"), k);
+            KindReport loaded = load == null ? null : load.loaded(k.kind());
+            if (loaded != null && loaded.answered() + loaded.lost() > 0) {
+                condition(kind.putObject("loaded"), loaded);
             }
-            idle.put("lost", Math.min(1_000_000, k.lost()));
         }
         return root;
+    }
+
+    private static void condition(ObjectNode condition, KindReport k) {
+        ArrayNode samples = condition.putArray("samples");
+        for (long micros : samples(k.raw())) {
+            samples.add(micros / 1_000.0);
+        }
+        condition.put("lost", Math.min(1_000_000, k.lost()));
     }
 
     /** The histogram's values in µs, as described above: all of them, or evenly spaced quantiles. */

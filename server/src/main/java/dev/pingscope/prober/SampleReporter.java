@@ -1,6 +1,7 @@
 package dev.pingscope.prober;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import java.io.IOException;
 import java.net.URI;
@@ -8,7 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,8 @@ final class SampleReporter {
 
     private final URI intake;
     private final HttpClient http;
-    private final Map<ProbeKind, PendingSamples> pending = new EnumMap<>(ProbeKind.class);
+    /** Per kind and load condition: one batch carries one condition. */
+    private final Map<Key, PendingSamples> pending = new LinkedHashMap<>();
     private long sent;
     private long refused;
     private long failedAttempts;
@@ -38,12 +40,17 @@ final class SampleReporter {
         this.intake = Targets.http(server, "/api/samples");
         this.http = http;
         for (ProbeKind kind : List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO)) { // ws_ping the server times itself
-            pending.put(kind, new PendingSamples(MAX_PENDING));
+            for (Load load : Load.values()) {
+                pending.put(new Key(kind, load), new PendingSamples(MAX_PENDING));
+            }
         }
     }
 
-    ProbeRecorder.SampleSink sinkFor(ProbeKind kind) {
-        PendingSamples queue = pending.get(kind);
+    private record Key(ProbeKind kind, Load load) {}
+
+    /** Where the raw RTTs of this kind measured under this condition go. */
+    ProbeRecorder.SampleSink sinkFor(ProbeKind kind, Load load) {
+        PendingSamples queue = pending.get(new Key(kind, load));
         return queue == null ? ProbeRecorder.SampleSink.NONE : queue::add;
     }
 
@@ -67,7 +74,7 @@ final class SampleReporter {
     }
 
     private void sendPending() {
-        for (Map.Entry<ProbeKind, PendingSamples> entry : pending.entrySet()) {
+        for (Map.Entry<Key, PendingSamples> entry : pending.entrySet()) {
             for (long[] batch = entry.getValue().take(BATCH); batch.length > 0; batch = entry.getValue().take(BATCH)) {
                 if (!post(entry.getKey(), batch)) {
                     entry.getValue().putBack(batch);
@@ -84,9 +91,9 @@ final class SampleReporter {
     }
 
     /** False when the batch should be sent again later; a batch refused for good counts as refused. */
-    private boolean post(ProbeKind kind, long[] rttNanos) {
+    private boolean post(Key key, long[] rttNanos) {
         try {
-            byte[] body = JSON.writeValueAsBytes(IntakeBatch.synthetic(kind.wireName(), rttNanos));
+            byte[] body = JSON.writeValueAsBytes(IntakeBatch.synthetic(key.kind().wireName(), key.load().wireName(), rttNanos));
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(intake)
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")

@@ -1,5 +1,6 @@
 package dev.pingscope.prober;
 
+import dev.pingscope.sample.Load;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,9 +42,10 @@ final class WebSocketProber implements Runnable {
      * @param ping null to ignore the server's ping reports
      */
     WebSocketProber(HttpClient client, ProbeOptions options, ProbeRecorder echo, ProbeRecorder ping,
-            Schedule schedule, long endNanos, int connection) {
+            Schedule schedule, long endNanos, int connection, Load load) {
         this.client = client;
-        this.uri = Targets.webSocket(options.target(), "/ws");
+        // A loaded phase opens a WebSocket of its own, so that the server records its PINGs under the condition.
+        this.uri = Targets.webSocket(options.target(), load == Load.IDLE ? "/ws" : "/ws?load=" + load.wireName());
         this.echo = echo;
         this.ping = ping;
         this.schedule = schedule;

@@ -1,5 +1,6 @@
 package dev.pingscope.recording;
 
+import dev.pingscope.sample.Load;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,7 @@ import org.HdrHistogram.HistogramLogWriter;
 
 /**
  * Durable histograms (--hlog-dir): every interval of every series is appended to an HdrHistogram log,
- * {@code <kind>.<source>.<site>.hlog}, flushed at once; at start the logs are read back and their sum becomes the
+ * {@code <kind>.<source>.<site>.hlog} (idle) or {@code <kind>.<source>.<site>.<load>.hlog}, flushed at once; at start the logs are read back and their sum becomes the
  * totals, so /api/stats totals continue across restarts. Values are microseconds. A line cut short by a
  * crash ends the restore of that file, with a warning.
  */
@@ -44,10 +45,14 @@ public final class HistogramStore implements AutoCloseable {
         return new HistogramStore(dir);
     }
 
-    /** kind.source.site.hlog, the site's label made safe for a file name (origins hold ':' and '/'). */
+    /**
+     * kind.source.site.hlog, the site's label made safe for a file name (origins hold ':' and '/'); loaded
+     * series add their condition (kind.source.site.download.hlog), so logs written before it existed stay idle.
+     */
     Path fileOf(SiteSeries s) {
         String site = s.site().label().replaceAll("[^A-Za-z0-9.-]+", "_");
-        return dir.resolve(s.kind().wireName() + "." + s.source().wireName() + "." + site + ".hlog");
+        String load = s.load() == Load.IDLE ? "" : "." + s.load().wireName();
+        return dir.resolve(s.kind().wireName() + "." + s.source().wireName() + "." + site + load + ".hlog");
     }
 
     /** The sum of every interval logged so far, per series (series without a log are absent). */
@@ -85,7 +90,7 @@ public final class HistogramStore implements AutoCloseable {
             if (fresh) {
                 writer.outputLogFormatVersion();
                 writer.outputComment("pingscope " + s.kind().wireName() + "/" + s.source().wireName() + "/"
-                        + s.site().label() + ": round-trip times in microseconds, one interval a line");
+                        + s.site().label() + "/" + s.load().wireName() + ": round-trip times in microseconds, one interval a line");
                 writer.outputLegend();
             }
             writer.setBaseTime(0); // absolute timestamps: a log appended to by many runs stays readable

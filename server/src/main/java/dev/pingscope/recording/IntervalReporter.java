@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The one thread that reads the recorders. Every period it takes each recorded series' interval histogram,
  * adds it to that series' total since start, and publishes an immutable {@link StatsSnapshot} in which the
- * sites of each kind and source are added together. Request threads never see these histograms; they only
+ * sites of each kind, source and load condition are added together. Request threads never see these histograms; they only
  * record.
  */
 public final class IntervalReporter implements AutoCloseable {
@@ -25,7 +25,7 @@ public final class IntervalReporter implements AutoCloseable {
     private final String instance;
     private final Clock clock;
     private final List<Series> series = Series.all();
-    /** Per kind and source, all sites together: what /api/stats publishes. */
+    /** Per kind, source and load, all sites together: what /api/stats publishes. */
     private final Map<Series, Histogram> totals = new HashMap<>();
     private final Map<Series, Histogram> intervals = new HashMap<>();
     /** Per kind, source and site: what the listeners (the RTT metric) get. */
@@ -120,9 +120,9 @@ public final class IntervalReporter implements AutoCloseable {
         for (SiteSeries s : recorders.series()) {
             Histogram interval = recorders.takeInterval(s, recycled.get(s));
             siteTotals.get(s).add(interval);
-            Series kindAndSource = s.series();
-            intervals.get(kindAndSource).add(interval);
-            totals.get(kindAndSource).add(interval);
+            Series withoutSite = s.series();
+            intervals.get(withoutSite).add(interval);
+            totals.get(withoutSite).add(interval);
             if (store != null && interval.getTotalCount() > 0) {
                 try {
                     store.append(s, interval, intervalStartMs, endMs);
@@ -144,6 +144,7 @@ public final class IntervalReporter implements AutoCloseable {
             stats.add(new SeriesStats(
                     s.kind().wireName(),
                     s.source().wireName(),
+                    s.load().wireName(),
                     HistogramStats.of(totals.get(s)),
                     HistogramStats.of(intervals.get(s))));
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The statistics of several instances together, exact: each instance's total histogram per kind and source
+ * The statistics of several instances together, exact: each instance's total histogram per kind, source and load
  * (from its /api/stats) is decoded and added, and the percentiles are taken from the sum. Percentiles of the
  * instances themselves cannot be combined; their histograms can.
  *
@@ -21,8 +21,8 @@ import org.HdrHistogram.Histogram;
  */
 public record MergedStats(List<String> instances, List<MergedSeries> series) {
 
-    /** One kind and source, all instances together. */
-    public record MergedSeries(String kind, String source, HistogramStats total) {}
+    /** One kind, source and load condition, all instances together. */
+    public record MergedSeries(String kind, String source, String load, HistogramStats total) {}
 
     /**
      * Adds up the snapshots of several instances.
@@ -41,14 +41,15 @@ public record MergedStats(List<String> instances, List<MergedSeries> series) {
             }
             instances.add(snapshot.instance());
             for (SeriesStats s : snapshot.series()) {
-                String key = s.kind() + "/" + s.source();
-                kindAndSource.putIfAbsent(key, new String[] {s.kind(), s.source()});
+                String key = s.kind() + "/" + s.source() + "/" + s.loadOrIdle();
+                kindAndSource.putIfAbsent(key, new String[] {s.kind(), s.source(), s.loadOrIdle()});
                 sums.computeIfAbsent(key, k -> RttRecorders.newHistogram()).add(HistogramCodec.decode(s.total().histogram()));
             }
         }
         List<MergedSeries> series = new ArrayList<>();
         sums.forEach((key, sum) -> series.add(
-                new MergedSeries(kindAndSource.get(key)[0], kindAndSource.get(key)[1], HistogramStats.of(sum))));
+                new MergedSeries(kindAndSource.get(key)[0], kindAndSource.get(key)[1], kindAndSource.get(key)[2],
+                        HistogramStats.of(sum))));
         return new MergedStats(List.copyOf(instances), List.copyOf(series));
     }
 }

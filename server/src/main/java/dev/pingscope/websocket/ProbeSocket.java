@@ -1,5 +1,6 @@
 package dev.pingscope.websocket;
 
+import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Source;
@@ -21,7 +22,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  *   <li>Server PINGs: at each tick the server sends a PING whose 8-byte payload is its System.nanoTime();
  *       the PONG carries it back, giving the RTT as seen by the server without the client's JavaScript.
  *       Only payloads of PINGs still outstanding count, each once, so a client cannot forge or replay
- *       samples. The RTT is recorded as ws_ping/server and told to the client in a ping_rtt message.
+ *       samples. The RTT is recorded as ws_ping/server, under the connection's load condition, and told to the client in a ping_rtt message.
  *       A PING unanswered after the timeout counts as lost and is told in a ping_lost message.</li>
  * </ul>
  *
@@ -37,6 +38,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private final WebSocketProbes probes;
     private final String clientAddress;
+    /** The condition this connection's PINGs are recorded under, fixed at the upgrade (/ws?load=…). */
+    private final Load load;
     /** One callback for every send: a send that Jetty refuses (too many queued frames) disconnects. */
     private final Callback disconnectOnFailure = Callback.from(() -> {}, failure -> disconnect());
     private final long[] outstandingSentNanos;
@@ -57,9 +60,10 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private boolean echoOpen;
     private List<String> heldMessages;
 
-    ProbeSocket(WebSocketProbes probes, String clientAddress) {
+    ProbeSocket(WebSocketProbes probes, String clientAddress, Load load) {
         this.probes = probes;
         this.clientAddress = clientAddress;
+        this.load = load;
         this.outstandingSentNanos = new long[probes.pingSlots()];
         this.outstandingSeq = new long[probes.pingSlots()];
     }
@@ -158,7 +162,7 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
             return;
         }
         long rttNanos = receivedNanos - sentNanos;
-        probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, rttNanos);
+        probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, load, rttNanos);
         sendServerMessage(ServerMessages.pingRtt(seq, rttNanos));
     }
 

@@ -3,9 +3,11 @@ package dev.pingscope.websocket;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.RequestHost;
+import dev.pingscope.sample.Load;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -16,7 +18,7 @@ import org.eclipse.jetty.websocket.server.WebSocketCreator;
  * Who may open a WebSocket on /ws, decided at the upgrade, before any frame: an allowed origin (or the
  * server's own page) gets in while the server accepts connections and the client address and the
  * instance are under their caps. Refusals are HTTP answers: 403 origin, 503 draining or full, 429 too many
- * from one address.
+ * from one address, 400 for a load condition ({@code /ws?load=download}) that is not one of {@link Load}'s.
  */
 public final class WebSocketAdmission implements WebSocketCreator {
     private final WebSocketProbes probes;
@@ -44,7 +46,22 @@ public final class WebSocketAdmission implements WebSocketCreator {
             Response.writeError(request, response, callback, 503, "shutting down");
             return null;
         }
+        Load load = loadOf(request);
+        if (load == null) {
+            Response.writeError(request, response, callback, 400,
+                    "load must be one of " + Load.NAMES + " (the condition this connection's PINGs are recorded under)");
+            return null;
+        }
         String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
-        return probes.admit(client, (status, message) -> Response.writeError(request, response, callback, status, message));
+        return probes.admit(client, load, (status, message) -> Response.writeError(request, response, callback, status, message));
+    }
+
+    /** The load query parameter's condition: idle when absent, null when it names none. */
+    private static Load loadOf(Request request) {
+        if (request.getHttpURI().getQuery() == null) {
+            return Load.IDLE;
+        }
+        Fields.Field field = Request.extractQueryParameters(request).get("load");
+        return field == null ? Load.IDLE : Load.fromWireName(field.getValue());
     }
 }

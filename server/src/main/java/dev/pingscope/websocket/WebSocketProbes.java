@@ -1,6 +1,7 @@
 package dev.pingscope.websocket;
 
 import dev.pingscope.recording.RttRecorders;
+import dev.pingscope.sample.Load;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import java.time.Duration;
 import java.util.Set;
@@ -81,15 +82,16 @@ public final class WebSocketProbes implements AutoCloseable {
     /**
      * Admits a connection from this client address, or says why not.
      *
+     * @param load the condition its PINGs are recorded under
      * @return the socket, or null after answering the upgrade with 503 (instance full) or 429 (address full)
      */
-    public ProbeSocket admit(String clientAddress, Refusal refusal) {
+    public ProbeSocket admit(String clientAddress, Load load, Refusal refusal) {
         ConnectionLimiter.Verdict verdict = limiter.tryAcquire(clientAddress);
         switch (verdict) {
             case TOO_MANY_TOTAL -> refusal.refuse(503, "this instance holds its maximum of WebSocket connections");
             case TOO_MANY_FROM_ADDRESS -> refusal.refuse(429, "too many WebSocket connections from " + clientAddress);
             default -> {
-                return new ProbeSocket(this, clientAddress);
+                return new ProbeSocket(this, clientAddress, load);
             }
         }
         return null;

@@ -75,7 +75,7 @@ class SiteLabelTest {
         JsonNode head = TestServer.series(ts.endInterval(), "http_head", "browser", "total");
         assertEquals(3, head.get("count").asLong());
         assertEquals(20.0, head.get("p50_ms").asDouble(), 0.02);
-        assertEquals(9, ts.endInterval().get("series").size(), "still every kind for every source");
+        assertEquals(36, ts.endInterval().get("series").size(), "still every kind for every source and load condition");
     }
 
     @Test
@@ -87,14 +87,17 @@ class SiteLabelTest {
             }
         }
         Set<String> expected = new TreeSet<>();
-        for (String kind : List.of("http_head", "ws_echo")) {
-            for (String site : List.of("direct", "other", SHOP, BLOG)) {
-                expected.add("{kind=\"" + kind + "\",site=\"" + site + "\",source=\"browser\"}");
+        for (String load : List.of("idle", "download", "upload", "both")) {
+            for (String kind : List.of("http_head", "ws_echo")) {
+                for (String site : List.of("direct", "other", SHOP, BLOG)) {
+                    expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",site=\"" + site + "\",source=\"browser\"}");
+                }
+                expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",site=\"none\",source=\"synthetic\"}");
             }
-            expected.add("{kind=\"" + kind + "\",site=\"none\",source=\"synthetic\"}");
+            expected.add("{kind=\"ws_ping\",load=\"" + load + "\",site=\"none\",source=\"server\"}");
         }
-        expected.add("{kind=\"ws_ping\",site=\"none\",source=\"server\"}");
         assertEquals(expected, series);
+        assertEquals(4 * (2 * (2 + 2) + 2 + 1), series.size(), "(kinds x (direct, other, listed sites) + synthetic + server) x loads");
     }
 
     private void postFrom(String origin, String body) throws Exception {
@@ -104,7 +107,7 @@ class SiteLabelTest {
     }
 
     private double rttCount(String kind, String source, String site) throws Exception {
-        return ts.metric("pingscope_rtt_seconds_count{kind=\"" + kind + "\",site=\"" + site + "\",source=\"" + source + "\"}");
+        return ts.metric("pingscope_rtt_seconds_count{kind=\"" + kind + "\",load=\"idle\",site=\"" + site + "\",source=\"" + source + "\"}");
     }
 
     private Set<String> siteLabels() throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Source;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Interval histograms appended to one log per series, read back as totals after a restart. */
 class HistogramStoreTest {
-    private static final SiteSeries HEAD = new SiteSeries(ProbeKind.HTTP_HEAD, Source.BROWSER, Site.DIRECT);
-    private static final SiteSeries PING = new SiteSeries(ProbeKind.WS_PING, Source.SERVER, Site.NONE);
+    private static final SiteSeries HEAD = new SiteSeries(ProbeKind.HTTP_HEAD, Source.BROWSER, Site.DIRECT, Load.IDLE);
+    private static final SiteSeries PING = new SiteSeries(ProbeKind.WS_PING, Source.SERVER, Site.NONE, Load.IDLE);
     private static final long T0 = 1_764_000_000_000L; // an absolute wall-clock time in ms, as the reporter gives
 
     @TempDir
@@ -55,7 +56,7 @@ class HistogramStoreTest {
             store.append(HEAD, second.copy(), T0 + 10_000, T0 + 20_000);
             store.append(PING, ping.copy(), T0, T0 + 10_000);
         }
-        SiteSeries echo = new SiteSeries(ProbeKind.WS_ECHO, Source.BROWSER, Site.DIRECT);
+        SiteSeries echo = new SiteSeries(ProbeKind.WS_ECHO, Source.BROWSER, Site.DIRECT, Load.IDLE);
         Map<SiteSeries, Histogram> totals = HistogramStore.open(dir).restore(List.of(HEAD, PING, echo));
         assertEquals(sum(first, second), totals.get(HEAD));
         assertEquals(6, totals.get(HEAD).getTotalCount());
@@ -130,7 +131,7 @@ class HistogramStoreTest {
 
     @Test
     void a_site_origin_becomes_a_safe_file_name_and_each_series_has_its_own_log() throws Exception {
-        SiteSeries shop = new SiteSeries(ProbeKind.HTTP_HEAD, Source.BROWSER, new Site(3, "https://shop.example:8443"));
+        SiteSeries shop = new SiteSeries(ProbeKind.HTTP_HEAD, Source.BROWSER, new Site(3, "https://shop.example:8443"), Load.IDLE);
         Path file = HistogramStore.open(dir).fileOf(shop);
         assertEquals("http_head.browser.https_shop.example_8443.hlog", file.getFileName().toString());
         assertEquals(dir, file.getParent());

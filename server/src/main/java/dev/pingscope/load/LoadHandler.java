@@ -1,0 +1,240 @@
+package dev.pingscope.load;
+
+import dev.pingscope.http.ClientAddress;
+import dev.pingscope.http.OriginPolicy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * The load endpoints of docs/load.md, as a Jetty core handler in front of Javalin (like /ping): no router,
+ * no servlet, no compression. {@code GET /load/download?bytes=N} streams N random bytes (the cap without
+ * {@code bytes}); {@code POST|PUT /load/upload} reads and discards its body and answers the byte count;
+ * {@code GET /.well-known/nq} is the discovery document of the IETF responsiveness draft. Every answer has
+ * {@code Cache-Control: no-store}; allowed origins get CORS and Timing-Allow-Origin.
+ *
+ * <p>Streams larger than {@link #SMALL_BYTES} are load streams, capped per client address (429) and per
+ * instance (503); small requests such as the draft's 1-byte object are never refused, so that latency
+ * probes go on when the load streams are at their caps.
+ */
+public final class LoadHandler extends Handler.Wrapper {
+    public static final String DOWNLOAD_PATH = "/load/download";
+    public static final String UPLOAD_PATH = "/load/upload";
+    public static final String DISCOVERY_PATH = "/.well-known/nq";
+    /** A request of at most this many bytes is a probe, not a load stream: it takes no slot. */
+    public static final long SMALL_BYTES = 64 * 1024;
+
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    private static final HttpField OCTETS = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+    private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
+    private static final HttpField PREFLIGHT_METHODS =
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT");
+    private static final HttpField PREFLIGHT_HEADERS =
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type");
+    private static final HttpField PREFLIGHT_MAX_AGE = new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
+    private static final HttpField VARY_ORIGIN = new PreEncodedHttpField(HttpHeader.VARY, "Origin");
+
+    private final LoadSettings settings;
+    private final OriginPolicy origins;
+    private final ClientAddress clientAddress;
+    private final StreamLimiter limiter;
+    private final HttpField instanceField;
+    private final Map<String, HttpField[]> originFields = new HashMap<>();
+    private final HttpField[] anyOriginFields = {
+        new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        new PreEncodedHttpField("Timing-Allow-Origin", "*")
+    };
+
+    /**
+     * @param instance    the instance name, sent in X-Pingscope-Instance as /ping does
+     * @param next        the handler for every other path (and for these when the endpoints are off)
+     */
+    public LoadHandler(LoadSettings settings, String instance, OriginPolicy origins, ClientAddress clientAddress,
+            Handler next) {
+        super(next);
+        this.settings = settings;
+        this.origins = origins;
+        this.clientAddress = clientAddress;
+        this.limiter = new StreamLimiter(settings.maxStreams(), settings.maxPerAddress());
+        this.instanceField = new PreEncodedHttpField("X-Pingscope-Instance", instance);
+        for (String origin : origins.listedOrigins()) {
+            originFields.put(origin, new HttpField[] {
+                new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin),
+                new PreEncodedHttpField("Timing-Allow-Origin", origin),
+                VARY_ORIGIN
+            });
+        }
+    }
+
+    /** Load streams open right now. */
+    public int openStreams() {
+        return limiter.open();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        boolean download = DOWNLOAD_PATH.equals(path);
+        boolean upload = UPLOAD_PATH.equals(path);
+        boolean discovery = DISCOVERY_PATH.equals(path);
+        if (!settings.enabled() || !(download || upload || discovery)) {
+            return super.handle(request, response, callback);
+        }
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.add(NO_STORE);
+        headers.add(instanceField);
+        addCorsFields(request, headers);
+        String method = request.getMethod();
+        if (HttpMethod.OPTIONS.is(method) && request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD) != null) {
+            headers.add(PREFLIGHT_METHODS);
+            headers.add(PREFLIGHT_HEADERS);
+            headers.add(PREFLIGHT_MAX_AGE);
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+            callback.succeeded();
+        } else if (download && (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))) {
+            download(request, response, callback, HttpMethod.HEAD.is(method));
+        } else if (upload && (HttpMethod.POST.is(method) || HttpMethod.PUT.is(method))) {
+            upload(request, response, callback);
+        } else if (discovery && (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))) {
+            discovery(request, response, callback);
+        } else {
+            headers.put(HttpHeader.ALLOW, download || discovery ? "GET, HEAD, OPTIONS" : "POST, PUT, OPTIONS");
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+        }
+        return true;
+    }
+
+    private void download(Request request, Response response, Callback callback, boolean headOnly) {
+        long bytes;
+        String query = request.getHttpURI().getQuery();
+        Fields.Field asked = query == null ? null : Request.extractQueryParameters(request).get("bytes");
+        if (asked == null) {
+            bytes = settings.maxBytes();
+        } else {
+            bytes = parseBytes(asked.getValue());
+            if (bytes < 0 || bytes > settings.maxBytes()) {
+                Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                        "bytes must be a whole number from 0 to " + settings.maxBytes() + " (--load-max-bytes)");
+                return;
+            }
+        }
+        Runnable release = admit(request, response, callback, !headOnly && bytes > SMALL_BYTES);
+        if (release == null) {
+            return;
+        }
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().add(OCTETS);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes);
+        if (headOnly || bytes == 0) {
+            callback.succeeded();
+            return;
+        }
+        new DownloadStream(response, bytes, callback, release).iterate();
+    }
+
+    private void upload(Request request, Response response, Callback callback) {
+        long length = request.getLength();
+        if (length > settings.maxBytes()) {
+            Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
+                    "the body is larger than " + settings.maxBytes() + " bytes (--load-max-bytes)");
+            return;
+        }
+        Runnable release = admit(request, response, callback, length < 0 || length > SMALL_BYTES);
+        if (release != null) {
+            new UploadSink(request, response, callback, settings.maxBytes(), release).run();
+        }
+    }
+
+    /**
+     * Takes a load stream's slot, or answers 503 or 429 and returns null. A small request takes none.
+     *
+     * @return what gives the slot back (safe to run more than once)
+     */
+    private Runnable admit(Request request, Response response, Callback callback, boolean loadStream) {
+        if (!loadStream) {
+            return () -> {};
+        }
+        String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
+        switch (limiter.tryAcquire(client)) {
+            case TOO_MANY_TOTAL -> {
+                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                        "this instance carries its maximum of load streams (--load-max-streams)");
+                return null;
+            }
+            case TOO_MANY_FROM_ADDRESS -> {
+                Response.writeError(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
+                        "too many load streams from " + client + " (--load-max-per-address)");
+                return null;
+            }
+            default -> {
+                AtomicBoolean released = new AtomicBoolean();
+                return () -> {
+                    if (released.compareAndSet(false, true)) {
+                        limiter.release(client);
+                    }
+                };
+            }
+        }
+    }
+
+    /** The draft's configuration document, its URLs on the scheme and authority the client used. */
+    private static void discovery(Request request, Response response, Callback callback) {
+        HttpURI uri = request.getHttpURI();
+        String host = uri.getHost();
+        if (host != null && host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        String base = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        String body = "{\"version\":1,\"urls\":{"
+                + "\"small_download_url\":\"" + base + DOWNLOAD_PATH + "?bytes=1\","
+                + "\"large_download_url\":\"" + base + DOWNLOAD_PATH + "\","
+                + "\"upload_url\":\"" + base + UPLOAD_PATH + "\"}}";
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().add(JSON);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    private static long parseBytes(String text) {
+        if (text == null || text.isEmpty() || text.length() > 19) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value < 0 ? -1 : value;
+    }
+
+    private void addCorsFields(Request request, HttpFields.Mutable headers) {
+        HttpField[] fields;
+        if (origins.allowsAnyOrigin()) {
+            fields = anyOriginFields;
+        } else {
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            fields = origin == null ? null : originFields.get(origin);
+        }
+        if (fields != null) {
+            for (HttpField field : fields) {
+                headers.add(field);
+            }
+        }
+    }
+}

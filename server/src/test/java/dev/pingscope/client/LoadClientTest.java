@@ -1,0 +1,227 @@
+package dev.pingscope.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import dev.pingscope.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * measure({ load }) in a real Chromium against a real server on loopback (docs/load.md): idle and loaded figures
+ * per kind, goodput, streams and RPM, samples reported under their condition; and without a load, none of it,
+ * and pingscope-load.js is never fetched.
+ */
+@ExtendWith(SharedBrowser.class)
+class LoadClientTest {
+    static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
+    /** Short enough for a test: ramp intervals of 250 ms, at most 6 s with the load. */
+    static final String LOADED_RUN = "(load) => pingscope.measure({ load, duration: 2000, interval: 50, loadInterval: 250,"
+            + " loadDuration: 6000, seed: 1 })";
+
+    static TestServer ts;
+    static Browser browser;
+
+    @BeforeAll
+    static void start(Browser shared) {
+        ts = TestServer.start();
+        browser = shared;
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    /** A page of the server's own and its console errors. */
+    record Opened(Page page, ConsoleErrors errors) {}
+
+    /** A page of the server's own, with the URLs it requested and its console errors recorded. */
+    static Opened open(List<String> requested) {
+        Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
+        page.onRequest(request -> requested.add(request.url()));
+        page.navigate(ts.uri("/").toString());
+        page.waitForFunction("() => window.pingscope");
+        return new Opened(page, errors);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_download_run_gives_loaded_figures_per_kind_goodput_streams_and_rpm_and_reports_under_download() throws Exception {
+        List<String> requested = new CopyOnWriteArrayList<>();
+        Opened opened = open(requested);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
+        page.evaluate("(run) => eval(run)('download').then((r) => (window.loadResult = r))", LOADED_RUN);
+        page.waitForFunction("() => window.loadResult", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+        Map<String, Object> result = (Map<String, Object>) page.evaluate("() => { const r = loadResult;"
+                + " return { load: r.load, errors: r.errors, aborted: r.aborted,"
+                + " probes: Object.fromEntries(Object.entries(r.probes).map(([k, p]) => [k, { idle: { count: p.count, p50: p.p50 },"
+                + "   loaded: p.loaded && { count: p.loaded.count, lost: p.loaded.lost, p50: p.loaded.p50, p90: p.loaded.p90,"
+                + "     p99: p.loaded.p99, max: p.loaded.max, samples: p.loaded.samples.length }, increase: p.increase }])) }; }");
+        assertEquals(List.of(), result.get("errors"));
+        assertEquals(false, result.get("aborted"));
+
+        Map<String, Object> load = (Map<String, Object>) result.get("load");
+        assertNotNull(load, "result.load");
+        assertEquals("download", load.get("direction"));
+        assertTrue(number(load, "goodputMbps") > 0, "goodput: " + load);
+        assertTrue(number(load, "streams") >= 1 && number(load, "streams") <= 16, "streams: " + load);
+        assertTrue(number(load, "rpm") > 0, "rpm: " + load);
+        assertTrue(List.of("low", "medium", "high").contains(load.get("confidence")), "confidence: " + load);
+        Map<String, Object> foreign = (Map<String, Object>) load.get("foreign");
+        assertTrue(number(foreign, "sent") > number(foreign, "lost"), "foreign probes answered: " + foreign);
+        assertTrue(number(foreign, "http") > 0, "foreign http_f: " + foreign);
+
+        Map<String, Object> probes = (Map<String, Object>) result.get("probes");
+        for (String kind : KINDS) {
+            Map<String, Object> p = (Map<String, Object>) probes.get(kind);
+            Map<String, Object> idle = (Map<String, Object>) p.get("idle");
+            Map<String, Object> loaded = (Map<String, Object>) p.get("loaded");
+            assertNotNull(loaded, kind + ".loaded");
+            assertTrue(number(idle, "count") >= 3, kind + " idle: " + idle);
+            assertTrue(number(loaded, "count") >= 1, kind + " loaded: " + loaded);
+            assertEquals(number(loaded, "count"), number(loaded, "samples"), kind + ": loaded count is its samples");
+            assertTrue(number(loaded, "p50") > 0 && number(loaded, "p90") >= number(loaded, "p50")
+                    && number(loaded, "max") >= number(loaded, "p99"), kind + " loaded percentiles: " + loaded);
+            Map<String, Object> increase = (Map<String, Object>) p.get("increase");
+            assertEquals(number(loaded, "p50") - number(idle, "p50"), number(increase, "p50"), 1e-9, kind + " increase.p50");
+        }
+
+        // The intake recorded the loaded samples under their condition, and the loaded WebSocket's PINGs too.
+        JsonNode stats = ts.endInterval();
+        for (String kind : List.of("http_head", "ws_echo")) {
+            long loadedCount = (long) number((Map<String, Object>) ((Map<String, Object>) probes.get(kind)).get("loaded"), "count");
+            assertEquals(loadedCount, TestServer.series(stats, kind, "browser", "download", "total").get("count").asLong(),
+                    kind + ": every kept loaded sample arrived as browser/download");
+        }
+        assertTrue(TestServer.series(stats, "ws_ping", "server", "download", "total").get("count").asLong() >= 1,
+                "the server timed PINGs on the /ws?load=download connection");
+        assertTrue(requested.stream().anyMatch(u -> u.endsWith("/pingscope-load.js")), "the load code was fetched");
+        assertTrue(requested.stream().anyMatch(u -> u.contains("/load/download")), "load streams went out");
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void without_load_there_is_no_loaded_figure_no_load_request_and_the_load_code_is_not_fetched() {
+        List<String> requested = new CopyOnWriteArrayList<>();
+        Opened opened = open(requested);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
+        Map<String, Object> result = (Map<String, Object>) page.evaluate("() => pingscope.measure({ duration: 600, interval: 50 })"
+                + ".then((r) => ({ hasLoad: 'load' in r, loaded: Object.values(r.probes).filter((p) => 'loaded' in p || 'increase' in p).length,"
+                + " counts: Object.values(r.probes).map((p) => p.count) }))");
+        assertEquals(false, result.get("hasLoad"), "no result.load without a load");
+        assertEquals(0, ((Number) result.get("loaded")).intValue(), "no loaded figures without a load");
+        assertTrue(((List<Number>) result.get("counts")).stream().allMatch(c -> c.intValue() >= 1), "the idle run measured");
+        assertFalse(requested.stream().anyMatch(u -> u.contains("pingscope-load") || u.contains("/load/")),
+                "nothing of the load was requested: " + requested);
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
+    void an_unknown_load_is_refused_before_anything_is_measured() {
+        Page page = browser.newPage();
+        page.navigate(ts.uri("/").toString());
+        page.waitForFunction("() => window.pingscope");
+        String message = (String) page.evaluate("() => pingscope.measure({ load: 'sideways' }).then(() => 'resolved', (e) => e.message)");
+        assertTrue(message.contains("options.load must be"), message);
+        page.close();
+    }
+
+    /** Runs the page through its form with the given load; the ramp made short as in {@link #LOADED_RUN}. */
+    static Opened runPage(String load, List<String> requested, List<String> statuses) {
+        Opened opened = open(requested);
+        Page page = opened.page();
+        page.evaluate("() => { const measure = pingscope.measure; pingscope.measure = (o) => measure.call(pingscope,"
+                + " { ...o, loadInterval: 250, loadDuration: 6000 }).then((r) => (window.pageResult = r)); }");
+        page.fill("#duration", "2");
+        page.fill("#interval", "50");
+        page.selectOption("#load", load);
+        // Progress while it runs: every text of the status line, recorded in the page (polling from here would
+        // be starved by the load on a small machine).
+        page.evaluate("() => { window.statuses = []; const status = document.getElementById('status');"
+                + " new MutationObserver(() => statuses.push(status.textContent + ' @' + document.getElementById('progress').value))"
+                + ".observe(status, { childList: true, characterData: true, subtree: true }); }");
+        page.click("#start");
+        page.waitForSelector("body[data-state=done]", new Page.WaitForSelectorOptions().setTimeout(30_000));
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) page.evaluate("() => statuses");
+        statuses.addAll(seen);
+        return opened;
+    }
+
+    @Test
+    void the_page_with_a_download_load_leads_with_idle_and_loaded_figures_and_says_it_in_plain_words() {
+        List<String> requested = new CopyOnWriteArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        Opened opened = runPage("download", requested, statuses);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
+        assertTrue(statuses.stream().anyMatch(s -> s.startsWith("Loading the line (download):")), "ramp progress: " + statuses);
+        assertTrue(statuses.stream().anyMatch(s -> s.startsWith("Under load (download): round")), "loaded progress: " + statuses);
+
+        assertTrue(page.isVisible("#ping-figure") && page.isVisible("#ping-loaded-figure"), "both large figures");
+        double idle = ((Number) page.evaluate("() => pageResult.probes.ws_ping.p50")).doubleValue();
+        double loaded = ((Number) page.evaluate("() => pageResult.probes.ws_ping.loaded.p50")).doubleValue();
+        assertEquals(String.format(Locale.ROOT, "%.1f", idle), page.textContent("#ping"), "the large idle figure: WS PING median");
+        assertEquals(String.format(Locale.ROOT, "%.1f", loaded), page.textContent("#ping-loaded"), "the large loaded figure");
+        assertTrue(page.textContent("#ping-loaded-caption").matches("while downloading: \\d+ RPM"), page.textContent("#ping-loaded-caption"));
+
+        assertTrue(page.isVisible("#loaded"), "the idle against loaded section");
+        String words = page.textContent("#load-words");
+        assertTrue(words.matches("Your round-trip time (rises by [\\d.]+ ms|does not rise \\(it falls by [\\d.]+ ms\\)|does not change) while downloading"
+                + " \\(median [\\d.]+ → [\\d.]+ ms\\); WebSocket PING shows it, HTTP HEAD shows [+−][\\d.]+ ms,"
+                + " WebSocket echo shows [+−][\\d.]+ ms\\."), words);
+        assertEquals(6L, ((Number) page.evaluate("() => document.querySelectorAll('#comparison rect.bar').length")).longValue(),
+                "an idle and a loaded bar per kind");
+        assertTrue(page.textContent("#load-facts").matches(".*download: [\\d.]+ Mbit/s over \\d+ stream\\(s\\).*\\d+ RPM.*"),
+                page.textContent("#load-facts"));
+        assertTrue(page.isVisible("#summary-loaded"), "the loaded table");
+        assertEquals(page.evaluate("() => String(pageResult.probes.http_head.loaded.count)"),
+                page.textContent("#summary-loaded td[data-kind=http_head][data-stat=count]"));
+        assertTrue(requested.stream().anyMatch(u -> u.endsWith("/pingscope-load.js")));
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
+    void the_page_without_load_shows_only_the_idle_figure_and_never_fetches_the_load_code() {
+        List<String> requested = new CopyOnWriteArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        Opened opened = runPage("none", requested, statuses);
+        Page page = opened.page();
+        ConsoleErrors errors = opened.errors();
+        double idle = ((Number) page.evaluate("() => pageResult.probes.ws_ping.p50")).doubleValue();
+        assertEquals(String.format(Locale.ROOT, "%.1f", idle), page.textContent("#ping"));
+        assertFalse(page.isVisible("#ping-loaded-figure"), "no loaded figure");
+        assertFalse(page.isVisible("#loaded"), "no idle against loaded section");
+        assertFalse(page.isVisible("#summary-loaded"), "no loaded table");
+        assertTrue(statuses.stream().noneMatch(s -> s.contains("load")), "no load progress: " + statuses);
+        assertFalse(requested.stream().anyMatch(u -> u.contains("pingscope-load") || u.contains("/load/")), requested.toString());
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    private static double number(Map<String, Object> map, String key) {
+        Object v = map.get(key);
+        assertNotNull(v, key + " in " + map);
+        return ((Number) v).doubleValue();
+    }
+}

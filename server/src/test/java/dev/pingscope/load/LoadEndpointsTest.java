@@ -1,0 +1,228 @@
+package dev.pingscope.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pingscope.ServerConfig;
+import dev.pingscope.TestServer;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load endpoints of docs/load.md, and /.well-known/nq against the text of draft-ietf-ippm-responsiveness
+ * (section "Responsiveness Test Server API" and "Well-Known Uniform Resource Identifier (URI) For Test
+ * Server Discovery"), each requirement quoted where it is tested.
+ */
+class LoadEndpointsTest {
+
+    @Test
+    void the_well_known_document_is_the_drafts_configuration() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            HttpResponse<String> answer = ts.get("/.well-known/nq");
+            assertEquals(200, answer.statusCode());
+            // "The server SHALL specify the content-type of the resource at the well-known URI as application/json."
+            assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(""));
+            JsonNode doc = TestServer.JSON.readTree(answer.body());
+            // "The content of the "version" field SHALL be "1"." (the draft's sample writes the number 1)
+            assertEquals(1, doc.get("version").asInt());
+            assertTrue(doc.get("version").isInt(), "version is the number 1, as in the draft's sample");
+            // "The content of the "large_download_url", "small_download_url", and "upload_url" SHALL all be
+            // validly formatted "http" or "https" URLs." "All of the fields in the sample configuration are
+            // required except "test_endpoint"."
+            JsonNode urls = doc.get("urls");
+            for (String field : List.of("small_download_url", "large_download_url", "upload_url")) {
+                URI url = URI.create(urls.get(field).asText());
+                assertEquals("http", url.getScheme(), field);
+                assertEquals(ts.server.port(), url.getPort(), field + " points at this server, as the client reached it");
+            }
+        }
+    }
+
+    @Test
+    void the_small_url_answers_200_with_one_byte_of_octets() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            URI small = URI.create(urlsOf(ts).get("small_download_url").asText());
+            HttpResponse<byte[]> answer = ts.http.send(HttpRequest.newBuilder(small).build(), HttpResponse.BodyHandlers.ofByteArray());
+            // "The server must respond with a status code of 200 and 1 byte in the body."
+            assertEquals(200, answer.statusCode());
+            assertEquals(1, answer.body().length);
+            // "The server SHOULD specify the content-type as application/octet-stream."
+            assertEquals("application/octet-stream", answer.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(""));
+        }
+    }
+
+    @Test
+    void the_large_url_offers_at_least_8_gb_and_streams_as_long_as_the_client_reads() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            URI large = URI.create(urlsOf(ts).get("large_download_url").asText());
+            HttpResponse<InputStream> answer = ts.http.send(HttpRequest.newBuilder(large).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            // "The server must respond with a status code of 200 and a body size of at least 8GB."
+            assertEquals(200, answer.statusCode());
+            assertTrue(answer.headers().firstValueAsLong("Content-Length").orElse(0) >= 8_000_000_000L,
+                    answer.headers().toString());
+            assertEquals("application/octet-stream", answer.headers().firstValue("Content-Type").orElse(""));
+            // "The client will probably never completely download the object, but will instead close the connection"
+            try (InputStream body = answer.body()) {
+                byte[] first = body.readNBytes(16 << 20);
+                assertEquals(16 << 20, first.length, "16 MiB read, and more to come");
+            }
+            TestServer.await("the stream's slot is given back after the client closed", Duration.ofSeconds(5),
+                    () -> ts.metric("pingscope_load_streams") == 0.0);
+        }
+    }
+
+    @Test
+    void the_upload_url_takes_a_body_of_any_size_and_discards_it() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            URI upload = URI.create(urlsOf(ts).get("upload_url").asText());
+            // "The server must handle a POST request with an arbitrary body size. The server should discard the payload."
+            long size = 48L << 20; // sent chunked: no Content-Length tells the server the size in advance
+            HttpResponse<String> answer = ts.http.send(HttpRequest.newBuilder(upload)
+                    .POST(chunkedBody(size)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(size, TestServer.JSON.readTree(answer.body()).get("bytes").asLong());
+            assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(""));
+            HttpResponse<String> put = ts.http.send(HttpRequest.newBuilder(upload)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[12_345])).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"bytes\":12345}", put.body());
+        }
+    }
+
+    @Test
+    void a_download_is_exactly_the_size_asked_for_incompressible_and_never_compressed() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            int size = 3_000_001; // more than the 1 MiB buffer: several slices of it, and an odd end
+            HttpResponse<byte[]> answer = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/download?bytes=" + size))
+                    .header("Accept-Encoding", "gzip, br").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, answer.statusCode());
+            assertEquals(size, answer.body().length);
+            assertFalse(answer.headers().firstValue("Content-Encoding").isPresent(), answer.headers().toString());
+            Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+            deflater.setInput(answer.body());
+            deflater.finish();
+            byte[] out = new byte[size + 1024];
+            int compressed = deflater.deflate(out);
+            deflater.end();
+            assertTrue(compressed > size * 0.99, "deflate got " + size + " bytes down to " + compressed);
+        }
+    }
+
+    @Test
+    void sizes_outside_the_cap_are_refused_with_a_reason() throws Exception {
+        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(true, 1 << 20, 10, 10));
+        try (TestServer ts = TestServer.start(config)) {
+            HttpResponse<String> tooLarge = ts.get("/load/download?bytes=" + ((1 << 20) + 1));
+            assertEquals(400, tooLarge.statusCode());
+            assertTrue(tooLarge.body().contains("--load-max-bytes"), tooLarge.body());
+            assertEquals(400, ts.get("/load/download?bytes=-1").statusCode());
+            assertEquals(400, ts.get("/load/download?bytes=lots").statusCode());
+            HttpResponse<byte[]> capped = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/download")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(1 << 20, capped.body().length, "no bytes parameter: the cap");
+            HttpResponse<String> body = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(1 << 20) + 1])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, body.statusCode());
+            HttpResponse<String> chunked = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/upload"))
+                    .POST(chunkedBody(3 << 20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode(), "a chunked body is refused once it passes the cap");
+        }
+    }
+
+    @Test
+    void load_streams_are_capped_per_address_with_429_while_small_requests_go_on() throws Exception {
+        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(true, 8L << 30, 100, 2));
+        try (TestServer ts = TestServer.start(config)) {
+            List<InputStream> held = holdDownloads(ts, 2);
+            HttpResponse<String> third = ts.get("/load/download");
+            assertEquals(429, third.statusCode(), third.body());
+            assertEquals(200, ts.get("/load/download?bytes=1").statusCode(), "the 1-byte probe is not a load stream");
+            assertEquals(2.0, ts.metric("pingscope_load_streams"));
+            held.get(0).close();
+            TestServer.await("a slot is free again", Duration.ofSeconds(5), () -> ts.metric("pingscope_load_streams") == 1.0);
+            holdDownloads(ts, 1).get(0).close();
+            held.get(1).close();
+        }
+    }
+
+    @Test
+    void load_streams_are_capped_per_instance_with_503() throws Exception {
+        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(true, 8L << 30, 2, 100));
+        try (TestServer ts = TestServer.start(config)) {
+            List<InputStream> held = holdDownloads(ts, 2);
+            HttpResponse<String> third = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1 << 20])).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, third.statusCode(), third.body());
+            for (InputStream in : held) {
+                in.close();
+            }
+        }
+    }
+
+    @Test
+    void the_endpoints_can_be_turned_off() throws Exception {
+        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(false, 8L << 30, 256, 32));
+        try (TestServer ts = TestServer.start(config)) {
+            assertEquals(404, ts.get("/.well-known/nq").statusCode());
+            assertEquals(404, ts.get("/load/download?bytes=1").statusCode());
+            assertEquals(204, ts.send(HttpRequest.newBuilder(ts.uri("/ping")).method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                    .statusCode(), "the probes are untouched");
+        }
+    }
+
+    private static JsonNode urlsOf(TestServer ts) throws Exception {
+        return TestServer.JSON.readTree(ts.get("/.well-known/nq").body()).get("urls");
+    }
+
+    /** Opens large downloads that read nothing: each holds a load stream's slot until closed. */
+    private static List<InputStream> holdDownloads(TestServer ts, int n) throws Exception {
+        List<InputStream> held = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            HttpResponse<InputStream> answer = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/download")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, answer.statusCode());
+            held.add(answer.body());
+        }
+        return held;
+    }
+
+    /** A request body of {@code size} random bytes, sent chunked: no Content-Length tells the server its size. */
+    private static HttpRequest.BodyPublisher chunkedBody(long size) {
+        byte[] chunk = new byte[64 * 1024];
+        new Random(11).nextBytes(chunk);
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
+            private long left = size;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (left == 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(Math.min(left, length), chunk.length);
+                System.arraycopy(chunk, 0, into, offset, n);
+                left -= n;
+                return n;
+            }
+        });
+    }
+}
