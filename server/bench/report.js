@@ -158,10 +158,11 @@ loads above against each, prints the table and rewrites this page. It needs java
 wrk and taskset, and takes about 7 minutes. \`./mvnw verify\` does not run it.
 `;
 
-// The soak (server/bench/soak.sh) and the prober comparison (server/bench/prober-compare.sh) live in the
-// same page, each between its markers: keep them when rewriting the rest.
+// The soak (server/bench/soak.sh), the prober comparison (server/bench/prober-compare.sh) and the goodput
+// comparison (server/bench/goodput.sh) live in the same page, each between its markers: keep them when
+// rewriting the rest.
 const previous = fs.existsSync(outMd) ? fs.readFileSync(outMd, 'utf8') : '';
-const kept = ['prober-compare', 'soak']
+const kept = ['prober-compare', 'goodput', 'soak']
   .map((name) => new RegExp(`<!-- ${name}:start[\\s\\S]*<!-- ${name}:end -->`).exec(previous))
   .filter(Boolean)
   .map((match) => match[0]);
