@@ -158,11 +158,11 @@ loads above against each, prints the table and rewrites this page. It needs java
 wrk and taskset, and takes about 7 minutes. \`./mvnw verify\` does not run it.
 `;
 
-// The soak (server/bench/soak.sh), the prober comparison (server/bench/prober-compare.sh) and the saved
-// results' benchmark (server/bench/results-bench.sh) live in the same page, each between its markers: keep
-// them when rewriting the rest.
+// The soak (server/bench/soak.sh), the prober comparison (server/bench/prober-compare.sh), the goodput
+// comparison (server/bench/goodput.sh) and the saved results' benchmark (server/bench/results-bench.sh)
+// live in the same page, each between its markers: keep them when rewriting the rest.
 const previous = fs.existsSync(outMd) ? fs.readFileSync(outMd, 'utf8') : '';
-const kept = ['prober-compare', 'soak', 'results-bench']
+const kept = ['prober-compare', 'goodput', 'results-bench', 'soak']
   .map((name) => new RegExp(`<!-- ${name}:start[\\s\\S]*<!-- ${name}:end -->`).exec(previous))
   .filter(Boolean)
   .map((match) => match[0]);

@@ -66,6 +66,10 @@ class ServerConfigTest {
         assertInvalid("--intake-rate", "0.0 is outside 0.01 to 100000", () -> new ServerConfig.Limits(
                 l.wsMaxConnections(), l.wsMaxPerAddress(), l.wsMaxMessagesPerSecond(), l.wsMaxQueuedFrames(), 0,
                 l.intakeBurst(), l.requestHeaderTimeout()));
+        assertInvalid("--load-max-bytes", "1024 is outside 1048576 to", () -> new ServerConfig.LoadLimits(true, 1024, 256, 32));
+        assertInvalid("--load-max-streams", "0 is outside 1 to 100000", () -> new ServerConfig.LoadLimits(true, 8L << 30, 0, 32));
+        assertInvalid("--load-max-per-address", "0 is outside 1 to 100000",
+                () -> new ServerConfig.LoadLimits(true, 8L << 30, 256, 0));
         ServerConfig.Operations o = ServerConfig.Operations.defaults();
         assertInvalid("--shutdown-grace", "0ms is outside 100ms to 10m",
                 () -> new ServerConfig.Operations(o.adminHost(), o.adminPort(), Duration.ZERO, o.hlogDir()));

@@ -162,7 +162,10 @@ public final class ProbeRun {
             next += TICK_NANOS;
             idle.take();
             if (foreign != null) {
-                idleForeign.add(foreign.take());
+                ForeignProber.Interval interval = foreign.take();
+                if (next - start > 2 * TICK_NANOS) { // the first second warms the JVM's connection code up: not counted
+                    idleForeign.add(interval);
+                }
             }
             tick(start, idle, "");
         }
@@ -242,6 +245,10 @@ public final class ProbeRun {
                 tick(start, loaded, String.format(Locale.ROOT, "  %s %d stream%s %.1f Mbit/s%s", options.load().wireName(),
                         streams.streams(), streams.streams() == 1 ? "" : "s", mbps, loaded.counting.get() ? "" : " (ramp)"));
             }
+            // The last samples taken while the streams still run count; none after: a connection that fell
+            // behind its schedule sends its backlog at once when the queue drains, and those would read idle.
+            loaded.take();
+            loaded.counting.set(false);
             long loadedToMs = System.currentTimeMillis();
             streams.close();
             join(threads);

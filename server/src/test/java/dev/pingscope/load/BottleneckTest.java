@@ -1,0 +1,288 @@
+package dev.pingscope.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Latency under load through a real bottleneck (issue 11, docs/load.md). Three network namespaces: the
+ * pingscope server in one, the client ({@code probe --load download}) in another, and between them a
+ * "router" namespace that bridges two veth pairs and limits each direction with tbf to 20 Mbit/s. The queue
+ * sits in the router, as in a home router or a modem, not in the sender's own stack (where TCP Small
+ * Queues would keep it short). Both ends use Reno, a loss-based congestion control as the draft asks for
+ * (this machine's default, BBR, is delay-based and would hide the bloat). Two runs: a deep buffer (1 MB,
+ * 400 ms at 20 Mbit/s: bufferbloat) and a shallow one (32 KB, 13 ms).
+ *
+ * <p>At the same time an independent reference, a bare TCP echo (server in the server's namespace, a client
+ * timed by its own process in the client's), crosses the same queue; each probe kind's loaded median must
+ * agree with the reference's median over the same window. Addresses are link-local (169.254.77.1 and .2)
+ * and exist only inside the namespaces the test makes and removes.
+ */
+class BottleneckTest {
+    private static final String SERVER_ADDRESS = "169.254.77.1";
+    private static final String CLIENT_ADDRESS = "169.254.77.2";
+    private static final int PORT = 7070;
+    private static final int ECHO_PORT = 7071;
+    private static final double RATE_MBIT = 20;
+    private static final String DEEP_LIMIT = "1mb";
+    private static final String SHALLOW_LIMIT = "32kb";
+    private static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String tag = "ps" + ProcessHandle.current().pid() + "x" + Long.toString(System.nanoTime() % 100_000, 36);
+    private final String serverNs = tag + "-srv";
+    private final String routerNs = tag + "-rtr";
+    private final String clientNs = tag + "-cli";
+    private final List<Process> children = new ArrayList<>();
+
+    /** What one run measured. */
+    record Run(String buffer, JsonNode probe, Map<String, Double> idleP50, Map<String, Double> loadedP50,
+            double referenceP50, int referenceSamples, double goodputMbps, double rpmLoaded, double rpmIdle) {}
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void loaded_rtt_rises_with_a_deep_buffer_much_less_with_a_shallow_one_and_agrees_with_a_reference() throws Exception {
+        Thread cleanup = new Thread(this::cleanUp, "bottleneck-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            makeNetwork();
+            Process server = child(serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port", Integer.toString(PORT),
+                    "--instance", "bottleneck", "--ping-interval", "100ms", "--shutdown-grace", "1s");
+            Process echo = child(serverNs, ReferenceEcho.class.getName(), "server", SERVER_ADDRESS, Integer.toString(ECHO_PORT));
+            awaitLine(server, "listening on", 20);
+            awaitLine(echo, "listening", 20);
+
+            Run deep = run("deep (" + DEEP_LIMIT + ")", DEEP_LIMIT);
+            Thread.sleep(2_000); // the deep queue drains and the first run's processes finish exiting
+            Run shallow = run("shallow (" + SHALLOW_LIMIT + ")", SHALLOW_LIMIT);
+            print(deep);
+            print(shallow);
+
+            for (String kind : KINDS) {
+                // Idle: a few hundred µs of path plus the work of two JVMs that have just started.
+                assertTrue(deep.idleP50().get(kind) < 20, kind + " idle p50 " + deep.idleP50().get(kind));
+                // A deep buffer: the queue adds hundreds of ms.
+                assertTrue(deep.loadedP50().get(kind) > 100 && deep.loadedP50().get(kind) > 20 * deep.idleP50().get(kind),
+                        kind + " loaded p50 with a deep buffer " + deep.loadedP50().get(kind));
+                // A shallow one: at most its 13 ms of queue, far below the deep buffer's.
+                assertTrue(shallow.loadedP50().get(kind) < deep.loadedP50().get(kind) / 4,
+                        kind + " loaded p50 shallow " + shallow.loadedP50().get(kind) + " deep " + deep.loadedP50().get(kind));
+                for (Run r : List.of(deep, shallow)) {
+                    assertAgrees(kind, r);
+                }
+            }
+            assertTrue(deep.rpmLoaded() * 2 < shallow.rpmLoaded(),
+                    "RPM orders the buffers as the RTTs do: deep " + deep.rpmLoaded() + ", shallow " + shallow.rpmLoaded());
+            for (Run r : List.of(deep, shallow)) {
+                assertEquals(RATE_MBIT, r.goodputMbps(), RATE_MBIT * 0.10, r.buffer() + ": goodput within 10 % of the tbf rate");
+                assertTrue(r.referenceSamples() >= 50, r.buffer() + ": reference samples in the loaded window " + r.referenceSamples());
+            }
+        } finally {
+            cleanUp();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    /**
+     * The tolerance: every probe and the reference cross the same FIFO queue, so their medians differ only
+     * by (a) per-probe work outside the network, HTTP or WebSocket framing and the JVMs at both ends, a few
+     * ms at most once the JVMs are warm (the loaded window comes after the idle phase and the ramp; idle
+     * medians include the JVMs' start), and (b) sampling: each measures the queue at other instants while
+     * TCP's sawtooth moves it; over the same window of several seconds, with at least 50 reference
+     * samples and dozens per kind, the two medians land within a quarter of each other (the queue's swing
+     * between Reno's halvings is about half its depth). So: 5 ms + 25 % of the reference median.
+     */
+    private static void assertAgrees(String kind, Run r) {
+        double loaded = r.loadedP50().get(kind);
+        double tolerance = 5 + 0.25 * r.referenceP50();
+        assertTrue(Math.abs(loaded - r.referenceP50()) <= tolerance, String.format(Locale.ROOT,
+                "%s, %s: loaded p50 %.1f ms against the reference's %.1f ms (tolerance %.1f ms)",
+                r.buffer(), kind, loaded, r.referenceP50(), tolerance));
+    }
+
+    private Run run(String name, String limit) throws Exception {
+        for (String device : List.of("vcr", "vsr")) { // toward the client (download) and toward the server (upload)
+            ip("netns", "exec", routerNs, "tc", "qdisc", "replace", "dev", device, "root", "tbf", "rate", (int) RATE_MBIT + "mbit",
+                    "burst", "10kb", "limit", limit);
+        }
+        long durationMillis = 20_000;
+        Process reference = child(clientNs, ReferenceEcho.class.getName(), "client", SERVER_ADDRESS, Integer.toString(ECHO_PORT),
+                "20", Long.toString(durationMillis));
+        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
+        Process probe = child(clientNs, "dev.pingscope.cli.Main", "probe", "http://" + SERVER_ADDRESS + ":" + PORT,
+                "--load", "download", "--json", "--quiet", "--duration", "4s", "--warmup", "8", "--load-duration", "13s",
+                "--rate", "40", "--connections", "8", "--timeout", "3s");
+        String json = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "probe ended");
+        if (probe.exitValue() != 0) {
+            fail(name + ": probe exited with " + probe.exitValue() + ": " + new String(probe.getErrorStream().readAllBytes(),
+                    StandardCharsets.UTF_8) + json);
+        }
+        reference.destroy();
+        JsonNode result = JSON.readTree(json);
+        JsonNode load = result.get("load");
+        long from = load.get("loaded_from_ms").asLong();
+        long to = load.get("loaded_to_ms").asLong();
+        double[] inWindow = referenceSamples.get(30, TimeUnit.SECONDS).stream()
+                .filter(s -> s[0] >= from && s[0] <= to).mapToDouble(s -> s[1] / 1e3).sorted().toArray();
+        assertTrue(inWindow.length > 0, name + ": no reference sample in the loaded window");
+        Map<String, Double> idle = new LinkedHashMap<>();
+        Map<String, Double> loaded = new LinkedHashMap<>();
+        for (String kind : KINDS) {
+            JsonNode k = result.get("kinds").get(kind);
+            idle.put(kind, k.get("raw").get("p50_ms").asDouble());
+            loaded.put(kind, k.get("loaded").get("raw").get("p50_ms").asDouble());
+        }
+        return new Run(name, result, idle, loaded, inWindow[inWindow.length / 2], inWindow.length,
+                load.get("goodput_mbps").asDouble(), load.get("rpm").get("loaded").asDouble(), load.get("rpm").get("idle").asDouble());
+    }
+
+    private static void print(Run r) {
+        JsonNode load = r.probe().get("load");
+        System.out.printf(Locale.ROOT, "bottleneck %s, %.0f Mbit/s: goodput %.2f Mbit/s over %d streams, RPM idle %.0f loaded %.0f"
+                        + " (confidence %s), reference p50 %.2f ms (%d samples)%n",
+                r.buffer(), RATE_MBIT, r.goodputMbps(), load.get("streams").asInt(), r.rpmIdle(), r.rpmLoaded(),
+                load.get("confidence").asText(), r.referenceP50(), r.referenceSamples());
+        for (String kind : KINDS) {
+            System.out.printf(Locale.ROOT, "  %-9s idle p50 %7.2f ms  loaded p50 %8.2f ms  (%d loaded samples)%n", kind,
+                    r.idleP50().get(kind), r.loadedP50().get(kind),
+                    r.probe().get("kinds").get(kind).get("loaded").get("answered").asLong());
+        }
+        System.out.printf(Locale.ROOT, "  foreign   idle http %7.2f ms  loaded http %6.2f ms, tcp handshake loaded %.2f ms%n",
+                load.get("foreign").get("idle").get("http_trimmed_mean_ms").asDouble(),
+                load.get("foreign").get("loaded").get("http_trimmed_mean_ms").asDouble(),
+                load.get("foreign").get("loaded").get("tcp_trimmed_mean_ms").asDouble());
+    }
+
+    /** The reference client's lines: wall-clock ms and RTT µs. */
+    private static List<long[]> readSamples(Process reference) {
+        List<long[]> samples = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(reference.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] parts = line.trim().split(" ", -1);
+                if (parts.length == 2) {
+                    samples.add(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
+                }
+            }
+        } catch (IOException e) {
+            // the process was ended: what was read is what there is
+        }
+        return samples;
+    }
+
+    private void makeNetwork() throws Exception {
+        ProcessBuilder check = new ProcessBuilder("ip", "netns", "add", serverNs).redirectErrorStream(true);
+        Process p;
+        try {
+            p = check.start();
+        } catch (IOException e) {
+            throw new AssertionError("BottleneckTest needs iproute2's `ip` (Debian package iproute2): " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("BottleneckTest needs network namespaces (`ip netns add`), which need root (CI runs as"
+                    + " root): " + out.trim());
+        }
+        ip("netns", "add", routerNs);
+        ip("netns", "add", clientNs);
+        ip("link", "add", "vs", "netns", serverNs, "type", "veth", "peer", "name", "vsr", "netns", routerNs);
+        ip("link", "add", "vc", "netns", clientNs, "type", "veth", "peer", "name", "vcr", "netns", routerNs);
+        ip("-n", routerNs, "link", "add", "br0", "type", "bridge");
+        ip("-n", routerNs, "link", "set", "vsr", "master", "br0");
+        ip("-n", routerNs, "link", "set", "vcr", "master", "br0");
+        for (String device : List.of("vsr", "vcr", "br0", "lo")) {
+            ip("-n", routerNs, "link", "set", device, "up");
+        }
+        ip("-n", serverNs, "addr", "add", SERVER_ADDRESS + "/30", "dev", "vs");
+        ip("-n", clientNs, "addr", "add", CLIENT_ADDRESS + "/30", "dev", "vc");
+        for (String[] end : List.of(new String[] {serverNs, "vs"}, new String[] {clientNs, "vc"})) {
+            ip("-n", end[0], "link", "set", end[1], "up");
+            ip("-n", end[0], "link", "set", "lo", "up");
+            // Loss-based congestion control, as the draft asks; a namespace may only choose an allowed one.
+            ip("netns", "exec", end[0], "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=reno");
+        }
+    }
+
+    private void cleanUp() {
+        for (Process child : children) {
+            child.descendants().forEach(ProcessHandle::destroyForcibly);
+            child.destroyForcibly();
+        }
+        for (Process child : children) {
+            try {
+                child.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        children.clear();
+        for (String ns : List.of(clientNs, routerNs, serverNs)) {
+            try {
+                new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // best effort: nothing else to do
+            }
+        }
+    }
+
+    /** Starts a JVM of the test classpath inside a namespace. */
+    private Process child(String namespace, String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xss512k",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(command).start();
+        children.add(p);
+        return p;
+    }
+
+    private static void awaitLine(Process p, String text, int seconds) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> seen = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.contains(text)) {
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                return false;
+            }
+            return false;
+        });
+        if (!Boolean.TRUE.equals(seen.get(seconds, TimeUnit.SECONDS))) {
+            fail("child did not say '" + text + "': " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void ip(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + out.trim());
+        }
+    }
+}
