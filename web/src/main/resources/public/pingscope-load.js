@@ -128,7 +128,8 @@ function foreignProbes(base, timeout) {
       setTimeout(() => resolve(null), timeout + 1000);
     });
     try {
-      const response = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(timeout) });
+      // Not in the load streams' connection pool (credentials differ): there they would wait for a free connection.
+      const response = await fetch(url, { cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(timeout) });
       await response.arrayBuffer();
       if (!response.ok) return;
     } catch {

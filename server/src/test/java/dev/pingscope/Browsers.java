@@ -36,17 +36,26 @@ public final class Browsers {
     }
 
     public static Browser chromium(Playwright playwright, String... extraArgs) {
+        return launch(playwright, systemBrowser(), extraArgs);
+    }
+
+    /** Chromium started by a program of the test's choosing (e.g. a wrapper that runs it in a network namespace). */
+    public static Browser chromium(Playwright playwright, Path launcher, String... extraArgs) {
+        return launch(playwright, launcher, extraArgs);
+    }
+
+    private static Browser launch(Playwright playwright, Path executable, String... extraArgs) {
         List<String> args = new ArrayList<>(ARGS);
         args.addAll(List.of(extraArgs));
         BrowserType.LaunchOptions options = new BrowserType.LaunchOptions().setHeadless(true).setArgs(args);
-        Path browser = systemBrowser();
-        if (browser != null) {
-            options.setExecutablePath(browser);
+        if (executable != null) {
+            options.setExecutablePath(executable);
         }
         return playwright.chromium().launch(options);
     }
 
-    private static Path systemBrowser() {
+    /** The Chromium executable the tests use, or null when only Playwright's own download is left. */
+    public static Path systemBrowser() {
         String configured = System.getenv("PINGSCOPE_TEST_BROWSER");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.pingscope.Browsers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,6 +36,9 @@ import org.junit.jupiter.api.Timeout;
  * Queues would keep it short). Both ends use Reno, a loss-based congestion control as the draft asks for
  * (this machine's default, BBR, is delay-based and would hide the bloat). Two runs: a deep buffer (1 MB,
  * 400 ms at 20 Mbit/s: bufferbloat) and a shallow one (32 KB, 13 ms).
+ *
+ * <p>Then the same through the browser client: Chromium, started inside the client's namespace, loads
+ * pingscope's page from the server and runs {@code measure({ load: 'download' })} at each buffer depth.
  *
  * <p>At the same time an independent reference, a bare TCP echo (server in the server's namespace, a client
  * timed by its own process in the client's), crosses the same queue; each probe kind's loaded median must
@@ -58,7 +67,7 @@ class BottleneckTest {
             double referenceP50, int referenceSamples, double goodputMbps, double rpmLoaded, double rpmIdle) {}
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void loaded_rtt_rises_with_a_deep_buffer_much_less_with_a_shallow_one_and_agrees_with_a_reference() throws Exception {
         Thread cleanup = new Thread(this::cleanUp, "bottleneck-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -72,9 +81,15 @@ class BottleneckTest {
 
             Run deep = run("deep (" + DEEP_LIMIT + ")", DEEP_LIMIT);
             Thread.sleep(2_000); // the deep queue drains and the first run's processes finish exiting
+            BrowserRun deepBrowser = browserRun("deep (" + DEEP_LIMIT + ")");
+            Thread.sleep(2_000);
             Run shallow = run("shallow (" + SHALLOW_LIMIT + ")", SHALLOW_LIMIT);
+            Thread.sleep(2_000);
+            BrowserRun shallowBrowser = browserRun("shallow (" + SHALLOW_LIMIT + ")");
             print(deep);
             print(shallow);
+            print(deepBrowser);
+            print(shallowBrowser);
 
             for (String kind : KINDS) {
                 // Idle: a few hundred µs of path plus the work of two JVMs that have just started.
@@ -95,6 +110,24 @@ class BottleneckTest {
                 assertEquals(RATE_MBIT, r.goodputMbps(), RATE_MBIT * 0.10, r.buffer() + ": goodput within 10 % of the tbf rate");
                 assertTrue(r.referenceSamples() >= 50, r.buffer() + ": reference samples in the loaded window " + r.referenceSamples());
             }
+            // The same through Chromium, in the client's namespace, with measure({ load: 'download' }).
+            for (String kind : KINDS) {
+                assertTrue(deepBrowser.loadedP50().get(kind) > 100
+                                && deepBrowser.loadedP50().get(kind) > 4 * shallowBrowser.loadedP50().get(kind),
+                        "browser " + kind + ": loaded p50 deep " + deepBrowser.loadedP50().get(kind) + " shallow "
+                                + shallowBrowser.loadedP50().get(kind));
+            }
+            for (BrowserRun r : List.of(deepBrowser, shallowBrowser)) {
+                // The page's own timing (Resource Timing, performance.now) and the server's PINGs read the queue as
+                // the reference does, within the same tolerance as probe.
+                for (String kind : KINDS) {
+                    assertAgrees(kind, r.buffer() + " (browser)", r.loadedP50().get(kind), r.referenceP50());
+                }
+                assertEquals(RATE_MBIT, r.goodputMbps(), RATE_MBIT * 0.10, r.buffer() + ": the browser's goodput within 10 %");
+                assertTrue(r.referenceSamples() >= 50, r.buffer() + ": reference samples in the browser's loaded window");
+            }
+            assertTrue(deepBrowser.rpm() * 2 < shallowBrowser.rpm(),
+                    "the browser's RPM orders the buffers too: deep " + deepBrowser.rpm() + ", shallow " + shallowBrowser.rpm());
         } finally {
             cleanUp();
             Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -111,11 +144,80 @@ class BottleneckTest {
      * between Reno's halvings is about half its depth). So: 5 ms + 25 % of the reference median.
      */
     private static void assertAgrees(String kind, Run r) {
-        double loaded = r.loadedP50().get(kind);
-        double tolerance = 5 + 0.25 * r.referenceP50();
-        assertTrue(Math.abs(loaded - r.referenceP50()) <= tolerance, String.format(Locale.ROOT,
+        assertAgrees(kind, r.buffer(), r.loadedP50().get(kind), r.referenceP50());
+    }
+
+    private static void assertAgrees(String kind, String buffer, double loaded, double reference) {
+        double tolerance = 5 + 0.25 * reference;
+        assertTrue(Math.abs(loaded - reference) <= tolerance, String.format(Locale.ROOT,
                 "%s, %s: loaded p50 %.1f ms against the reference's %.1f ms (tolerance %.1f ms)",
-                r.buffer(), kind, loaded, r.referenceP50(), tolerance));
+                buffer, kind, loaded, reference, tolerance));
+    }
+
+    /** What one run of measure({ load: 'download' }) in Chromium measured, beside the reference of the same window. */
+    record BrowserRun(String buffer, Map<String, Double> idleP50, Map<String, Double> loadedP50, double referenceP50,
+            int referenceSamples, double goodputMbps, int streams, double rpm, boolean multiplexed) {}
+
+    /**
+     * The browser client through the same bottleneck: Chromium runs in the client's namespace (Playwright drives
+     * it through a pipe, which crosses namespaces), loads pingscope's page from the server and measures with a
+     * download load, while the reference echo crosses the same queue.
+     */
+    private BrowserRun browserRun(String name) throws Exception {
+        Path chromium = Browsers.systemBrowser();
+        assertTrue(chromium != null, "the browser run needs Debian's chromium (the test command installs it)");
+        Path launcher = Files.createTempFile("chromium-in-" + clientNs, ".sh");
+        try {
+            Files.writeString(launcher, "#!/bin/sh\nexec ip netns exec " + clientNs + " " + chromium + " \"$@\"\n");
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+            long durationMillis = 30_000;
+            Process reference = child(clientNs, ReferenceEcho.class.getName(), "client", SERVER_ADDRESS, Integer.toString(ECHO_PORT),
+                    "20", Long.toString(durationMillis));
+            CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
+            Map<?, ?> result;
+            try (Playwright playwright = Browsers.playwright(); Browser browser = Browsers.chromium(playwright, launcher)) {
+                Page page = browser.newPage();
+                page.navigate("http://" + SERVER_ADDRESS + ":" + PORT + "/");
+                page.setDefaultTimeout(60_000);
+                result = (Map<?, ?>) page.evaluate("() => pingscope.measure({ load: 'download', duration: 4000, interval: 100,"
+                        + " loadDuration: 14000, report: false }).then((r) => { const at = r.startedAt + r.duration;"
+                        + " const p = (k, c) => (c === 'loaded' ? r.probes[k].loaded : r.probes[k]).p50;"
+                        + " return { from: at - r.load.loadedMs, to: at, goodput: r.load.goodputMbps, streams: r.load.streams,"
+                        + " rpm: r.load.rpm, multiplexed: r.load.multiplexed, errors: r.errors, foreign: r.load.foreign,"
+                        + " idle: Object.fromEntries(['http_head', 'ws_echo', 'ws_ping'].map((k) => [k, p(k, 'idle')])),"
+                        + " loaded: Object.fromEntries(['http_head', 'ws_echo', 'ws_ping'].map((k) => [k, p(k, 'loaded')])) }; })");
+            }
+            reference.destroy();
+            assertTrue(result.get("from") instanceof Number && result.get("goodput") instanceof Number,
+                    name + ": the browser's run has a loaded phase: " + result);
+            double from = ((Number) result.get("from")).doubleValue();
+            double to = ((Number) result.get("to")).doubleValue();
+            double[] inWindow = referenceSamples.get(30, TimeUnit.SECONDS).stream()
+                    .filter(s -> s[0] >= from && s[0] <= to).mapToDouble(s -> s[1] / 1e3).sorted().toArray();
+            assertTrue(inWindow.length > 0, name + ": no reference sample in the browser's loaded window " + result);
+            assertTrue(result.get("rpm") instanceof Number, name + ": the browser's run has an RPM: " + result);
+            return new BrowserRun(name, numbers(result.get("idle")), numbers(result.get("loaded")), inWindow[inWindow.length / 2],
+                    inWindow.length, ((Number) result.get("goodput")).doubleValue(), ((Number) result.get("streams")).intValue(),
+                    ((Number) result.get("rpm")).doubleValue(), Boolean.TRUE.equals(result.get("multiplexed")));
+        } finally {
+            Files.deleteIfExists(launcher);
+        }
+    }
+
+    private static Map<String, Double> numbers(Object byKind) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        ((Map<?, ?>) byKind).forEach((k, v) -> out.put((String) k, ((Number) v).doubleValue()));
+        return out;
+    }
+
+    private static void print(BrowserRun r) {
+        System.out.printf(Locale.ROOT, "bottleneck %s, Chromium: goodput %.2f Mbit/s over %d streams%s, RPM loaded %.0f,"
+                        + " reference p50 %.2f ms (%d samples)%n", r.buffer(), r.goodputMbps(), r.streams(),
+                r.multiplexed() ? " (multiplexed)" : "", r.rpm(), r.referenceP50(), r.referenceSamples());
+        for (String kind : KINDS) {
+            System.out.printf(Locale.ROOT, "  %-9s idle p50 %7.2f ms  loaded p50 %8.2f ms%n", kind, r.idleP50().get(kind),
+                    r.loadedP50().get(kind));
+        }
     }
 
     private Run run(String name, String limit) throws Exception {
