@@ -20,6 +20,7 @@ needs=(
   "npm|npm|installs the pinned JavaScript linter (npm ci in web/)"
   "/usr/lib/postgresql/15/bin/initdb|postgresql|results tests run the same contract on a throwaway PostgreSQL 15 cluster as on SQLite"
   "fc-list|fontconfig|the result card (PNG) draws its text with Java2D, which finds fonts through fontconfig (brings fonts-dejavu-core)"
+  "ip tc|iproute2|the bottleneck test builds network namespaces, veth pairs and a tbf rate limit (ip, tc)"
 )
 
 install=true
