@@ -13,12 +13,16 @@ import java.util.Map;
 /**
  * Launches Chromium for browser tests through Playwright. The browser is, in order: the executable named
  * by PINGSCOPE_TEST_BROWSER, Debian's /usr/bin/chromium (what the test command installs), or Playwright's own
- * download where that is possible. Node from the PATH runs Playwright's driver when present (faster start).
+ * download where that is possible. Node from the PATH runs Playwright's driver when it is new enough (faster
+ * start); otherwise the driver's own bundled Node does.
  */
 public final class Browsers {
     private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             "--disable-quic");
+
+    /** Playwright's driver refuses older Node (Debian 12's is 18): then it runs on the Node bundled with it. */
+    private static final int PLAYWRIGHT_MIN_NODE = 20;
 
     private Browsers() {}
 
@@ -29,7 +33,7 @@ public final class Browsers {
             env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         }
         Path node = onPath("node");
-        if (node != null) {
+        if (node != null && nodeMajorVersion(node) >= PLAYWRIGHT_MIN_NODE) {
             env.put("PLAYWRIGHT_NODEJS_PATH", node.toString());
         }
         return Playwright.create(new Playwright.CreateOptions().setEnv(env));
@@ -62,6 +66,22 @@ public final class Browsers {
         }
         Path debian = Path.of("/usr/bin/chromium");
         return Files.isExecutable(debian) ? debian : null;
+    }
+
+    /** The major version of this node executable ("v20.20.2" gives 20), or 0 when it cannot be told. */
+    private static int nodeMajorVersion(Path node) {
+        try {
+            Process p = new ProcessBuilder(node.toString(), "--version").redirectErrorStream(true).start();
+            String version = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v(\\d+)\\.").matcher(version);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     private static Path onPath(String program) {

@@ -320,7 +320,8 @@ class BottleneckTest {
             ip("-n", end[0], "link", "set", end[1], "up");
             ip("-n", end[0], "link", "set", "lo", "up");
             // Loss-based congestion control, as the draft asks; a namespace may only choose an allowed one.
-            ip("netns", "exec", end[0], "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=reno");
+            // (written to /proc directly: sysctl is procps, which a minimal machine may lack)
+            ip("netns", "exec", end[0], "sh", "-c", "echo reno > /proc/sys/net/ipv4/tcp_congestion_control");
         }
     }
 
