@@ -1,11 +1,13 @@
 package dev.pingscope.load;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pingscope.http.ClientAddress;
+import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.TimingCors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -41,23 +43,18 @@ public final class LoadHandler extends Handler.Wrapper {
     private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
     private static final HttpField OCTETS = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/octet-stream");
     private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
+    private static final ObjectMapper JSON_WRITER = new ObjectMapper();
     private static final HttpField PREFLIGHT_METHODS =
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT");
     private static final HttpField PREFLIGHT_HEADERS =
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type");
     private static final HttpField PREFLIGHT_MAX_AGE = new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
-    private static final HttpField VARY_ORIGIN = new PreEncodedHttpField(HttpHeader.VARY, "Origin");
 
     private final LoadSettings settings;
-    private final OriginPolicy origins;
     private final ClientAddress clientAddress;
-    private final StreamLimiter limiter;
+    private final ConcurrencyLimiter limiter;
     private final HttpField instanceField;
-    private final Map<String, HttpField[]> originFields = new HashMap<>();
-    private final HttpField[] anyOriginFields = {
-        new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        new PreEncodedHttpField("Timing-Allow-Origin", "*")
-    };
+    private final TimingCors cors;
 
     /**
      * @param instance    the instance name, sent in X-Pingscope-Instance as /ping does
@@ -67,17 +64,10 @@ public final class LoadHandler extends Handler.Wrapper {
             Handler next) {
         super(next);
         this.settings = settings;
-        this.origins = origins;
         this.clientAddress = clientAddress;
-        this.limiter = new StreamLimiter(settings.maxStreams(), settings.maxPerAddress());
+        this.limiter = new ConcurrencyLimiter(settings.maxStreams(), settings.maxPerAddress());
         this.instanceField = new PreEncodedHttpField("X-Pingscope-Instance", instance);
-        for (String origin : origins.listedOrigins()) {
-            originFields.put(origin, new HttpField[] {
-                new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin),
-                new PreEncodedHttpField("Timing-Allow-Origin", origin),
-                VARY_ORIGIN
-            });
-        }
+        this.cors = new TimingCors(origins);
     }
 
     /** Load streams open right now. */
@@ -97,7 +87,7 @@ public final class LoadHandler extends Handler.Wrapper {
         HttpFields.Mutable headers = response.getHeaders();
         headers.add(NO_STORE);
         headers.add(instanceField);
-        addCorsFields(request, headers);
+        cors.addTo(request, headers);
         String method = request.getMethod();
         if (HttpMethod.OPTIONS.is(method) && request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD) != null) {
             headers.add(PREFLIGHT_METHODS);
@@ -199,13 +189,15 @@ public final class LoadHandler extends Handler.Wrapper {
             host = "[" + host + "]";
         }
         String base = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-        String body = "{\"version\":1,\"urls\":{"
-                + "\"small_download_url\":\"" + base + DOWNLOAD_PATH + "?bytes=1\","
-                + "\"large_download_url\":\"" + base + DOWNLOAD_PATH + "\","
-                + "\"upload_url\":\"" + base + UPLOAD_PATH + "\"}}";
+        // The host comes from the request: Jackson encodes it, so that no Host header can change the document.
+        ObjectNode document = JSON_WRITER.createObjectNode().put("version", 1);
+        document.putObject("urls")
+                .put("small_download_url", base + DOWNLOAD_PATH + "?bytes=1")
+                .put("large_download_url", base + DOWNLOAD_PATH)
+                .put("upload_url", base + UPLOAD_PATH);
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().add(JSON);
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(document.toString().getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     private static long parseBytes(String text) {
@@ -223,18 +215,4 @@ public final class LoadHandler extends Handler.Wrapper {
         return value < 0 ? -1 : value;
     }
 
-    private void addCorsFields(Request request, HttpFields.Mutable headers) {
-        HttpField[] fields;
-        if (origins.allowsAnyOrigin()) {
-            fields = anyOriginFields;
-        } else {
-            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            fields = origin == null ? null : originFields.get(origin);
-        }
-        if (fields != null) {
-            for (HttpField field : fields) {
-                headers.add(field);
-            }
-        }
-    }
 }

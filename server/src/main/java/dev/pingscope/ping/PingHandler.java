@@ -1,8 +1,7 @@
 package dev.pingscope.ping;
 
 import dev.pingscope.http.OriginPolicy;
-import java.util.HashMap;
-import java.util.Map;
+import dev.pingscope.http.TimingCors;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,28 +35,14 @@ public final class PingHandler extends Handler.Wrapper {
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD");
     private static final HttpField PREFLIGHT_MAX_AGE =
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
-    private static final HttpField VARY_ORIGIN = new PreEncodedHttpField(HttpHeader.VARY, "Origin");
 
     private final HttpField instanceField;
-    private final OriginPolicy origins;
-    /** Per allowed origin, its Access-Control-Allow-Origin and Timing-Allow-Origin fields, encoded once. */
-    private final Map<String, HttpField[]> originFields = new HashMap<>();
-    private final HttpField[] anyOriginFields = {
-        new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        new PreEncodedHttpField("Timing-Allow-Origin", "*")
-    };
+    private final TimingCors cors;
 
     public PingHandler(String instance, OriginPolicy origins, Handler next) {
         super(next);
         this.instanceField = new PreEncodedHttpField(INSTANCE_HEADER, instance);
-        this.origins = origins;
-        for (String origin : origins.listedOrigins()) {
-            originFields.put(origin, new HttpField[] {
-                new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin),
-                new PreEncodedHttpField("Timing-Allow-Origin", origin),
-                VARY_ORIGIN
-            });
-        }
+        this.cors = new TimingCors(origins);
     }
 
     @Override
@@ -71,12 +56,14 @@ public final class PingHandler extends Handler.Wrapper {
         if (probe) {
             headers.add(NO_STORE);
             headers.add(instanceField);
-            addCorsFields(request, headers, true);
+            if (cors.addTo(request, headers)) {
+                headers.add(EXPOSE);
+            }
             headers.add("Server-Timing", serverTiming(System.nanoTime() - request.getBeginNanoTime()));
             response.setStatus(HttpStatus.NO_CONTENT_204);
         } else if (HttpMethod.OPTIONS.is(method)
                 && request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD) != null) {
-            addCorsFields(request, headers, false);
+            cors.addTo(request, headers);
             headers.add(PREFLIGHT_METHODS);
             headers.add(PREFLIGHT_MAX_AGE);
             response.setStatus(HttpStatus.NO_CONTENT_204);
@@ -86,24 +73,6 @@ public final class PingHandler extends Handler.Wrapper {
         }
         callback.succeeded();
         return true;
-    }
-
-    private void addCorsFields(Request request, HttpFields.Mutable headers, boolean expose) {
-        HttpField[] fields;
-        if (origins.allowsAnyOrigin()) {
-            fields = anyOriginFields;
-        } else {
-            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            fields = origin == null ? null : originFields.get(origin);
-        }
-        if (fields != null) {
-            for (HttpField field : fields) {
-                headers.add(field);
-            }
-            if (expose) {
-                headers.add(EXPOSE);
-            }
-        }
     }
 
     /** "app;dur=0.123": the duration in milliseconds with microsecond resolution, written without String.format. */

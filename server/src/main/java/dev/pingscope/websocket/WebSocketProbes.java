@@ -1,8 +1,8 @@
 package dev.pingscope.websocket;
 
+import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.Load;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * The WebSocket endpoint /ws: state shared by all connections, and the factory of one {@link ProbeSocket}
@@ -36,7 +37,7 @@ public final class WebSocketProbes implements AutoCloseable {
      */
     final int maxHeldMessages;
     private final WebSocketSettings settings;
-    private final ConnectionLimiter limiter;
+    private final ConcurrencyLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Set<ProbeSocket> sockets = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor scheduler;
@@ -55,7 +56,7 @@ public final class WebSocketProbes implements AutoCloseable {
         this.maxMessageChars = settings.maxMessageBytes();
         this.maxMessagesPerSecond = settings.maxMessagesPerSecond();
         this.maxHeldMessages = Math.max(1, Math.min(32, settings.maxQueuedFrames() / 2));
-        this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxPerAddress());
+        this.limiter = new ConcurrencyLimiter(settings.maxConnections(), settings.maxPerAddress());
         this.helloMessage = ServerMessages.hello(settings);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pingscope-pinger");
@@ -86,7 +87,7 @@ public final class WebSocketProbes implements AutoCloseable {
      * @return the socket, or null after answering the upgrade with 503 (instance full) or 429 (address full)
      */
     public ProbeSocket admit(String clientAddress, Load load, Refusal refusal) {
-        ConnectionLimiter.Verdict verdict = limiter.tryAcquire(clientAddress);
+        ConcurrencyLimiter.Verdict verdict = limiter.tryAcquire(clientAddress);
         switch (verdict) {
             case TOO_MANY_TOTAL -> refusal.refuse(503, "this instance holds its maximum of WebSocket connections");
             case TOO_MANY_FROM_ADDRESS -> refusal.refuse(429, "too many WebSocket connections from " + clientAddress);

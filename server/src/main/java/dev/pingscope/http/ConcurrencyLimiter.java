@@ -1,26 +1,29 @@
-package dev.pingscope.websocket;
+package dev.pingscope.http;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps open WebSockets in total and per client address, so that one client (or one botnet address)
- * cannot take all connections. Checked at the upgrade, before any WebSocket resources exist.
+ * Caps what is open at once, in total and per client address, so that one client (or one botnet address)
+ * cannot take all of an instance: open WebSockets (checked at the upgrade, before any WebSocket resources
+ * exist) and load streams (checked before their first byte). A slot taken is given back once, when the
+ * connection or stream ends, however it ends.
  */
-final class ConnectionLimiter {
-    enum Verdict { ACCEPTED, TOO_MANY_TOTAL, TOO_MANY_FROM_ADDRESS }
+public final class ConcurrencyLimiter {
+    /** Whether a slot was taken, or which cap refused it. */
+    public enum Verdict { ACCEPTED, TOO_MANY_TOTAL, TOO_MANY_FROM_ADDRESS }
 
     private final int maxTotal;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionLimiter(int maxTotal, int maxPerAddress) {
+    public ConcurrencyLimiter(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
     }
 
-    Verdict tryAcquire(String address) {
+    public Verdict tryAcquire(String address) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             return Verdict.TOO_MANY_TOTAL;
@@ -41,13 +44,14 @@ final class ConnectionLimiter {
         return Verdict.ACCEPTED;
     }
 
-    void release(String address) {
+    public void release(String address) {
         total.decrementAndGet();
         // Removing the entry at zero keeps the map as small as the set of connected addresses.
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() == 0 ? null : count);
     }
 
-    int open() {
+    /** Slots taken right now. */
+    public int open() {
         return total.get();
     }
 }

@@ -1,8 +1,8 @@
-package dev.pingscope.websocket;
+package dev.pingscope.http;
 
-import static dev.pingscope.websocket.ConnectionLimiter.Verdict.ACCEPTED;
-import static dev.pingscope.websocket.ConnectionLimiter.Verdict.TOO_MANY_FROM_ADDRESS;
-import static dev.pingscope.websocket.ConnectionLimiter.Verdict.TOO_MANY_TOTAL;
+import static dev.pingscope.http.ConcurrencyLimiter.Verdict.ACCEPTED;
+import static dev.pingscope.http.ConcurrencyLimiter.Verdict.TOO_MANY_FROM_ADDRESS;
+import static dev.pingscope.http.ConcurrencyLimiter.Verdict.TOO_MANY_TOTAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -14,11 +14,11 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Open WebSockets are capped per client address and in total; closing one frees its place. */
-class ConnectionLimiterTest {
+class ConcurrencyLimiterTest {
 
     @Test
     void an_address_may_hold_up_to_its_cap_and_no_more() {
-        ConnectionLimiter limiter = new ConnectionLimiter(100, 3);
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(100, 3);
         for (int i = 0; i < 3; i++) {
             assertEquals(ACCEPTED, limiter.tryAcquire("203.0.113.9"));
         }
@@ -29,7 +29,7 @@ class ConnectionLimiterTest {
 
     @Test
     void the_total_cap_holds_across_addresses() {
-        ConnectionLimiter limiter = new ConnectionLimiter(4, 3);
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(4, 3);
         for (int i = 0; i < 4; i++) {
             assertEquals(ACCEPTED, limiter.tryAcquire("10.0.0." + i));
         }
@@ -40,7 +40,7 @@ class ConnectionLimiterTest {
 
     @Test
     void an_address_refused_for_the_total_cap_keeps_no_place_of_its_own() {
-        ConnectionLimiter limiter = new ConnectionLimiter(2, 2);
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(2, 2);
         limiter.tryAcquire("a");
         limiter.tryAcquire("b");
         assertEquals(TOO_MANY_TOTAL, limiter.tryAcquire("c"));
@@ -54,7 +54,7 @@ class ConnectionLimiterTest {
 
     @Test
     void releasing_a_connection_frees_a_place_for_that_address_and_in_the_total() {
-        ConnectionLimiter limiter = new ConnectionLimiter(3, 2);
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(3, 2);
         limiter.tryAcquire("a");
         limiter.tryAcquire("a");
         limiter.tryAcquire("b");
@@ -70,7 +70,7 @@ class ConnectionLimiterTest {
 
     @Test
     void an_address_that_closed_all_its_connections_starts_afresh() {
-        ConnectionLimiter limiter = new ConnectionLimiter(100, 2);
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(100, 2);
         for (int round = 0; round < 5; round++) {
             assertEquals(ACCEPTED, limiter.tryAcquire("a"), "round " + round);
             assertEquals(ACCEPTED, limiter.tryAcquire("a"), "round " + round);
@@ -83,7 +83,7 @@ class ConnectionLimiterTest {
 
     @Test
     void concurrent_upgrades_never_exceed_either_cap() throws Exception {
-        ConnectionLimiter limiter = new ConnectionLimiter(50, 10);
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(50, 10);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<Integer>> clients = new ArrayList<>();
