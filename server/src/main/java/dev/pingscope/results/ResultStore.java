@@ -21,7 +21,7 @@ import org.flywaydb.core.Flyway;
 /**
  * The saved results on JDBC: SQLite (a file, WAL journal, every commit synced before it is acknowledged) or
  * PostgreSQL (shared by instances), through a HikariCP pool and Flyway's migrations
- * ({@code db/migration/sqlite} or {@code db/migration/postgresql}). Every statement is a single
+ * ({@code db/migration}: one set, written in SQL that both run; a dialect folder can join it when they differ). Every statement is a single
  * auto-committed one, but for saves, which {@link SaveBatcher} commits in groups. A database that cannot
  * be reached throws {@link StorageUnavailable} within about two seconds; the schema is migrated at the
  * first use that reaches it, so a server can start while its database is down.
@@ -31,7 +31,7 @@ final class ResultStore implements AutoCloseable {
             "id, created_at, instance, site, browser, source, settings, probes, delete_hash, client_address";
 
     private final HikariDataSource pool;
-    private final String migrations;
+    private static final String MIGRATIONS = "classpath:db/migration";
     private volatile boolean migrated;
 
     /** The outcome of a delete. */
@@ -67,7 +67,6 @@ final class ResultStore implements AutoCloseable {
             c.addDataSourceProperty("ApplicationName", "pingscope");
         }
         this.pool = new HikariDataSource(c);
-        this.migrations = "classpath:db/migration/" + (settings.isSqlite() ? "sqlite" : "postgresql");
     }
 
     private static void createParent(String jdbcUrl) {
@@ -95,7 +94,7 @@ final class ResultStore implements AutoCloseable {
                 return;
             }
             try {
-                Flyway.configure().dataSource(pool).locations(migrations).load().migrate();
+                Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
             } catch (RuntimeException e) {
                 throw new StorageUnavailable("cannot migrate the results database: " + e.getMessage(), e);
             }

@@ -1,4 +1,5 @@
--- Saved results (docs/results.md). One row per result; created_at in milliseconds since 1970 (UTC).
+-- Saved results (docs/results.md), for SQLite and PostgreSQL alike: one row per result; created_at in
+-- milliseconds since 1970 (UTC).
 -- probes: JSON {kind: {protocol, idle: {lost, count, min_ms, p50_ms, ..., histogram}, loaded: ...}}, the
 -- histograms in HdrHistogram's compressed base64 form (µs). delete_hash: SHA-256 of the delete token, hex.
 CREATE TABLE results (
