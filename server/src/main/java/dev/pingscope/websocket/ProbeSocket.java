@@ -22,7 +22,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  *   <li>Server PINGs: at each tick the server sends a PING whose 8-byte payload is its System.nanoTime();
  *       the PONG carries it back, giving the RTT as seen by the server without the client's JavaScript.
  *       Only payloads of PINGs still outstanding count, each once, so a client cannot forge or replay
- *       samples. The RTT is recorded as ws_ping/server, under the connection's load condition, and told to the client in a ping_rtt message.
+ *       samples. The RTT is recorded as ws_ping/server, under the connection's load condition, and told
+ *       to the client in a ping_rtt message.
  *       A PING unanswered after the timeout counts as lost and is told in a ping_lost message.</li>
  * </ul>
  *
@@ -33,7 +34,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * (fewer with a small --ws-max-queued-frames) closes with 1008.
  *
  * <p>Jetty calls the listener methods one at a time for a connection; the pinger thread calls
- * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held when echoing a whole message).
+ * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held when echoing
+ * a whole message).
  */
 public final class ProbeSocket implements Session.Listener.AutoDemanding {
     private final WebSocketProbes probes;
