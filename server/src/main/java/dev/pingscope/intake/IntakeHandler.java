@@ -1,6 +1,7 @@
 package dev.pingscope.intake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.http.LingeringClose;
 import dev.pingscope.http.RequestHost;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.ProbeKind;
@@ -25,13 +26,11 @@ import java.util.Map;
  * gets a JSON error naming the problem and changes nothing but the rejection counter.
  *
  * <p>A refusal sent before the body was read is followed by a lingering close, as nginx does: the rest of
- * the body is read and discarded (up to {@link #LINGER_MAX_BYTES}, for at most {@link #LINGER_MAX_NANOS}),
+ * the body is read and discarded (within {@link LingeringClose}'s bounds),
  * so that a client that writes its whole body before reading still reads the answer instead of a reset.
  */
 public final class IntakeHandler implements Handler {
     public static final String PATH = "/api/samples";
-    static final long LINGER_MAX_BYTES = 64L << 20;
-    static final long LINGER_MAX_NANOS = 10_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntakePolicy policy;
@@ -87,9 +86,9 @@ public final class IntakeHandler implements Handler {
         InputStream in = ctx.req().getInputStream();
         byte[] sink = new byte[16 * 1024];
         long discarded = 0;
-        long deadline = System.nanoTime() + LINGER_MAX_NANOS;
+        long deadline = System.nanoTime() + LingeringClose.MAX_NANOS;
         int n;
-        while (discarded < LINGER_MAX_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0) {
+        while (discarded < LingeringClose.MAX_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0) {
             discarded += n;
         }
     }

@@ -139,13 +139,13 @@ public final class LoadHandler extends Handler.Wrapper {
     private void upload(Request request, Response response, Callback callback) {
         long length = request.getLength();
         if (length > settings.maxBytes()) {
-            Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
-                    "the body is larger than " + settings.maxBytes() + " bytes (--load-max-bytes)");
+            // Refused, but read to the end (or the lingering bounds) first, so that the client reads its 413.
+            new UploadSink(request, response, callback, settings.maxBytes(), () -> {}, true).run();
             return;
         }
         Runnable release = admit(request, response, callback, length < 0 || length > SMALL_BYTES);
         if (release != null) {
-            new UploadSink(request, response, callback, settings.maxBytes(), release).run();
+            new UploadSink(request, response, callback, settings.maxBytes(), release, false).run();
         }
     }
 

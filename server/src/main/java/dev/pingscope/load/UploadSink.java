@@ -1,5 +1,6 @@
 package dev.pingscope.load;
 
+import dev.pingscope.http.LingeringClose;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -12,7 +13,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Reads one upload's body as it arrives and throws it away, chunk by chunk, without a thread waiting
  * (Jetty calls {@link #run} again when more has arrived); then answers {@code {"bytes": N}}. A body longer
- * than the cap gets 413 as soon as the cap is passed.
+ * than the cap gets 413 once it has been read to its end, or to {@link LingeringClose}'s bounds: answering
+ * while the client still writes would end in a reset that loses the answer.
  */
 final class UploadSink implements Runnable {
     private final Request request;
@@ -21,8 +23,13 @@ final class UploadSink implements Runnable {
     private final long maxBytes;
     private final Runnable release;
     private long read;
+    /** When, and after how many bytes, the body was refused (0 and 0 while it is accepted). */
+    private long refusedAtNanos;
+    private long refusedAtBytes;
 
-    UploadSink(Request request, Response response, Callback done, long maxBytes, Runnable release) {
+    /** @param refused the body is known to be too large (its Content-Length): discard it and answer 413 */
+    UploadSink(Request request, Response response, Callback done, long maxBytes, Runnable release, boolean refused) {
+        this.refusedAtNanos = refused ? System.nanoTime() : 0;
         this.request = request;
         this.response = response;
         this.done = done;
@@ -46,11 +53,19 @@ final class UploadSink implements Runnable {
             read += chunk.remaining();
             boolean last = chunk.isLast();
             chunk.release();
-            if (read > maxBytes) {
-                release.run();
-                Response.writeError(request, response, done, HttpStatus.PAYLOAD_TOO_LARGE_413,
-                        "the body is larger than " + maxBytes + " bytes (--load-max-bytes)");
-                return;
+            if (read > maxBytes && refusedAtNanos == 0) {
+                release.run(); // discarding the rest is no longer a load stream
+                refusedAtNanos = System.nanoTime();
+                refusedAtBytes = read;
+            }
+            if (refusedAtNanos != 0) {
+                if (last || read - refusedAtBytes > LingeringClose.MAX_BYTES
+                        || System.nanoTime() - refusedAtNanos > LingeringClose.MAX_NANOS) {
+                    Response.writeError(request, response, done, HttpStatus.PAYLOAD_TOO_LARGE_413,
+                            "the body is larger than " + maxBytes + " bytes (--load-max-bytes)");
+                    return;
+                }
+                continue;
             }
             if (last) {
                 release.run();
