@@ -17,7 +17,7 @@ LOAD_CPU=${LOAD_CPU:-1}
 BYTES=${BYTES:-1073741824}
 REPEATS=${REPEATS:-3}
 OUT=${OUT:-docs/benchmarks.md}
-PINGSCOPE_JVM_OPTS=${PINGSCOPE_JVM_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx512m"}
+PINGSCOPE_JVM_OPTS=${PINGSCOPE_JVM_OPTS:-}   # more JVM options, after the launcher's own (server/bin/pingscope)
 WORK=$(mktemp -d /tmp/pingscope-goodput.XXXXXX)
 chmod 755 "$WORK"   # nginx workers run as an unprivileged user and must read the file they serve
 PIDS=()
@@ -38,7 +38,7 @@ wait_for() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sl
 head -c "$BYTES" /dev/urandom >"$WORK/blob"
 
 P_PS=$(free_port)
-taskset -c "$SERVER_CPU" java $PINGSCOPE_JVM_OPTS -jar server/target/pingscope.jar --host 127.0.0.1 --port "$P_PS" \
+JAVA_OPTS="$PINGSCOPE_JVM_OPTS" taskset -c "$SERVER_CPU" server/bin/pingscope --host 127.0.0.1 --port "$P_PS" \
   --instance bench --load-max-bytes "$BYTES" >"$WORK/pingscope.log" 2>&1 &
 PIDS+=($!)
 P_NG=$(free_port)

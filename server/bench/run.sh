@@ -7,7 +7,7 @@
 #
 # Usage: server/bench/run.sh            (from anywhere; needs java, node/npm, nginx, wrk, taskset, curl)
 # Knobs (environment): SERVER_CPU=0 LOAD_CPU=1 RATE_SECONDS=15 HOLD_CONNECTIONS=10000 HOLD_SECONDS=60
-#                      PINGSCOPE_JVM_OPTS="-XX:+UseSerialGC -Xms32m -Xmx512m"  OUT=docs/benchmarks.md
+#                      PINGSCOPE_JVM_OPTS="-Xmn64m" (added after the launcher's options)  OUT=docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -17,7 +17,7 @@ LOAD_CPU=${LOAD_CPU:-1}
 RATE_SECONDS=${RATE_SECONDS:-15}
 HOLD_CONNECTIONS=${HOLD_CONNECTIONS:-10000}
 HOLD_SECONDS=${HOLD_SECONDS:-60}
-PINGSCOPE_JVM_OPTS=${PINGSCOPE_JVM_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx512m"}
+PINGSCOPE_JVM_OPTS=${PINGSCOPE_JVM_OPTS:-}   # more JVM options, after the launcher's own (server/bin/pingscope)
 OUT=${OUT:-docs/benchmarks.md}
 WORK=$(mktemp -d /tmp/pingscope-bench.XXXXXX)
 RESULTS=$WORK/results
@@ -52,7 +52,7 @@ node_heap_kb() { curl -s "http://127.0.0.1:$1/mem" | node -e 'let s="";process.s
 # The start_* functions set STARTED to the new PID. They must not run in $(...): a subshell would keep
 # the PID from PIDS, and cleanup would leave the server running.
 start_pingscope() { # PORT  (abuse limits lifted: node ws has none, and the load comes from one address)
-  taskset -c "$SERVER_CPU" java $PINGSCOPE_JVM_OPTS -jar server/target/pingscope.jar \
+  JAVA_OPTS="$PINGSCOPE_JVM_OPTS -Xlog:gc:file=$WORK/gc-$1.log" taskset -c "$SERVER_CPU" server/bin/pingscope \
     --host 127.0.0.1 --port "$1" --instance bench --report-interval 1s \
     --ws-max-connections 100000 --ws-max-per-address 100000 --ws-max-messages-per-second 1000000 \
     >"$WORK/pingscope-$1.log" 2>&1 &
@@ -128,6 +128,11 @@ sleep 2
 curl -s "http://127.0.0.1:$P_PS2/api/stats" >"$RESULTS/hold-pings-pingscope.json"
 curl -s "http://127.0.0.1:$P_PS2/metrics" | grep -E '^pingscope_probes_lost_total\{kind="ws_ping"' >"$RESULTS/hold-lost-pingscope.txt" || true
 
+# The longest GC pause of the holding server (its log covers its start, the ramp-up and the hold), in ms;
+# not the full collections this script asks for to read the heap in use (System.gc()).
+grep -v 'System.gc()' "$WORK/gc-$P_PS2.log" | grep -oE 'Pause.* ([0-9.]+)ms$' | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -g | tail -1 \
+  | awk '{print} END{if (NR==0) print 0}' >"$RESULTS/hold-gc-pingscope.txt"
+
 say "holding $HOLD_CONNECTIONS WebSocket connections for ${HOLD_SECONDS}s: node ws"
 curl -s "http://127.0.0.1:$P_WS/pings" >/dev/null   # forget the pings of the earlier loads
 hold nodews "$WS_PID" "$P_WS" node_heap_kb
@@ -142,7 +147,7 @@ say "writing ${OUT%.md}.md and .svg"
   echo "kernel=$(uname -r)"
   echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "java=$(java -version 2>&1 | head -1)"
-  echo "jvm_opts=$PINGSCOPE_JVM_OPTS"
+  echo "jvm_opts=$(sed -n 's/^PINGSCOPE_JVM_DEFAULTS="\(.*\)"$/\1/p' server/bin/pingscope) $PINGSCOPE_JVM_OPTS (server/bin/pingscope)"
   echo "nginx=$(nginx -v 2>&1 | sed 's/^nginx version: //')"
   echo "node=$(node -v)"
   echo "ws=$(node -e "console.log(require('$WORK/node/node_modules/ws/package.json').version)")"

@@ -4,7 +4,7 @@
 # connections and lost probes. Writes its table into docs/benchmarks.md (between the soak markers).
 #
 # Usage: server/bench/soak.sh     Knobs: CLIENTS=5000 DURATION=600 REPORT=30 SERVER_CPU=0 LOAD_CPU=1
-#        PINGSCOPE_JVM_OPTS="-XX:+UseSerialGC -Xms32m -Xmx512m"  OUT=docs/benchmarks.md
+#        PINGSCOPE_JVM_OPTS="-Xmn64m" (added after the launcher's options)  OUT=docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -13,7 +13,7 @@ DURATION=${DURATION:-600}
 REPORT=${REPORT:-30}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
-PINGSCOPE_JVM_OPTS=${PINGSCOPE_JVM_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx512m"}
+PINGSCOPE_JVM_OPTS=${PINGSCOPE_JVM_OPTS:-}   # more JVM options, after the launcher's own (server/bin/pingscope)
 OUT=${OUT:-docs/benchmarks.md}
 case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac
 WORK=$(mktemp -d /tmp/pingscope-soak.XXXXXX)
@@ -28,7 +28,7 @@ ulimit -n "$(ulimit -Hn)"
 ./mvnw -B -q -Dmaven.test.skip=true package
 npm install --silent --no-audit --no-fund --prefix "$WORK/node" ws@8 >/dev/null
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-taskset -c "$SERVER_CPU" java $PINGSCOPE_JVM_OPTS -jar server/target/pingscope.jar --host 127.0.0.1 --port "$PORT" \
+JAVA_OPTS="$PINGSCOPE_JVM_OPTS" taskset -c "$SERVER_CPU" server/bin/pingscope --host 127.0.0.1 --port "$PORT" \
   --instance soak --ws-max-per-address 100000 --ws-max-connections 100000 >"$WORK/server.log" 2>&1 &
 PID=$!; PIDS+=($PID)
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
