@@ -186,4 +186,15 @@ class HiccupTest {
     private static HttpResponse<String> withOrigin(TestServer ts, String path, String origin) throws Exception {
         return ts.send(HttpRequest.newBuilder(ts.uri(path)).header("Origin", origin).GET());
     }
+
+    @Test
+    void the_pause_sentence_says_whether_the_server_paused_more_than_10_ms() {
+        assertEquals("The server paused up to 14 ms during this run; RTTs above that may be the server's own.",
+                dev.pingscope.prober.ServerPauses.sentence(13.2, false));
+        assertEquals("The server did not pause more than 2 ms during this run.",
+                dev.pingscope.prober.ServerPauses.sentence(1.05, false));
+        assertEquals("The server did not pause more than 1 ms during this run.",
+                dev.pingscope.prober.ServerPauses.sentence(0.08, false));
+        assertTrue(dev.pingscope.prober.ServerPauses.sentence(250, true).contains("during the last hour of this run"));
+    }
 }
