@@ -110,6 +110,7 @@ async function start(event) {
   setStatus('Connecting…', 'running');
   $('progress').value = 0;
   $('verdict').textContent = 'Measuring…';
+  $('pauses').hidden = true;
   $('facts').replaceChildren();
   redraw();
   liveSummary();
@@ -139,6 +140,7 @@ async function start(event) {
     }
     renderFacts($('facts'), result);
     $('verdict').textContent = verdictText(result);
+    showPauses(result);
     const seconds = (result.duration / 1000).toFixed(1);
     if (result.aborted) setStatus(`Stopped after ${seconds} s.`, 'stopped');
     else setStatus(`Done: ${seconds} s.`, 'done');
@@ -150,6 +152,29 @@ async function start(event) {
     controller = null;
     setRunning(false);
   }
+}
+
+/** Whether the measured server stalled itself during the run (GET api/pauses, docs/protocol.md), in plain words. */
+async function showPauses(result) {
+  const wanted = Math.ceil(result.duration / 1000);
+  const seconds = Math.min(3600, Math.max(1, wanted));
+  let pauses;
+  try {
+    const response = await fetch(new URL(`api/pauses?seconds=${seconds}`, result.server), { cache: 'no-store' });
+    if (!response.ok) return; // not a pingscope server, or an older one: nothing to say
+    pauses = await response.json();
+  } catch {
+    return;
+  }
+  if (typeof pauses?.maxMs !== 'number' || finalResult !== result) return;
+  const ms = Math.max(1, Math.ceil(pauses.maxMs));
+  const during = wanted > 3600 ? 'during the last hour of this run' : 'during this run';
+  const paused = pauses.maxMs > 10;
+  $('pauses').textContent = paused
+    ? `The server paused up to ${ms} ms ${during}; RTTs above that may be the server's own.`
+    : `The server did not pause more than ${ms} ms ${during}.`;
+  $('pauses').dataset.state = paused ? 'paused' : 'quiet';
+  $('pauses').hidden = false;
 }
 
 // ---- saving: docs/results.md. The switch and the saved runs live in localStorage (when the browser allows it).

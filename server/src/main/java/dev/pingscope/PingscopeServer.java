@@ -13,7 +13,9 @@ import dev.pingscope.intake.SampleBatchParser;
 import dev.pingscope.load.LoadHandler;
 import dev.pingscope.metrics.Metrics;
 import dev.pingscope.metrics.MetricsHandler;
+import dev.pingscope.pauses.PausesHandler;
 import dev.pingscope.ping.PingHandler;
+import dev.pingscope.recording.HiccupRecorder;
 import dev.pingscope.recording.HistogramStore;
 import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.RttRecorders;
@@ -44,6 +46,8 @@ public final class PingscopeServer implements AutoCloseable {
     private final ServerConfig config;
     private final Readiness readiness = new Readiness();
     private final IntervalReporter reporter;
+    /** The server's own pauses: runs from start() to stop(), beside the probes it may delay. */
+    private final HiccupRecorder hiccups = new HiccupRecorder();
     private final WebSocketProbes webSockets;
     private final RequestHeaderDeadline headerDeadline;
     private final TlsListeners tlsListeners = new TlsListeners();
@@ -58,12 +62,13 @@ public final class PingscopeServer implements AutoCloseable {
         Sites sites = Sites.of(config.sites());
         RttRecorders recorders = new RttRecorders(sites);
         Path hlogDir = config.operations().hlogDir();
-        this.reporter = new IntervalReporter(recorders, config.instance(), Clock.systemUTC(),
+        this.reporter = new IntervalReporter(recorders, hiccups, config.instance(), Clock.systemUTC(),
                 hlogDir == null ? null : HistogramStore.open(hlogDir));
         Metrics metrics = new Metrics(BuildVersion.current(), recorders.series());
         this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, config.webSocket());
         metrics.exportOpenSessions(webSockets::openSessions);
         reporter.onInterval(metrics.rtt()::update);
+        reporter.onHiccups(metrics.hiccups()::update);
         this.headerDeadline = new RequestHeaderDeadline(config.limits().requestHeaderTimeout());
 
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
@@ -96,6 +101,7 @@ public final class PingscopeServer implements AutoCloseable {
             c.routes.options(IntakeHandler.PATH, cors.preflight());
             c.routes.post(IntakeHandler.PATH, intake);
             c.routes.get("/api/stats", ctx -> ctx.header("Cache-Control", "no-store").json(reporter.latest()));
+            c.routes.get(PausesHandler.PATH, new PausesHandler(hiccups));
             if (!separateAdmin) {
                 c.routes.get("/metrics", metricsHandler);
             }
@@ -125,6 +131,7 @@ public final class PingscopeServer implements AutoCloseable {
 
     public PingscopeServer start() {
         results.ifPresent(Results::start);
+        hiccups.start();
         app.start();
         if (adminApp != null) {
             adminApp.start();
@@ -180,6 +187,7 @@ public final class PingscopeServer implements AutoCloseable {
         }
         webSockets.close();
         reporter.close();
+        hiccups.close();
         headerDeadline.close();
         results.ifPresent(Results::close);
     }

@@ -85,6 +85,54 @@ class ProbeCommandTest {
     }
 
     @Test
+    void against_a_pingscope_server_the_summary_and_the_json_say_how_long_the_server_paused_during_the_run() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            int status = probe(ts.uri("").toString(), "--kinds", "http_head", "--duration", "1500ms", "--rate", "20", "--quiet");
+            assertEquals(0, status, out.toString() + err);
+            assertTrue(out.toString().lines().anyMatch(l -> l.matches("The server (did not pause more than \\d+ ms during this run\\."
+                    + "|paused up to \\d+ ms during this run; RTTs above that may be the server's own\\.)")), out.toString());
+
+            out.getBuffer().setLength(0);
+            status = probe(ts.uri("").toString(), "--kinds", "http_head", "--duration", "1500ms", "--rate", "20", "--quiet", "--json");
+            assertEquals(0, status, out.toString() + err);
+            JsonNode pauses = TestServer.JSON.readTree(out.toString()).get("server_pauses");
+            assertTrue(pauses != null && pauses.get("max_ms").isNumber() && pauses.get("over_10ms").isInt(), out.toString());
+            // The run's length, rounded up: the 1.5 s of probing plus connecting and the start delay.
+            assertTrue(pauses.get("seconds").asInt() >= 2 && pauses.get("seconds").asInt() <= 10, pauses.toString());
+            assertTrue(pauses.get("sentence").asText().startsWith("The server "), pauses.toString());
+        }
+    }
+
+    @Test
+    void a_target_without_api_pauses_gets_no_word_about_server_pauses() throws Exception {
+        // A foreign server: 204 on /ping, 404 on everything else (JDK's HttpServer answers unknown paths with 404).
+        com.sun.net.httpserver.HttpServer foreign = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        foreign.createContext("/ping", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        foreign.start();
+        try {
+            String target = "http://127.0.0.1:" + foreign.getAddress().getPort();
+            assertEquals(404, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(target + "/api/pauses?seconds=2")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode(), "the foreign target has no /api/pauses");
+            int status = probe(target, "--kinds", "http_head", "--duration", "1s", "--rate", "20", "--quiet");
+            assertEquals(0, status, out.toString() + err);
+            assertTrue(out.toString().contains("http_head: "), out.toString());
+            assertTrue(!out.toString().contains("pause"), "nothing about pauses: " + out);
+
+            out.getBuffer().setLength(0);
+            status = probe(target, "--kinds", "http_head", "--duration", "1s", "--rate", "20", "--quiet", "--json");
+            assertEquals(0, status, out.toString() + err);
+            assertTrue(!TestServer.JSON.readTree(out.toString()).has("server_pauses"), out.toString());
+        } finally {
+            foreign.stop(0);
+        }
+    }
+
+    @Test
     void a_server_stall_shows_in_the_corrected_percentiles_and_not_in_the_raw_ones() throws Exception {
         try (StallingServer server = new StallingServer(100, 1_000)) {
             int status = probe("http://127.0.0.1:" + server.port(), "--kinds", "http_head", "--rate", "100",

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             "(corrected for coordinated omission) and from the actual send time (raw). Over https://,",
             "HEAD goes over HTTP/2 (ALPN) unless --http1.1, and WebSockets over wss://.",
             "With --load, then saturates the link and reports idle against loaded, goodput and RPM.",
-            "Prints a percentile summary; exits 1 when a probe kind got no answer at all."
+            "Prints a percentile summary, and how long a pingscope server paused itself during the run;",
+            "exits 1 when a probe kind got no answer at all."
         })
 public final class ProbeCommand implements Callable<Integer> {
     @Spec

@@ -29,6 +29,7 @@ public final class Metrics implements IntakeEvents {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final RttHistogramCollector rtt;
+    private final HiccupHistogramCollector hiccups = new HiccupHistogramCollector();
     private final Map<ProbeKind, Map<Source, CounterDataPoint>> accepted = new EnumMap<>(ProbeKind.class);
     private final Map<RejectReason, CounterDataPoint> rejected = new EnumMap<>(RejectReason.class);
     private final CounterDataPoint pingsLost;
@@ -40,6 +41,7 @@ public final class Metrics implements IntakeEvents {
     public Metrics(String version, List<SiteSeries> rttSeries) {
         this.rtt = new RttHistogramCollector(rttSeries);
         registry.register(rtt);
+        registry.register(hiccups);
         Counter acceptedCounter = Counter.builder().name("pingscope_samples_accepted")
                 .help("RTT samples recorded by the intake, per probe kind and source.")
                 .labelNames("kind", "source").withoutExemplars().register(registry);
@@ -92,6 +94,11 @@ public final class Metrics implements IntakeEvents {
 
     public RttHistogramCollector rtt() {
         return rtt;
+    }
+
+    /** The server's own pauses, refreshed by the reporter (pingscope_server_hiccup_seconds). */
+    public HiccupHistogramCollector hiccups() {
+        return hiccups;
     }
 
     /** Counts one server PING that got no PONG in time. */

@@ -41,25 +41,34 @@ public final class RttHistogramCollector implements Collector {
     public void update(Function<SiteSeries, Histogram> totals) {
         HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(NAME).help(HELP);
         for (SiteSeries s : series) {
-            Histogram h = totals.apply(s);
-            long[] classicCounts = h == null ? new long[RttBuckets.UPPER_BOUNDS_SECONDS.length] : RttBuckets.countsOf(h);
-            NativeHistogramBuckets nativeBuckets = h == null ? NativeHistogramBuckets.EMPTY : NativeBuckets.of(h);
-            double sumSeconds = h == null ? 0 : h.getMean() * h.getTotalCount() / 1_000_000.0;
-            builder.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                    .labels(Labels.of(
-                            "kind", s.kind().wireName(),
-                            "source", s.source().wireName(),
-                            "site", s.site().label(),
-                            "load", s.load().wireName()))
-                    .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, classicCounts))
-                    .nativeSchema(NativeBuckets.SCHEMA)
-                    .nativeZeroThreshold(NativeBuckets.ZERO_THRESHOLD)
-                    .nativeZeroCount(0)
-                    .nativeBucketsForPositiveValues(nativeBuckets)
-                    .sum(sumSeconds)
-                    .build());
+            builder.dataPoint(dataPoint(totals.apply(s), Labels.of(
+                    "kind", s.kind().wireName(),
+                    "source", s.source().wireName(),
+                    "site", s.site().label(),
+                    "load", s.load().wireName())));
         }
         latest = builder.build();
+    }
+
+    /**
+     * One exported histogram from an HdrHistogram in microseconds: classic and native buckets of the same
+     * values, and their sum in seconds.
+     *
+     * @param h the histogram, or null for one with nothing recorded yet
+     */
+    static HistogramSnapshot.HistogramDataPointSnapshot dataPoint(Histogram h, Labels labels) {
+        long[] classicCounts = h == null ? new long[RttBuckets.UPPER_BOUNDS_SECONDS.length] : RttBuckets.countsOf(h);
+        NativeHistogramBuckets nativeBuckets = h == null ? NativeHistogramBuckets.EMPTY : NativeBuckets.of(h);
+        double sumSeconds = h == null ? 0 : h.getMean() * h.getTotalCount() / 1_000_000.0;
+        return HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                .labels(labels)
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, classicCounts))
+                .nativeSchema(NativeBuckets.SCHEMA)
+                .nativeZeroThreshold(NativeBuckets.ZERO_THRESHOLD)
+                .nativeZeroCount(0)
+                .nativeBucketsForPositiveValues(nativeBuckets)
+                .sum(sumSeconds)
+                .build();
     }
 
     @Override

@@ -4,14 +4,16 @@ import java.util.List;
 
 /**
  * The result of one probe run: kinds hold the idle figures (the whole run without --load); load is null
- * without --load, delivery null without --report-to.
+ * without --load, delivery null without --report-to, serverPauses null when the target is not a pingscope
+ * server (it has no /api/pauses).
  */
 public record ProbeReport(
         ProbeOptions options,
         double elapsedSeconds,
         List<KindReport> kinds,
         LoadReport load,
-        ReportDelivery delivery) {
+        ReportDelivery delivery,
+        ServerPauses serverPauses) {
 
     public ProbeReport {
         kinds = List.copyOf(kinds);

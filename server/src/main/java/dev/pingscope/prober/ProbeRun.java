@@ -147,6 +147,7 @@ public final class ProbeRun {
 
     public ProbeReport call() throws IOException, InterruptedException {
         openHlog();
+        long runStart = System.nanoTime();
         ForeignProber foreign = options.loaded() ? new ForeignProber(options) : null;
         boolean tls = Targets.isTls(options.target());
         ForeignTotals idleForeign = new ForeignTotals(tls);
@@ -185,9 +186,11 @@ public final class ProbeRun {
             progress.println();
             progress.flush();
         }
+        // The whole run, load phase included, before reporting: the server's pauses while it was being probed.
+        ServerPauses pauses = ServerPauses.fetch(options, (System.nanoTime() - runStart) / 1e9);
         ReportDelivery delivery = reporter == null ? null : reporter.finish();
         closeHlog();
-        return new ProbeReport(options, elapsed, idle.reports(), load, delivery);
+        return new ProbeReport(options, elapsed, idle.reports(), load, delivery, pauses);
     }
 
     /** The loaded phase: ramp until the goodput is stable, then count the samples as loaded until the end. */

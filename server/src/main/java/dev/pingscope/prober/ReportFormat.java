@@ -48,6 +48,9 @@ public final class ReportFormat {
         if (report.load() != null) {
             appendLoad(s, report);
         }
+        if (report.serverPauses() != null) {
+            s.append('\n').append(report.serverPauses().sentence()).append('\n');
+        }
         s.append('\n').append(CORRECTED_AND_RAW);
         ReportDelivery d = report.delivery();
         if (d != null) {
@@ -142,6 +145,14 @@ public final class ReportFormat {
         }
         if (report.load() != null) {
             root.set("load", load(mapper, report.load()));
+        }
+        ServerPauses pauses = report.serverPauses();
+        if (pauses != null) {
+            ObjectNode node = root.putObject("server_pauses");
+            node.put("seconds", pauses.seconds());
+            node.put("max_ms", pauses.maxMs());
+            node.put("over_10ms", pauses.over10ms());
+            node.put("sentence", pauses.sentence());
         }
         ReportDelivery d = report.delivery();
         if (d != null) {

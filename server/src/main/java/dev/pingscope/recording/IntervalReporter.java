@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * The one thread that reads the recorders. Every period it takes each recorded series' interval histogram,
  * adds it to that series' total since start, and publishes an immutable {@link StatsSnapshot} in which the
  * sites of each kind, source and load condition are added together. Request threads never see these histograms; they only
- * record.
+ * record. The server's own pauses ({@link HiccupRecorder}) are taken at the same moments, so /api/stats
+ * shows them for the same interval as the round trips they may have delayed.
  */
 public final class IntervalReporter implements AutoCloseable {
     private final RttRecorders recorders;
@@ -32,6 +33,11 @@ public final class IntervalReporter implements AutoCloseable {
     private final Map<SiteSeries, Histogram> siteTotals = new HashMap<>();
     private final Map<SiteSeries, Histogram> recycled = new HashMap<>();
     private final List<Consumer<Function<SiteSeries, Histogram>>> listeners = new CopyOnWriteArrayList<>();
+    private final HiccupRecorder hiccups;
+    private final Histogram hiccupTotal = RttRecorders.newHistogram();
+    private final Histogram hiccupInterval = RttRecorders.newHistogram();
+    private Histogram hiccupRecycled;
+    private final List<Consumer<Histogram>> hiccupListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pingscope-reporter");
         t.setDaemon(true);
@@ -43,10 +49,13 @@ public final class IntervalReporter implements AutoCloseable {
     private volatile StatsSnapshot latest;
 
     /**
-     * @param store where intervals are appended and totals restored from (--hlog-dir), or null
+     * @param hiccups the server's pause recorder, read at each interval (its pauses are not stored: they
+     *                belong to this process)
+     * @param store   where intervals are appended and totals restored from (--hlog-dir), or null
      */
-    public IntervalReporter(RttRecorders recorders, String instance, Clock clock, HistogramStore store) {
+    public IntervalReporter(RttRecorders recorders, HiccupRecorder hiccups, String instance, Clock clock, HistogramStore store) {
         this.recorders = recorders;
+        this.hiccups = hiccups;
         this.instance = instance;
         this.clock = clock;
         this.store = store;
@@ -77,6 +86,14 @@ public final class IntervalReporter implements AutoCloseable {
     public void onInterval(Consumer<Function<SiteSeries, Histogram>> listener) {
         listeners.add(listener);
         thread.execute(() -> listener.accept(siteTotals::get)); // restored totals show at once
+    }
+
+    /**
+     * Runs the listener on the reporter thread after every interval with the total of the server's pauses
+     * since start (µs). The histogram is the reporter's own: read it during the call, keep no reference.
+     */
+    public void onHiccups(Consumer<Histogram> listener) {
+        hiccupListeners.add(listener);
     }
 
     @SuppressWarnings("FutureReturnValueIgnored") // reportSafely catches everything; close() ends the schedule
@@ -133,9 +150,14 @@ public final class IntervalReporter implements AutoCloseable {
             // Goes back to the recorder on the next call; everything above keeps copies only.
             recycled.put(s, interval);
         }
+        hiccupRecycled = hiccups.takeInterval(hiccupRecycled);
+        hiccupInterval.reset();
+        hiccupInterval.add(hiccupRecycled);
+        hiccupTotal.add(hiccupRecycled);
         latest = snapshot(endMs);
         intervalStartMs = endMs;
         listeners.forEach(l -> l.accept(siteTotals::get));
+        hiccupListeners.forEach(l -> l.accept(hiccupTotal));
     }
 
     private StatsSnapshot snapshot(long endMs) {
@@ -148,7 +170,8 @@ public final class IntervalReporter implements AutoCloseable {
                     HistogramStats.of(totals.get(s)),
                     HistogramStats.of(intervals.get(s))));
         }
-        return new StatsSnapshot(instance, startedAtMs, intervalStartMs, endMs, List.copyOf(stats));
+        return new StatsSnapshot(instance, startedAtMs, intervalStartMs, endMs, List.copyOf(stats),
+                new HiccupStats(HistogramStats.of(hiccupTotal), HistogramStats.of(hiccupInterval)));
     }
 
     @Override

@@ -88,6 +88,28 @@ class MeasurementPageTest {
     }
 
     @Test
+    void after_a_run_the_page_says_how_long_the_server_paused_during_it() {
+        Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
+        List<String> asked = new ArrayList<>();
+        page.onRequest(request -> {
+            if (request.url().contains("/api/pauses")) {
+                asked.add(request.url());
+            }
+        });
+        runShortMeasurement(page, "2");
+        page.waitForSelector("#pauses:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(10_000));
+        String sentence = page.textContent("#pauses");
+        assertTrue(sentence.matches("The server (did not pause more than \\d+ ms during this run\\."
+                + "|paused up to \\d+ ms during this run; RTTs above that may be the server's own\\.)"), sentence);
+        double durationMs = ((Number) page.evaluate("() => pageResult.duration")).doubleValue();
+        assertEquals(List.of(ts.uri("/api/pauses?seconds=" + (long) Math.ceil(durationMs / 1000)).toString()), asked,
+                "asked the measured server for the run's length, rounded up");
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
+    @Test
     void each_chart_draws_every_sample_of_the_result_and_the_distribution_ends_at_100_percent() {
         Page page = browser.newPage();
         runShortMeasurement(page, "2");

@@ -75,7 +75,8 @@ class DashboardsTest {
         String all = String.join("\n", titles);
         for (String wanted : List.of("p50 / p90 / p99 by probe kind", "HEAD minus WebSocket", "RTT heatmap",
                 "SmokePing bands", "Server PINGs lost", "Samples per second", "Open WebSocket sessions",
-                "pingscope-instances / ", "pingscope-sites / ", "Idle against loaded", "Responsiveness (RPM)")) {
+                "pingscope-instances / ", "pingscope-sites / ", "Idle against loaded", "Responsiveness (RPM)",
+                "pingscope-overview / Server pauses (hiccups)")) {
             assertTrue(all.contains(wanted), "a panel for " + wanted + " in:\n" + all);
         }
         assertTrue(queries.stream().anyMatch(q -> q.expr().startsWith("histogram_quantile(0.5, sum by (le, kind) (rate(pingscope_rtt_seconds_bucket{")),
@@ -84,6 +85,11 @@ class DashboardsTest {
                 "idle and loaded side by side, per kind");
         assertTrue(queries.stream().anyMatch(q -> q.panel().startsWith("Responsiveness") && q.expr().startsWith("60 / histogram_quantile(0.5")
                 && q.expr().contains("kind=\"ws_ping\"")), "RPM as 60 / the loaded ws_ping median in seconds");
+        for (String quantile : List.of("0.99", "1")) {
+            assertTrue(queries.stream().anyMatch(q -> q.panel().startsWith("Server pauses (hiccups)") && q.expr().startsWith(
+                    "histogram_quantile(" + quantile + ", sum by (le, instance) (rate(pingscope_server_hiccup_seconds_bucket{")),
+                    "the server's pauses per instance, quantile " + quantile);
+        }
         assertTrue(queries.stream().filter(q -> q.panel().startsWith("RTT p50")).allMatch(q -> q.expr().contains("load=\"idle\"")),
                 "the plain latency panels show idle round trips only: a load test's queueing must not raise them");
     }
