@@ -239,7 +239,7 @@ class StackTest {
         sessions.merge(silent.helloInstance, 1, Integer::sum);
         for (TestServer ts : List.of(a, b)) {
             String instance = ts.server.config().instance();
-            assertEquals(sessions.get(instance).doubleValue(), ts.metric("pingscope_websocket_sessions"),
+            assertEquals(sessions.get(instance).doubleValue(), ts.metric("pingscope_websocket_sessions{region=\"" + ts.server.config().regions().region() + "\"}"),
                     instance + " holds exactly the connections it greeted");
             JsonNode stats = ts.endInterval();
             long recorded = TestServer.totalCount(stats, "ws_ping", "server")
