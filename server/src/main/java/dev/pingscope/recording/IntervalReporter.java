@@ -24,6 +24,7 @@ import org.HdrHistogram.Histogram;
 public final class IntervalReporter implements AutoCloseable {
     private final RttRecorders recorders;
     private final String instance;
+    private final String region;
     private final Clock clock;
     private final List<Series> series = Series.all();
     /** Per kind, source and load, all sites together: what /api/stats publishes. */
@@ -49,14 +50,18 @@ public final class IntervalReporter implements AutoCloseable {
     private volatile StatsSnapshot latest;
 
     /**
-     * @param hiccups the server's pause recorder, read at each interval (its pauses are not stored: they
-     *                belong to this process)
-     * @param store   where intervals are appended and totals restored from (--hlog-dir), or null
+     * @param hiccups  the server's pause recorder, read at each interval (its pauses are not stored: they
+     *                 belong to this process)
+     * @param instance this instance's name, published with the statistics
+     * @param region   this instance's region (--region), published with the statistics
+     * @param store    where intervals are appended and totals restored from (--hlog-dir), or null
      */
-    public IntervalReporter(RttRecorders recorders, HiccupRecorder hiccups, String instance, Clock clock, HistogramStore store) {
+    public IntervalReporter(RttRecorders recorders, HiccupRecorder hiccups, String instance, String region, Clock clock,
+            HistogramStore store) {
         this.recorders = recorders;
         this.hiccups = hiccups;
         this.instance = instance;
+        this.region = region;
         this.clock = clock;
         this.store = store;
         for (Series s : series) {
@@ -170,7 +175,7 @@ public final class IntervalReporter implements AutoCloseable {
                     HistogramStats.of(totals.get(s)),
                     HistogramStats.of(intervals.get(s))));
         }
-        return new StatsSnapshot(instance, startedAtMs, intervalStartMs, endMs, List.copyOf(stats),
+        return new StatsSnapshot(instance, region, startedAtMs, intervalStartMs, endMs, List.copyOf(stats),
                 new HiccupStats(HistogramStats.of(hiccupTotal), HistogramStats.of(hiccupInterval)));
     }
 

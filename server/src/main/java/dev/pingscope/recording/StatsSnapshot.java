@@ -4,12 +4,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * What /api/stats returns: all series as of the end of the last reporting interval.
+ * What /api/stats returns: all series as of the end of the last reporting interval, and whose they are.
  *
  * @param hiccups the server's own pauses (null from a server older than issue 13)
  */
 public record StatsSnapshot(
         String instance,
+        String region,
         @JsonProperty("started_at_ms") long startedAtMs,
         @JsonProperty("interval_start_ms") long intervalStartMs,
         @JsonProperty("interval_end_ms") long intervalEndMs,

@@ -90,6 +90,9 @@ class DashboardsTest {
                     "histogram_quantile(" + quantile + ", sum by (le, instance) (rate(pingscope_server_hiccup_seconds_bucket{")),
                     "the server's pauses per instance, quantile " + quantile);
         }
+        assertTrue(queries.stream().anyMatch(q -> q.panel().equals("RTT p50 / p99 by region and probe kind")
+                && q.expr().startsWith("histogram_quantile(0.99, sum by (le, region, kind) (rate(pingscope_rtt_seconds_bucket{")),
+                "regions compared per probe kind, buckets added across each region's instances");
         assertTrue(queries.stream().filter(q -> q.panel().startsWith("RTT p50")).allMatch(q -> q.expr().contains("load=\"idle\"")),
                 "the plain latency panels show idle round trips only: a load test's queueing must not raise them");
     }
