@@ -9,7 +9,6 @@ import dev.pingscope.TestServer;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,7 @@ class RegionLabelTest {
         Set<String> withDefault;
         try (TestServer ts = TestServer.start()) {
             ts.endInterval();
-            withDefault = seriesOf(ts.get("/metrics").body().replace("region=\"default\"", "region=\"R\""));
+            withDefault = SeriesCardinalityTest.seriesOf(ts.get("/metrics").body().replace("region=\"default\"", "region=\"R\""));
         }
         ServerConfig config = TestServer.testConfig().withRegions(ServerConfig.Regions.read("eu-west.1", null));
         try (TestServer ts = TestServer.start(config)) {
@@ -52,19 +51,8 @@ class RegionLabelTest {
             }
             assertTrue(labelled > 28 * 33, "the RTT histograms' lines and the others: " + labelled);
             assertFalse(exposition.contains("region=\"default\""), "only the instance's own region");
-            assertEquals(withDefault, seriesOf(exposition.replace("region=\"eu-west.1\"", "region=\"R\"")),
+            assertEquals(withDefault, SeriesCardinalityTest.seriesOf(exposition.replace("region=\"eu-west.1\"", "region=\"R\"")),
                     "the same series as with the default region: the label adds none");
         }
-    }
-
-    /** Each pingscope sample line's name and labels, without its value. */
-    private static Set<String> seriesOf(String exposition) {
-        Set<String> series = new TreeSet<>();
-        for (String line : exposition.split("\n", -1)) {
-            if (line.startsWith("pingscope_")) {
-                series.add(line.substring(0, line.lastIndexOf(' ')));
-            }
-        }
-        return series;
     }
 }

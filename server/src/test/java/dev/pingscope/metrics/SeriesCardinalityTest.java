@@ -56,7 +56,7 @@ class SeriesCardinalityTest {
     }
 
     /** Each pingscope sample line's name and labels, without its value (the JVM's own series come and go with it). */
-    private static Set<String> seriesOf(String exposition) {
+    static Set<String> seriesOf(String exposition) {
         Set<String> series = new TreeSet<>();
         for (String line : exposition.split("\n", -1)) {
             if (line.startsWith("pingscope_")) {
