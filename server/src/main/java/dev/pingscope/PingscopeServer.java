@@ -31,7 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * The composition root: builds every part of a pingscope server from its configuration and wires them
@@ -124,7 +124,7 @@ public final class PingscopeServer implements AutoCloseable {
     }
 
     private void probesInFront(Server server, OriginPolicy origins, WebSocketAdmission admission) {
-        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, ws -> webSockets.install(ws, admission));
+        WebSocketUpgradeHandler upgrade = webSockets.upgradeHandler(server, admission);
         upgrade.setHandler(server.getHandler());
         loadEndpoints.setHandler(upgrade);
         PingHandler ping = new PingHandler(config.instance(), origins, loadEndpoints);

@@ -5,55 +5,66 @@ import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Source;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * One WebSocket connection on /ws (see docs/protocol.md).
+ * One WebSocket connection on /ws (see docs/protocol.md), on Jetty's websocket-core API: frames in,
+ * frames out, with no message layer, no per-connection method handles and no retained upgrade request.
  *
  * <ul>
- *   <li>Echo: every text message goes straight back, unchanged, from the thread that read it: no parsing,
- *       no logging, no lock. A message sent in fragments goes back fragment by fragment, and the server's
- *       own messages wait until its last one (a data frame may not split a fragmented message).</li>
- *   <li>Server PINGs: at each tick the server sends a PING whose 8-byte payload is its System.nanoTime();
- *       the PONG carries it back, giving the RTT as seen by the server without the client's JavaScript.
- *       Only payloads of PINGs still outstanding count, each once, so a client cannot forge or replay
- *       samples. The RTT is recorded as ws_ping/server, under the connection's load condition, and told
- *       to the client in a ping_rtt message.
+ *   <li>Echo: every text frame goes straight back, unchanged, from the thread that read it: the received
+ *       bytes themselves (checked as UTF-8, never decoded), no parsing, no logging, no lock. A message sent
+ *       in fragments goes back fragment by fragment, and the server's own messages wait until its last one
+ *       (a data frame may not split a fragmented message).</li>
+ *   <li>Server PINGs: at each tick of the {@link PingWheel} the server sends a PING whose 8-byte payload is
+ *       its System.nanoTime(); the PONG carries it back, giving the RTT as seen by the server without the
+ *       client's JavaScript. Only payloads of PINGs still outstanding count, each once, so a client cannot
+ *       forge or replay samples. The RTT is recorded as ws_ping/server, under the connection's load
+ *       condition, and told to the client in a ping_rtt message.
  *       A PING unanswered after the timeout counts as lost and is told in a ping_lost message.</li>
  * </ul>
  *
  * Limits, cheap enough for the echo path: a message above the size limit closes with 1009, more than
- * the allowed messages in one second with 1008; a client that does not read its answers is disconnected
- * once Jetty holds too many frames for it; a client from which nothing (not even a PONG) arrives for the
- * idle timeout is closed with 1001; a fragmented message left unfinished while 32 server messages wait
- * (fewer with a small --ws-max-queued-frames) closes with 1008.
+ * the allowed messages in one second with 1008, invalid UTF-8 with 1007, a binary message with 1003; a
+ * client that does not read its answers is disconnected once Jetty holds too many frames for it; a
+ * client from which nothing (not even a PONG) arrives for the idle timeout is closed with 1001; a
+ * fragmented message left unfinished while 32 server messages wait (fewer with a small
+ * --ws-max-queued-frames) closes with 1008.
  *
- * <p>Jetty calls the listener methods one at a time for a connection; the pinger thread calls
- * {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held when echoing
- * a whole message).
+ * <p>Jetty delivers frames one at a time for a connection, each after a {@code demand()}; the pinger
+ * thread calls {@link #sendPing}, so the PING bookkeeping is guarded by this object's monitor (never held
+ * when echoing a whole message).
  */
-public final class ProbeSocket implements Session.Listener.AutoDemanding {
+public final class ProbeSocket implements FrameHandler {
     private final WebSocketProbes probes;
     private final String clientAddress;
     /** The condition this connection's PINGs are recorded under, fixed at the upgrade (/ws?load=…). */
     private final Load load;
-    /** One callback for every send: a send that Jetty refuses (too many queued frames) disconnects. */
-    private final Callback disconnectOnFailure = Callback.from(() -> {}, failure -> disconnect());
+    /** For sends that complete no received frame: a send that Jetty refuses (too many queued frames) disconnects. */
+    private final Callback disconnectOnFailure = new SendFailure(this);
     private final long[] outstandingSentNanos;
     private final long[] outstandingSeq;
-    private volatile Session session;
-    private ScheduledFuture<?> pingTask;
+    private volatile CoreSession session;
+    /** The ping wheel's slot this connection is in; -1 until opened. */
+    private int wheelSlot = -1;
     private long pingSeq;
-    private int messageChars;
+    private long messageBytes;
+    private int utf8 = Utf8Check.BOUNDARY;
     private long rateWindowStartNanos;
     private int messagesInWindow;
     private volatile long lastReceivedNanos = System.nanoTime();
     private boolean closed;
+    /** Set by the reader thread once it has closed the connection: it echoes nothing more. */
+    private boolean closing;
     /**
      * True while an echo goes out in fragments. RFC 6455 forbids another data frame until its last
      * fragment, so server messages wait in {@link #heldMessages} meanwhile. Written by the reader thread
@@ -71,58 +82,101 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketOpen(Session session) {
+    public void onOpen(CoreSession coreSession, Callback callback) {
         synchronized (this) {
-            this.session = session;
+            this.session = coreSession;
             // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
             // The first PING waits for this monitor, so the hello is still the first frame.
-            pingTask = probes.opened(this);
+            wheelSlot = probes.opened(this);
             sendServerMessage(probes.helloMessage);
         }
+        callback.succeeded();
+        coreSession.demand();
+    }
+
+    @Override
+    public void onFrame(Frame frame, Callback callback) {
+        long now = System.nanoTime();
+        lastReceivedNanos = now;
+        switch (frame.getOpCode()) {
+            case OpCode.TEXT, OpCode.CONTINUATION -> {
+                if (closing) {
+                    callback.succeeded(); // what follows our CLOSE is not echoed
+                } else {
+                    echo(frame, callback, now);
+                }
+            }
+            case OpCode.PONG -> {
+                onPong(frame.getPayload(), now);
+                callback.succeeded();
+            }
+            // Jetty leaves answering a PING to the handler; the PONG carries its payload back.
+            case OpCode.PING -> session.sendFrame(new Frame(OpCode.PONG, true, frame.getPayload()),
+                    new AfterSend(this, callback), false);
+            case OpCode.BINARY -> {
+                callback.succeeded();
+                closeFromReader(CloseStatus.BAD_DATA, "binary messages are not supported; send text");
+            }
+            default -> {
+                callback.succeeded(); // a CLOSE: Jetty answers it now, and reads no more
+                return;
+            }
+        }
+        // One demand for each frame but a CLOSE: the next frame, or the client's answer to our CLOSE.
+        session.demand();
     }
 
     /**
-     * Echoes text as it arrives, fragment by fragment, so a fragmented message comes back whole and
-     * unchanged. Jetty's partial-text path decodes without the 4 KiB per-message buffer that its
-     * whole-message path allocates (measured by HotPathAllocationTest).
+     * Echoes a text frame as it arrives, so a fragmented message comes back whole and unchanged. The
+     * received buffer itself goes back: it is released (the callback completed) once written.
      */
-    @Override
-    public void onWebSocketPartialText(String payload, boolean fin) {
-        long now = System.nanoTime();
-        lastReceivedNanos = now;
-        messageChars += payload.length();
-        if (messageChars > probes.maxMessageChars) {
-            // Jetty limits each frame; this limits a message sent in many small frames.
-            session.close(StatusCode.MESSAGE_TOO_LARGE, "message above " + probes.maxMessageChars + " characters", Callback.NOOP);
+    private void echo(Frame frame, Callback callback, long now) {
+        boolean fin = frame.isFin();
+        ByteBuffer payload = frame.getPayload();
+        messageBytes += frame.getPayloadLength();
+        if (messageBytes > probes.maxMessageBytes) {
+            // Jetty cuts big frames into fragments; this limits the message, however it is cut.
+            callback.succeeded();
+            closeFromReader(CloseStatus.MESSAGE_TOO_LARGE, "message above " + probes.maxMessageBytes + " bytes");
+            return;
+        }
+        if (payload != null) {
+            utf8 = Utf8Check.scan(utf8, payload);
+        }
+        if (utf8 == Utf8Check.INVALID || (fin && utf8 != Utf8Check.BOUNDARY)) {
+            callback.succeeded();
+            closeFromReader(CloseStatus.BAD_PAYLOAD, "text is not valid UTF-8");
             return;
         }
         if (fin) {
-            messageChars = 0;
+            messageBytes = 0;
             if (now - rateWindowStartNanos > 1_000_000_000L) {
                 rateWindowStartNanos = now;
                 messagesInWindow = 0;
             }
             if (++messagesInWindow > probes.maxMessagesPerSecond) {
-                session.close(StatusCode.POLICY_VIOLATION,
-                        "more than " + probes.maxMessagesPerSecond + " messages in one second", Callback.NOOP);
+                callback.succeeded();
+                closeFromReader(CloseStatus.POLICY_VIOLATION, "more than " + probes.maxMessagesPerSecond + " messages in one second");
                 return;
             }
         }
+        Frame echo = new Frame(frame.getOpCode(), fin, payload == null ? BufferUtil.EMPTY_BUFFER : payload);
+        Callback written = new AfterSend(this, callback);
         if (fin && !echoOpen) {
             // A whole message, the usual case: no lock on the hot path.
-            session.sendPartialText(payload, true, disconnectOnFailure);
+            session.sendFrame(echo, written, false);
         } else {
-            sendFragment(payload, fin);
+            sendFragment(echo, written);
         }
     }
 
     /** Echoes one fragment of a message sent in parts; after its last, sends the server messages held back. */
-    private synchronized void sendFragment(String payload, boolean fin) {
-        session.sendPartialText(payload, fin, disconnectOnFailure);
-        echoOpen = !fin;
-        if (fin && heldMessages != null) {
+    private synchronized void sendFragment(Frame echo, Callback written) {
+        session.sendFrame(echo, written, false);
+        echoOpen = !echo.isFin();
+        if (!echoOpen && heldMessages != null) {
             for (String message : heldMessages) {
-                session.sendText(message, disconnectOnFailure);
+                sendText(message);
             }
             heldMessages = null;
         }
@@ -131,30 +185,35 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     /** Sends a server message (hello, ping_rtt, ping_lost) now, or after the echo now going out in fragments. */
     private synchronized void sendServerMessage(String json) {
         if (!echoOpen) {
-            session.sendText(json, disconnectOnFailure);
+            sendText(json);
             return;
         }
         if (heldMessages == null) {
             heldMessages = new ArrayList<>();
         }
         if (heldMessages.size() == probes.maxHeldMessages) {
-            session.close(StatusCode.POLICY_VIOLATION, "a fragmented message was left unfinished for "
-                    + probes.maxHeldMessages + " server messages", Callback.NOOP);
+            close(CloseStatus.POLICY_VIOLATION, "a fragmented message was left unfinished for "
+                    + probes.maxHeldMessages + " server messages");
             return;
         }
         heldMessages.add(json);
     }
 
-    @Override
-    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        callback.succeed();
-        session.close(StatusCode.BAD_DATA, "binary messages are not supported; send text", Callback.NOOP);
+    private void sendText(String json) {
+        session.sendFrame(new Frame(OpCode.TEXT, json), disconnectOnFailure, false);
     }
 
-    @Override
-    public void onWebSocketPong(ByteBuffer payload) {
-        long receivedNanos = System.nanoTime();
-        lastReceivedNanos = receivedNanos;
+    /** Closes for something the client sent; the frames it sent after that are read (for its CLOSE) but not echoed. */
+    private void closeFromReader(int status, String reason) {
+        closing = true;
+        close(status, reason);
+    }
+
+    private void close(int status, String reason) {
+        session.close(status, reason, Callback.NOOP);
+    }
+
+    private void onPong(ByteBuffer payload, long receivedNanos) {
         if (payload == null || payload.remaining() != Long.BYTES) {
             return; // An unsolicited PONG (a heartbeat) is allowed by RFC 6455 and ignored.
         }
@@ -169,33 +228,34 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-        release();
-        callback.succeed();
+    public void onError(Throwable cause, Callback callback) {
+        // onClosed follows.
+        callback.succeeded();
     }
 
     @Override
-    public void onWebSocketError(Throwable cause) {
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
         release();
+        callback.succeeded();
     }
 
-    /** Called by the pinger thread at every tick. */
+    /** Called by the pinger thread once per ping interval. */
     synchronized void sendPing() {
-        if (closed || session == null || !session.isOpen()) {
+        CoreSession s = session;
+        if (closed || s == null || !s.isOutputOpen()) {
             return;
         }
         long now = System.nanoTime();
         if (now - lastReceivedNanos > probes.idleTimeout.toNanos()) {
             // Jetty's own idle timeout never fires here: our PINGs are traffic too. Nothing came back.
-            session.close(StatusCode.SHUTDOWN, "idle: nothing received for " + probes.idleTimeout.toMillis() + " ms",
-                    Callback.NOOP);
+            close(CloseStatus.SHUTDOWN, "idle: nothing received for " + probes.idleTimeout.toMillis() + " ms");
             return;
         }
         int free = expireLostPings(now);
         pingSeq++;
         outstandingSentNanos[free] = now;
         outstandingSeq[free] = pingSeq;
-        session.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now), disconnectOnFailure);
+        s.sendFrame(new Frame(OpCode.PING, ByteBuffer.allocate(Long.BYTES).putLong(0, now)), disconnectOnFailure, false);
     }
 
     /** Counts PINGs past their timeout as lost, and returns a free slot for the next one. */
@@ -245,9 +305,9 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
 
     /** Closes with 1001 (going away): the server is shutting down. */
     void goAway(String reason) {
-        Session s = session;
-        if (s != null && s.isOpen()) {
-            s.close(StatusCode.SHUTDOWN, reason, Callback.NOOP);
+        CoreSession s = session;
+        if (s != null && s.isOutputOpen()) {
+            s.close(CloseStatus.SHUTDOWN, reason, Callback.NOOP);
         }
     }
 
@@ -255,10 +315,17 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
         return clientAddress;
     }
 
-    private void disconnect() {
-        Session s = session;
+    /** A send failed: if the output is still open, Jetty refused it (too many frames queued) and we drop the client. */
+    void sendFailed(Throwable failure) {
+        if (!(failure instanceof ClosedChannelException)) {
+            disconnect();
+        }
+    }
+
+    void disconnect() {
+        CoreSession s = session;
         if (s != null) {
-            s.disconnect();
+            s.abort();
         }
         release();
     }
@@ -268,9 +335,38 @@ public final class ProbeSocket implements Session.Listener.AutoDemanding {
             return;
         }
         closed = true;
-        if (pingTask != null) {
-            pingTask.cancel(false);
+        probes.closed(this, wheelSlot);
+    }
+
+    /** Completes a received frame once what answers it (its echo, a PONG) is written; a failed write disconnects. */
+    private record AfterSend(ProbeSocket socket, Callback received) implements Callback {
+        @Override
+        public void succeeded() {
+            received.succeeded();
         }
-        probes.closed(this, pingTask != null);
+
+        @Override
+        public void failed(Throwable failure) {
+            received.succeeded(); // the frame itself was fine: release its buffer
+            socket.sendFailed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+
+    /** The callback of the server's own messages and PINGs. */
+    private record SendFailure(ProbeSocket socket) implements Callback {
+        @Override
+        public void failed(Throwable failure) {
+            socket.sendFailed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
     }
 }

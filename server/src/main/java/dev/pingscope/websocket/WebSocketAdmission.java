@@ -10,9 +10,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 
 /**
  * Who may open a WebSocket on /ws, decided at the upgrade, before any frame: an allowed origin (or the
@@ -20,7 +21,7 @@ import org.eclipse.jetty.websocket.server.WebSocketCreator;
  * instance are under their caps. Refusals are HTTP answers: 403 origin, 503 draining or full, 429 too many
  * from one address, 400 for a load condition ({@code /ws?load=download}) that is not one of {@link Load}'s.
  */
-public final class WebSocketAdmission implements WebSocketCreator {
+public final class WebSocketAdmission implements WebSocketNegotiator {
     private final WebSocketProbes probes;
     private final OriginPolicy origins;
     private final ClientAddress clientAddress;
@@ -36,7 +37,7 @@ public final class WebSocketAdmission implements WebSocketCreator {
     }
 
     @Override
-    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (!origins.allows(origin, RequestHost.of(request))) {
             Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);

@@ -4,23 +4,23 @@ import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.Load;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * The WebSocket endpoint /ws: state shared by all connections, and the factory of one {@link ProbeSocket}
- * per connection. One scheduler thread sends every connection its PINGs, each connection at its own
- * random phase so that thousands of connections do not all get pinged in the same instant.
+ * per connection. One thread ({@link PingWheel}) sends every connection its PINGs, each connection at its
+ * own random phase so that thousands of connections do not all get pinged in the same instant.
  */
 public final class WebSocketProbes implements AutoCloseable {
     public static final String PATH = "/ws";
-    /** Read buffer per connection, and the size of the text buffer Jetty allocates per message. */
+    /**
+     * Jetty's read buffer while a connection reads (taken from its pool, given back when nothing is left
+     * to read): probe messages are tens of bytes; a larger frame is echoed in fragments of this size.
+     */
     static final int INPUT_BUFFER_BYTES = 256;
 
     final RttRecorders recorders;
@@ -29,7 +29,7 @@ public final class WebSocketProbes implements AutoCloseable {
     final Duration pingTimeout;
     final Duration idleTimeout;
     final String helloMessage;
-    final int maxMessageChars;
+    final int maxMessageBytes;
     final int maxMessagesPerSecond;
     /**
      * Server messages a connection may hold while an echo goes out in fragments: 32, or half of
@@ -39,8 +39,7 @@ public final class WebSocketProbes implements AutoCloseable {
     private final WebSocketSettings settings;
     private final ConcurrencyLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
-    private final Set<ProbeSocket> sockets = ConcurrentHashMap.newKeySet();
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final PingWheel pinger;
 
     /**
      * @param recorders where ws_ping RTTs are recorded
@@ -53,31 +52,31 @@ public final class WebSocketProbes implements AutoCloseable {
         this.pingInterval = settings.pingInterval();
         this.pingTimeout = settings.pingTimeout();
         this.idleTimeout = settings.idleTimeout();
-        this.maxMessageChars = settings.maxMessageBytes();
+        this.maxMessageBytes = settings.maxMessageBytes();
         this.maxMessagesPerSecond = settings.maxMessagesPerSecond();
         this.maxHeldMessages = Math.max(1, Math.min(32, settings.maxQueuedFrames() / 2));
         this.limiter = new ConcurrencyLimiter(settings.maxConnections(), settings.maxPerAddress());
         this.helloMessage = ServerMessages.hello(settings);
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "pingscope-pinger");
-            t.setDaemon(true);
-            return t;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.pinger = new PingWheel(pingInterval);
     }
 
-    /** Sets Jetty's limits for /ws and maps it to connections that the admission lets in. */
-    public void install(ServerWebSocketContainer container, WebSocketAdmission admission) {
+    /**
+     * Jetty's core WebSocket upgrade handler for this server, with the /ws limits, mapping /ws to the
+     * connections that the admission lets in; other requests go to its child handler.
+     */
+    public WebSocketUpgradeHandler upgradeHandler(Server server, WebSocketAdmission admission) {
+        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server));
+        Configuration limits = upgrade.getConfiguration();
         // A little above the ping interval's traffic; our own idle check (ProbeSocket) is the one that acts.
-        container.setIdleTimeout(idleTimeout.plus(pingInterval));
-        container.setMaxTextMessageSize(settings.maxMessageBytes());
-        container.setMaxBinaryMessageSize(settings.maxMessageBytes());
-        container.setMaxFrameSize(settings.maxMessageBytes());
-        container.setMaxOutgoingFrames(settings.maxQueuedFrames());
-        // Jetty allocates a text buffer of this size for every message it decodes: probe messages are
-        // tens of bytes, so a small buffer keeps the echo path from allocating 4 KiB per message.
-        container.setInputBufferSize(INPUT_BUFFER_BYTES);
-        container.addMapping(PATH, admission);
+        limits.setIdleTimeout(idleTimeout.plus(pingInterval));
+        // Frames above this are cut into fragments as they arrive (auto-fragment): ProbeSocket limits messages.
+        limits.setMaxFrameSize(settings.maxMessageBytes());
+        limits.setMaxTextMessageSize(settings.maxMessageBytes());
+        limits.setMaxBinaryMessageSize(settings.maxMessageBytes());
+        limits.setMaxOutgoingFrames(settings.maxQueuedFrames());
+        limits.setInputBufferSize(INPUT_BUFFER_BYTES);
+        upgrade.addMapping(PATH, admission);
+        return upgrade;
     }
 
     /**
@@ -106,7 +105,7 @@ public final class WebSocketProbes implements AutoCloseable {
 
     /** Closes every open WebSocket with 1001 (going away), as a graceful shutdown does. */
     public void closeAll(String reason) {
-        for (ProbeSocket socket : sockets) {
+        for (ProbeSocket socket : pinger.sockets()) {
             socket.goAway(reason);
         }
     }
@@ -122,24 +121,23 @@ public final class WebSocketProbes implements AutoCloseable {
         return (int) Math.min(64, slots);
     }
 
-    ScheduledFuture<?> opened(ProbeSocket socket) {
+    /** Counts the socket as open and puts it in the ping wheel; returns its slot there, for {@link #closed}. */
+    int opened(ProbeSocket socket) {
         openSessions.incrementAndGet();
-        sockets.add(socket);
-        long periodNanos = pingInterval.toNanos();
-        long phase = ThreadLocalRandom.current().nextLong(periodNanos);
-        return scheduler.scheduleAtFixedRate(socket::sendPing, phase, periodNanos, TimeUnit.NANOSECONDS);
+        return pinger.add(socket);
     }
 
-    void closed(ProbeSocket socket, boolean wasOpen) {
-        if (wasOpen) {
+    /** @param wheelSlot what {@link #opened} returned, or -1 if the socket never opened */
+    void closed(ProbeSocket socket, int wheelSlot) {
+        if (wheelSlot >= 0) {
             openSessions.decrementAndGet();
-            sockets.remove(socket);
+            pinger.remove(socket, wheelSlot);
         }
         limiter.release(socket.clientAddress());
     }
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        pinger.close();
     }
 }

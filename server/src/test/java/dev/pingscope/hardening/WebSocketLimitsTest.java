@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,6 +82,38 @@ class WebSocketLimitsTest {
                 ws.send(0x0, false, true, part);
             }
             assertEquals(1009, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void text_that_is_not_utf8_closes_with_1007() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.11")) {
+            ws.send(0x1, true, true, new byte[] {'e', (byte) 0xC3, '('}); // 0xC3 must be followed by 0x80-0xBF
+            assertEquals(1007, ws.awaitClose());
+        }
+    }
+
+    @Test
+    void a_character_split_between_fragments_is_echoed_unchanged() throws IOException {
+        try (RawWebSocket ws = connect("198.51.100.12")) {
+            byte[] eAcute = "\u00e9".getBytes(StandardCharsets.UTF_8); // two bytes: the fragments cut between them
+            ws.send(0x1, false, true, new byte[] {'e', eAcute[0]});
+            ws.send(0x0, true, true, new byte[] {eAcute[1], '1'});
+            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+            while (true) {
+                RawWebSocket.Frame f = ws.read();
+                if (f.opcode() == 0x9) {
+                    ws.send(0xA, true, true, f.payload());
+                } else if (f.opcode() == 0x8) {
+                    throw new AssertionError("closed with " + f.closeCode() + ": " + f.text());
+                } else if (f.opcode() == 0x0 || (f.opcode() == 0x1 && !f.text().startsWith("{\"type\":"))) {
+                    echoed.write(f.payload());
+                    if (f.fin()) {
+                        break;
+                    }
+                }
+            }
+            assertEquals("e\u00e91", echoed.toString(StandardCharsets.UTF_8));
         }
     }
 
