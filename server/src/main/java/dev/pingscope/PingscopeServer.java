@@ -19,6 +19,7 @@ import dev.pingscope.recording.IntervalReporter;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.results.Results;
 import dev.pingscope.sample.Sites;
+import dev.pingscope.servers.ServersApi;
 import dev.pingscope.tls.HttpsRedirect;
 import dev.pingscope.tls.TlsListeners;
 import dev.pingscope.websocket.WebSocketAdmission;
@@ -58,7 +59,7 @@ public final class PingscopeServer implements AutoCloseable {
         Sites sites = Sites.of(config.sites());
         RttRecorders recorders = new RttRecorders(sites);
         Path hlogDir = config.operations().hlogDir();
-        this.reporter = new IntervalReporter(recorders, config.instance(), Clock.systemUTC(),
+        this.reporter = new IntervalReporter(recorders, config.instance(), config.regions().region(), Clock.systemUTC(),
                 hlogDir == null ? null : HistogramStore.open(hlogDir));
         Metrics metrics = new Metrics(BuildVersion.current(), recorders.series());
         this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, config.webSocket());
@@ -76,6 +77,7 @@ public final class PingscopeServer implements AutoCloseable {
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
+        ServersApi servers = new ServersApi(config.regions().region(), config.regions().servers());
         boolean separateAdmin = config.operations().adminPort() > 0;
         this.results = config.results().enabled()
                 ? Optional.of(Results.open(config.resultsSettings(), sites, origins, clientAddress)) : Optional.empty();
@@ -100,6 +102,7 @@ public final class PingscopeServer implements AutoCloseable {
                 c.routes.get("/metrics", metricsHandler);
             }
             results.ifPresent(r -> r.routes(c));
+            servers.routes(c);
         });
         // /metrics, /healthz and /readyz on a port of their own, when one is set.
         this.adminApp = !separateAdmin ? null : Javalin.create(c -> {

@@ -4,13 +4,20 @@ import dev.pingscope.http.ClientAddress;
 import dev.pingscope.results.ResultsSettings;
 import dev.pingscope.load.LoadSettings;
 import dev.pingscope.sample.Sites;
+import dev.pingscope.servers.ListedServer;
+import dev.pingscope.servers.ServerListFile;
 import dev.pingscope.tls.TlsSettings;
 import dev.pingscope.websocket.WebSocketSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +45,7 @@ import java.util.regex.Pattern;
  * @param operations       admin port, shutdown, durable histograms
  * @param results          saved results: storage, retention and limits (docs/results.md)
  * @param load             the load endpoints (latency under load, docs/load.md) and their caps
+ * @param regions          this instance's region and the servers it lists (GET /api/servers, docs/deployment.md)
  */
 public record ServerConfig(
         String host,
@@ -58,7 +66,114 @@ public record ServerConfig(
         Limits limits,
         Operations operations,
         Results results,
-        LoadLimits load) {
+        LoadLimits load,
+        Regions regions) {
+
+    /**
+     * Several servers in several regions (docs/deployment.md): this instance's own region, the bounded region
+     * label of its metrics, and the servers it lists for clients that pick the nearest one or compare them.
+     * A value that cannot work names the file and the entry (counted from 1).
+     *
+     * @param region      this instance's region (--region): 1 to 32 letters, digits or . _ -
+     * @param serversFile the file the list was read from (--servers), named in errors; or null
+     * @param servers     the listed servers in file order; each url is stored ending with /
+     */
+    public record Regions(String region, Path serversFile, List<ListedServer> servers) {
+        /** Each listed server costs a client a few probes when it picks the nearest one. */
+        public static final int MAX_SERVERS = 100;
+
+        public Regions {
+            if (region == null || !ListedServer.REGION.matcher(region).matches()) {
+                throw new InvalidConfigException("--region", "'" + ServerListFile.printable(String.valueOf(region))
+                        + "' must be 1 to 32 letters, digits or . _ -");
+            }
+            servers = checkedServers(serversFile == null ? "the server list" : serversFile.toString(),
+                    Objects.requireNonNull(servers, "servers"));
+        }
+
+        public static Regions defaults() {
+            return new Regions("default", null, List.of());
+        }
+
+        /**
+         * Reads and checks {@code --servers FILE}.
+         *
+         * @param serversFile the file, or null for no list
+         */
+        public static Regions read(String region, Path serversFile) {
+            if (serversFile == null) {
+                return new Regions(region, null, List.of());
+            }
+            try {
+                return new Regions(region, serversFile, ServerListFile.read(serversFile));
+            } catch (InvalidConfigException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("--servers", e.getMessage());
+            }
+        }
+
+        private static List<ListedServer> checkedServers(String file, List<ListedServer> servers) {
+            if (servers.size() > MAX_SERVERS) {
+                throw new InvalidConfigException("--servers", file + ": entry " + (MAX_SERVERS + 1) + ": more than "
+                        + MAX_SERVERS + " servers listed");
+            }
+            List<ListedServer> checked = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < servers.size(); i++) {
+                ListedServer s = servers.get(i);
+                String where = file + ": entry " + (i + 1);
+                if (!isPrintableName(s.name())) {
+                    throw new InvalidConfigException("--servers", where + ": name must be 1 to 64 printable characters,"
+                            + " not blank, no spaces at either end");
+                }
+                where += " (" + s.name() + ")";
+                if (!names.add(s.name())) {
+                    throw new InvalidConfigException("--servers", where + ": the name is listed twice");
+                }
+                if (s.region() == null || !ListedServer.REGION.matcher(s.region()).matches()) {
+                    throw new InvalidConfigException("--servers", where + ": region '"
+                            + ServerListFile.printable(String.valueOf(s.region())) + "' must be 1 to 32 letters, digits or . _ -");
+                }
+                checked.add(new ListedServer(s.name(), s.region(), baseUrl(where, s.url())));
+            }
+            return List.copyOf(checked);
+        }
+
+        /** 1 to 64 characters, none a control, format, separator or unassigned one; not blank, not padded. */
+        private static boolean isPrintableName(String name) {
+            if (name == null || name.isBlank() || !name.strip().equals(name)) {
+                return false;
+            }
+            int length = name.codePointCount(0, name.length());
+            return length <= 64 && name.codePoints().allMatch(c -> switch (Character.getType(c)) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                        Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+                default -> true;
+            });
+        }
+
+        /** An absolute http or https URL with a host and no user, query or fragment, made to end with /. */
+        private static String baseUrl(String where, String url) {
+            String problem = where + ": url '" + ServerListFile.printable(String.valueOf(url)) + "' ";
+            URI uri;
+            try {
+                uri = new URI(url == null ? "" : url);
+            } catch (URISyntaxException e) {
+                throw new InvalidConfigException("--servers", problem + "is not a URL");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!uri.isAbsolute() || uri.isOpaque() || !(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null) {
+                throw new InvalidConfigException("--servers", problem + "is not an absolute http or https URL");
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new InvalidConfigException("--servers", problem + "must be a base URL: no user, query or fragment");
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            return scheme + "://" + uri.getRawAuthority() + (path.endsWith("/") ? path : path + "/");
+        }
+    }
 
     /**
      * The load endpoints (/load/download, /load/upload, /.well-known/nq): whether they are served, and how
@@ -269,6 +384,7 @@ public record ServerConfig(
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(results, "results");
         Objects.requireNonNull(load, "load");
+        Objects.requireNonNull(regions, "regions");
         if (redirectPort != 0 && tls == null) {
             throw new InvalidConfigException("--redirect-port", "redirects to HTTPS, so it needs --tls-keystore or --tls-self-signed");
         }
@@ -356,7 +472,7 @@ public record ServerConfig(
                 "0.0.0.0", 7070, defaultInstanceName(), List.of("*"), List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 1024, 1000, 64 * 1024, null, 0, List.of(), Limits.defaults(), Operations.defaults(), Results.defaults(),
-                LoadLimits.defaults());
+                LoadLimits.defaults(), Regions.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
@@ -421,13 +537,17 @@ public record ServerConfig(
         return with(b -> b.load = newLoad);
     }
 
+    public ServerConfig withRegions(Regions newRegions) {
+        return with(b -> b.regions = newRegions);
+    }
+
     /** A copy with the fields the change sets: the one place that lists every field for the with-methods. */
     private ServerConfig with(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.host, c.port, c.instance, c.allowedOrigins, c.sites, c.pingInterval, c.pingTimeout,
                 c.reportInterval, c.wsIdleTimeout, c.wsMaxMessageBytes, c.maxBatchSamples, c.maxBodyBytes, c.tls,
-                c.redirectPort, c.trustedProxies, c.limits, c.operations, c.results, c.load);
+                c.redirectPort, c.trustedProxies, c.limits, c.operations, c.results, c.load, c.regions);
     }
 
     /** The fields of a configuration, changeable while a with-method builds its copy. */
@@ -451,6 +571,7 @@ public record ServerConfig(
         Operations operations;
         Results results;
         LoadLimits load;
+        Regions regions;
 
         Copy(ServerConfig c) {
             host = c.host;
@@ -472,6 +593,7 @@ public record ServerConfig(
             operations = c.operations;
             results = c.results;
             load = c.load;
+            regions = c.regions;
         }
     }
 

@@ -61,6 +61,17 @@ public final class ServeCommand implements Callable<Integer> {
                     + " pingscope's own page as direct.%n  env PINGSCOPE_SITES, default: none")
     List<String> sites;
 
+    @Option(names = "--region", paramLabel = "NAME",
+            description = "This instance's region (1 to 32 letters, digits or . _ -), given in /api/stats and /api/servers."
+                    + "%n  env PINGSCOPE_REGION, default ${DEFAULT-VALUE}")
+    String region;
+
+    @Option(names = "--servers", paramLabel = "FILE",
+            description = "JSON file listing pingscope servers, [{\"name\": ..., \"region\": ..., \"url\": ...}] (at most "
+                    + ServerConfig.Regions.MAX_SERVERS + "), checked at start and served at /api/servers so that pages can pick"
+                    + " the nearest or compare regions.%n  env PINGSCOPE_SERVERS, default: none (an empty list)")
+    Path servers;
+
     @Option(names = "--ping-interval", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How often the server sends a WebSocket PING to each client (100ms to 60s).%n  env PINGSCOPE_PING_INTERVAL, default ${DEFAULT-VALUE}")
     Duration pingInterval;
@@ -272,9 +283,10 @@ public final class ServeCommand implements Callable<Integer> {
                     resultsClientAddress == null ? null : resultsClientAddress.trim(), adminToken);
             ServerConfig.LoadLimits load = new ServerConfig.LoadLimits(loadEndpoints, loadMaxBytes, loadMaxStreams,
                     loadMaxPerAddress);
+            ServerConfig.Regions regions = ServerConfig.Regions.read(region == null ? null : region.trim(), servers);
             return new ServerConfig(host, port, name, allowedOrigins, listOrEmpty(sites), pingInterval, pingTimeout,
                     reportInterval, wsIdleTimeout, wsMaxMessageBytes, maxBatchSamples, maxBodyBytes, tls(), redirectPort,
-                    listOrEmpty(trustedProxies), limits, operations, resultsConfig, load);
+                    listOrEmpty(trustedProxies), limits, operations, resultsConfig, load, regions);
         } catch (InvalidConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -292,6 +304,7 @@ public final class ServeCommand implements Callable<Integer> {
         values.put("--host", d.host());
         values.put("--port", Integer.toString(d.port()));
         values.put("--allowed-origins", String.join(",", d.allowedOrigins()));
+        values.put("--region", d.regions().region());
         values.put("--ping-interval", DurationText.format(d.pingInterval()));
         values.put("--ping-timeout", DurationText.format(d.pingTimeout()));
         values.put("--report-interval", DurationText.format(d.reportInterval()));

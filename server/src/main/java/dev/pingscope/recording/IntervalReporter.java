@@ -23,6 +23,7 @@ import org.HdrHistogram.Histogram;
 public final class IntervalReporter implements AutoCloseable {
     private final RttRecorders recorders;
     private final String instance;
+    private final String region;
     private final Clock clock;
     private final List<Series> series = Series.all();
     /** Per kind, source and load, all sites together: what /api/stats publishes. */
@@ -43,11 +44,14 @@ public final class IntervalReporter implements AutoCloseable {
     private volatile StatsSnapshot latest;
 
     /**
+     * @param instance this instance's name, published with the statistics
+     * @param region   this instance's region (--region), published with the statistics
      * @param store where intervals are appended and totals restored from (--hlog-dir), or null
      */
-    public IntervalReporter(RttRecorders recorders, String instance, Clock clock, HistogramStore store) {
+    public IntervalReporter(RttRecorders recorders, String instance, String region, Clock clock, HistogramStore store) {
         this.recorders = recorders;
         this.instance = instance;
+        this.region = region;
         this.clock = clock;
         this.store = store;
         for (Series s : series) {
@@ -148,7 +152,7 @@ public final class IntervalReporter implements AutoCloseable {
                     HistogramStats.of(totals.get(s)),
                     HistogramStats.of(intervals.get(s))));
         }
-        return new StatsSnapshot(instance, startedAtMs, intervalStartMs, endMs, List.copyOf(stats));
+        return new StatsSnapshot(instance, region, startedAtMs, intervalStartMs, endMs, List.copyOf(stats));
     }
 
     @Override
