@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +57,11 @@ class ServersClientTest {
             proxies.add(DelayingProxy.start(ts.server.port(), Duration.ofMillis(delay)));
         }
         closedUrl = "http://127.0.0.1:" + freePort() + "/";
-        own = TestServer.start(TestServer.testConfig().withPort(ownPort));
+        Path list = Files.createTempFile("pingscope-servers", ".json");
+        Files.writeString(list, listJson());
+        list.toFile().deleteOnExit();
+        own = TestServer.start(TestServer.testConfig().withPort(ownPort)
+                .withRegions(ServerConfig.Regions.read("home", list)));
     }
 
     @AfterAll
@@ -78,13 +86,12 @@ class ServersClientTest {
         return "http://127.0.0.1:" + proxies.get(i).port() + "/";
     }
 
-    /** The list as GET /api/servers gives it: the closed port second, so that runs must go on past it. */
+    /** The --servers file: the closed port second, so that runs must go on past it; one url without its '/'. */
     static String listJson() {
-        return "{\"region\":\"home\",\"servers\":["
-                + "{\"name\":\"near\",\"region\":\"eu\",\"url\":\"" + proxyUrl(0) + "\"},"
+        return "[{\"name\":\"near\",\"region\":\"eu\",\"url\":\"" + proxyUrl(0) + "\"},"
                 + "{\"name\":\"gone\",\"region\":\"eu\",\"url\":\"" + closedUrl + "\"},"
-                + "{\"name\":\"mid\",\"region\":\"us\",\"url\":\"" + proxyUrl(1) + "\"},"
-                + "{\"name\":\"far\",\"region\":\"ap\",\"url\":\"" + proxyUrl(2) + "\"}]}";
+                + "{\"name\":\"mid\",\"region\":\"us\",\"url\":\"" + proxyUrl(1).replaceAll("/$", "") + "\"},"
+                + "{\"name\":\"far\",\"region\":\"ap\",\"url\":\"" + proxyUrl(2) + "\"}]";
     }
 
     /** A page of the own server and its console errors. */
@@ -105,8 +112,6 @@ class ServersClientTest {
         Page page = browser.newPage();
         ConsoleErrors errors = ConsoleErrors.of(page);
         routes.accept(page);
-        page.route("**/api/servers", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
-                .setStatus(200).setContentType("application/json").setBody(listJson())));
         page.navigate(own.uri("/").toString());
         page.waitForFunction("() => window.pingscope");
         return new Opened(page, errors);
@@ -224,8 +229,78 @@ class ServersClientTest {
         page.close();
     }
 
+    /** Runs the page's form with the server choice given, short, and waits for the run to end. */
+    static void runPage(Page page, String server) {
+        page.selectOption("#server", server);
+        page.fill("#duration", "2");
+        page.fill("#interval", "50");
+        page.click("#start");
+        page.waitForSelector("body[data-state=done]", new Page.WaitForSelectorOptions().setTimeout(30_000));
+    }
+
+    static double cellValue(Page page, String server, String kind, String stat) {
+        return Double.parseDouble(page.textContent("#compare-table td[data-server=" + server + "][data-kind=" + kind
+                + "][data-stat=" + stat + "]"));
+    }
+
     @Test
     @Order(4)
+    void the_page_picks_the_nearest_by_default_says_why_and_compares_servers_in_a_table_per_region_and_a_chart()
+            throws Exception {
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            ConsoleErrors errors = ConsoleErrors.of(page);
+            page.navigate(own.uri("/").toString());
+            page.waitForSelector("#server-label:not([hidden])");
+            assertEquals(List.of("auto", "all", proxyUrl(0), closedUrl, proxyUrl(1), proxyUrl(2)),
+                    page.evalOnSelectorAll("#server option", "(os) => os.map((o) => o.value)"), "the choices");
+            assertEquals("auto", page.inputValue("#server"), "the nearest by default");
+
+            runPage(page, "auto");
+            String choice = page.textContent("#server-choice");
+            assertTrue(choice.matches("nearest: near \\(eu\\), [\\d.]+ ms by the median of 5 HEAD probes; gone no answer,"
+                    + " mid [\\d.]+ ms, far [\\d.]+ ms\\."), choice);
+            page.waitForSelector("#saved[data-state=saved]", new Page.WaitForSelectorOptions().setTimeout(10_000));
+            assertTrue(page.getAttribute("#saved-link", "href").startsWith(proxyUrl(0) + "r/"),
+                    "saved on the server measured: " + page.getAttribute("#saved-link", "href"));
+
+            page.evaluate("() => { const measure = pingscope.measure;"
+                    + " pingscope.measure = (o) => measure.call(pingscope, o).then((r) => (window.pageResult = r)); }");
+            runPage(page, "all");
+            assertTrue(page.isVisible("#compare"), "the comparison shows");
+            assertEquals(List.of("eu", "us", "ap"), page.evalOnSelectorAll("#compare-table th.region", "(ts) => ts.map((t) => t.textContent)"),
+                    "a group per region, in the list's order");
+            // The table shows what the run returned (the order of the p50s is the library's, checked above).
+            for (String server : List.of("near", "mid", "far")) {
+                for (String kind : KINDS) {
+                    for (String stat : List.of("p50", "p90", "p99")) {
+                        double returned = ((Number) page.evaluate("([s, k, q]) => pageResult.servers.find((e) => e.name === s)"
+                                + ".result.probes[k][q]", List.of(server, kind, stat))).doubleValue();
+                        assertEquals(returned, cellValue(page, server, kind, stat), 0.005 + 1e-9, server + " " + kind + " " + stat);
+                    }
+                    assertTrue(page.textContent("#compare-table td[data-server=" + server + "][data-kind=" + kind + "][data-stat=lost]")
+                            .matches("\\d+ \\([\\d.]+ %\\)"), server + " " + kind + " loss");
+                }
+            }
+            assertTrue(page.textContent("#compare-table td.skipped[data-server=gone]").startsWith("not measured: no answer to 5 HEAD probes"),
+                    "the closed port says why");
+            assertEquals(9, page.locator("#compare-chart rect.bar").count(), "a bar per server and kind");
+            assertTrue(page.textContent("#server-choice").contains("the nearest, near (eu)"), page.textContent("#server-choice"));
+            assertEquals("Compare runs are not saved.", page.textContent("#saved"));
+            assertEquals(List.of(), errors.list().stream().filter(e -> !e.contains(closedUrl)).toList(), "no console errors");
+
+            String dir = System.getProperty("pingscope.screenshots");
+            if (dir != null && !dir.isBlank()) { // for a person to look at: -Dpingscope.screenshots=DIR
+                Files.createDirectories(Path.of(dir));
+                com.microsoft.playwright.options.BoundingBox compare = page.locator("#compare").boundingBox();
+                page.screenshot(new Page.ScreenshotOptions().setFullPage(true).setClip(0, 0, 1280, compare.y + compare.height + 16)
+                        .setPath(Path.of(dir, "servers-page.png"))); // the page down to the comparison
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void with_the_5_ms_server_stopped_auto_picks_the_20_ms_one_and_completes() {
         servers.get(0).close(); // its proxy stays: connections to it are accepted and closed, as a balancer's would be
         Opened opened = open();
