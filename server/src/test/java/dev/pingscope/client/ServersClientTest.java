@@ -37,7 +37,7 @@ class ServersClientTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
     static final List<String> NAMES = List.of("near", "mid", "far");
     static final int[] DELAYS_MS = {5, 20, 40};
-    /** Short runs: 30 rounds of 50 ms after 3 of warm-up; server PINGs every 200 ms (TestServer). */
+    /** Short runs: 30 rounds of 50 ms, the first 3 warm-up; server PINGs every 200 ms (TestServer). */
     static final String RUN = "{ duration: 1500, interval: 50, timeout: 1000 }";
 
     static final List<TestServer> servers = new ArrayList<>();
@@ -229,6 +229,26 @@ class ServersClientTest {
         page.close();
     }
 
+    @Test
+    @Order(4)
+    void with_an_empty_list_auto_measures_the_scripts_own_server_and_the_page_offers_no_choice() {
+        TestServer alone = servers.get(1); // started without --servers
+        Page page = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(page);
+        page.navigate(alone.uri("/").toString());
+        page.waitForFunction("() => window.pingscope");
+        Map<String, Object> result = run(page, "{ ...%s, server: 'auto' }".formatted(RUN));
+
+        String home = alone.uri("/").toString();
+        assertEquals(Map.of("name", "127.0.0.1:" + alone.server.port(), "region", "default", "url", home), result.get("server"));
+        assertEquals(List.of(), result.get("selection"));
+        assertEquals(List.of(), result.get("errors"));
+        assertTrue(number(map(map(result.get("probes")).get("http_head")), "count") >= 3, "measured: " + result.get("probes"));
+        assertTrue(page.isHidden("#server-label"), "no server choice on the page");
+        assertEquals(List.of(), errors.list(), "no console errors");
+        page.close();
+    }
+
     /** Runs the page's form with the server choice given, short, and waits for the run to end. */
     static void runPage(Page page, String server) {
         page.selectOption("#server", server);
@@ -244,7 +264,7 @@ class ServersClientTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void the_page_picks_the_nearest_by_default_says_why_and_compares_servers_in_a_table_per_region_and_a_chart()
             throws Exception {
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
@@ -300,7 +320,7 @@ class ServersClientTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void with_the_5_ms_server_stopped_auto_picks_the_20_ms_one_and_completes() {
         servers.get(0).close(); // its proxy stays: connections to it are accepted and closed, as a balancer's would be
         Opened opened = open();
