@@ -5,7 +5,7 @@
 
 const PROBES = 5; // selection HEADs per server: the median of five shrugs off one slow answer
 const SPACING = 100; // ms between a server's selection HEADs, so that they do not queue behind each other
-const GIVE_UP = 5; // rounds after the warm-up without a single sample: that server does not answer
+const GIVE_UP = 5; // rounds after the warm-up (and at least a timeout) without a sample: that server does not answer
 
 /** Aborts when `signal` does, or after `ms`; clear() stops the timer. */
 function deadline(ms, signal) {
@@ -130,12 +130,14 @@ async function attempt(measure, o, server, progress) {
         o.onSample?.(sample);
       },
       onProgress: (p) => {
-        if (!samples && p.round >= (o.warmup ?? 3) + GIVE_UP && (!p.phase || p.phase === 'idle')) stop.abort();
+        // By then the first kept probe has had its whole timeout: a slow server is not taken for a dead one.
+        const due = p.round >= o.warmup + GIVE_UP && p.elapsed >= o.warmup * o.interval + o.timeout;
+        if (!samples && due && (!p.phase || p.phase === 'idle')) stop.abort();
         o.onProgress?.({ ...p, ...progress });
       },
     });
     if (o.signal?.aborted || Object.values(result.probes).some((p) => p.count)) return { result };
-    return { result, error: result.errors[0] || `no sample in the first ${(o.warmup ?? 3) + GIVE_UP} rounds` };
+    return { result, error: result.errors[0] || `no sample in the first ${o.warmup + GIVE_UP} rounds` };
   } catch (e) {
     return { result: null, error: e.message };
   }
