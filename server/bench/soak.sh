@@ -51,8 +51,8 @@ while kill -0 "$CLIENT" 2>/dev/null; do
   if [ -z "$WARM_GC" ] && [ "$T" -ge 60 ]; then WARM_GC="$T $(heap_kb gc)"; fi            # after warm-up
   if [ $((T + 2 * REPORT)) -ge "$DURATION" ]; then LAST_GC="$T $(heap_kb gc)"; fi          # near the end
   printf '%6d %9.1f %9.1f %9s %9s\n' "$T" "$(awk -v k="$(heap_kb)" 'BEGIN{print k/1024}')" \
-    "$(awk -v k="$(ps -o rss= -p "$PID")" 'BEGIN{print k/1024}')" "$(metric pingscope_websocket_sessions)" \
-    "$(metric 'pingscope_probes_lost_total{kind="ws_ping"}')" | tee -a "$WORK/server.txt" >&2
+    "$(awk -v k="$(ps -o rss= -p "$PID")" 'BEGIN{print k/1024}')" "$(metric 'pingscope_websocket_sessions{region="default"}')" \
+    "$(metric 'pingscope_probes_lost_total{kind="ws_ping",region="default"}')" | tee -a "$WORK/server.txt" >&2
 done
 wait "$CLIENT" || true
 tail -1 "$WORK/client.jsonl" >&2

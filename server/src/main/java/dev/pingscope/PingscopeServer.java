@@ -61,7 +61,7 @@ public final class PingscopeServer implements AutoCloseable {
         Path hlogDir = config.operations().hlogDir();
         this.reporter = new IntervalReporter(recorders, config.instance(), config.regions().region(), Clock.systemUTC(),
                 hlogDir == null ? null : HistogramStore.open(hlogDir));
-        Metrics metrics = new Metrics(BuildVersion.current(), recorders.series());
+        Metrics metrics = new Metrics(BuildVersion.current(), config.regions().region(), recorders.series());
         this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, config.webSocket());
         metrics.exportOpenSessions(webSockets::openSessions);
         reporter.onInterval(metrics.rtt()::update);

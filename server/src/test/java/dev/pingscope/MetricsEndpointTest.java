@@ -15,7 +15,7 @@ class MetricsEndpointTest {
             ts.post("/api/samples", "application/json", "{\"samples\":{\"http_head\":[0.9,4.0,4.0,250.0]}}");
             ts.post("/api/samples", "application/json", "{\"samples\":{\"nope\":[1]}}");
             ts.endInterval();
-            String kindSource = "kind=\"http_head\",load=\"idle\",site=\"direct\",source=\"browser\"";
+            String kindSource = "kind=\"http_head\",load=\"idle\",region=\"default\",site=\"direct\",source=\"browser\"";
             assertEquals(4.0, ts.metric("pingscope_rtt_seconds_count{" + kindSource + "}"));
             assertEquals(1.0, ts.metric("pingscope_rtt_seconds_bucket{" + kindSource + ",le=\"0.001\"}"));
             assertEquals(3.0, ts.metric("pingscope_rtt_seconds_bucket{" + kindSource + ",le=\"0.005\"}"));
@@ -23,12 +23,12 @@ class MetricsEndpointTest {
             assertEquals(4.0, ts.metric("pingscope_rtt_seconds_bucket{" + kindSource + ",le=\"0.3\"}"));
             assertEquals(4.0, ts.metric("pingscope_rtt_seconds_bucket{" + kindSource + ",le=\"+Inf\"}"));
             assertEquals(0.2589, ts.metric("pingscope_rtt_seconds_sum{" + kindSource + "}"), 0.001);
-            assertEquals(0.0, ts.metric("pingscope_rtt_seconds_count{kind=\"ws_ping\",load=\"idle\",site=\"none\",source=\"server\"}"),
+            assertEquals(0.0, ts.metric("pingscope_rtt_seconds_count{kind=\"ws_ping\",load=\"idle\",region=\"default\",site=\"none\",source=\"server\"}"),
                     "every series exists from the start");
-            assertEquals(4.0, ts.metric("pingscope_samples_accepted_total{kind=\"http_head\",source=\"browser\"}"));
+            assertEquals(4.0, ts.metric("pingscope_samples_accepted_total{kind=\"http_head\",region=\"default\",source=\"browser\"}"));
             assertEquals(1.0, ts.metric("pingscope_intake_rejected_total{reason=\"unknown_kind\"}"));
-            assertEquals(0.0, ts.metric("pingscope_probes_lost_total{kind=\"ws_ping\"}"));
-            assertEquals(0.0, ts.metric("pingscope_websocket_sessions"));
+            assertEquals(0.0, ts.metric("pingscope_probes_lost_total{kind=\"ws_ping\",region=\"default\"}"));
+            assertEquals(0.0, ts.metric("pingscope_websocket_sessions{region=\"default\"}"));
         }
     }
 
@@ -36,7 +36,7 @@ class MetricsEndpointTest {
     void metrics_use_bounded_buckets() throws Exception {
         try (TestServer ts = TestServer.start()) {
             long buckets = ts.get("/metrics").body().lines()
-                    .filter(l -> l.startsWith("pingscope_rtt_seconds_bucket{kind=\"ws_echo\",load=\"idle\",site=\"direct\",source=\"browser\""))
+                    .filter(l -> l.startsWith("pingscope_rtt_seconds_bucket{kind=\"ws_echo\",load=\"idle\",region=\"default\",site=\"direct\",source=\"browser\""))
                     .count();
             assertEquals(32, buckets, "31 bounds from 100 µs to 60 s, and +Inf");
         }

@@ -40,7 +40,7 @@ class SampleIntakeTest {
         assertEquals(10.0, head.get("min_ms").asDouble(), 0.01);
         assertEquals(30.0, head.get("max_ms").asDouble(), 0.03);
         assertEquals(1, TestServer.totalCount(stats, "ws_echo", "browser"));
-        assertEquals(3.0, ts.metric("pingscope_samples_accepted_total{kind=\"http_head\",source=\"browser\"}"));
+        assertEquals(3.0, ts.metric("pingscope_samples_accepted_total{kind=\"http_head\",region=\"default\",source=\"browser\"}"));
     }
 
     @Test
@@ -56,7 +56,7 @@ class SampleIntakeTest {
         assertEquals(1, TestServer.series(stats, "ws_echo", "browser", "download", "total").get("count").asLong());
         assertEquals(1, TestServer.totalCount(stats, "http_head", "browser"), "idle holds only the idle sample");
         assertEquals(0, TestServer.series(stats, "http_head", "browser", "upload", "total").get("count").asLong());
-        assertEquals(2.0, ts.metric("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"download\",site=\"direct\",source=\"browser\"}"));
+        assertEquals(2.0, ts.metric("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"download\",region=\"default\",site=\"direct\",source=\"browser\"}"));
     }
 
     @Test
@@ -184,8 +184,8 @@ class SampleIntakeTest {
         for (JsonNode s : stats.get("series")) {
             assertEquals(0, s.get("total").get("count").asLong(), "nothing recorded: " + s);
         }
-        assertEquals(0.0, ts.metric("pingscope_samples_accepted_total{kind=\"http_head\",source=\"browser\"}"));
-        assertEquals(0.0, ts.metric("pingscope_samples_accepted_total{kind=\"ws_echo\",source=\"browser\"}"));
+        assertEquals(0.0, ts.metric("pingscope_samples_accepted_total{kind=\"http_head\",region=\"default\",source=\"browser\"}"));
+        assertEquals(0.0, ts.metric("pingscope_samples_accepted_total{kind=\"ws_echo\",region=\"default\",source=\"browser\"}"));
         assertEquals(1.0, ts.metric("pingscope_intake_rejected_total{reason=\"" + reason + "\"}"));
     }
 }

@@ -130,9 +130,9 @@ class TlsTest {
         assertEquals(200, r.statusCode(), r.body());
         ts.server.reporter().reportNow();
         String metrics = h2.send(HttpRequest.newBuilder(https("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(metrics.contains("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"idle\",site=\"direct\",source=\"browser\"} 2"),
+        assertTrue(metrics.contains("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"idle\",region=\"default\",site=\"direct\",source=\"browser\"} 2"),
                 "both samples under site direct");
-        assertTrue(metrics.contains("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"idle\",site=\"other\",source=\"browser\"} 0"),
+        assertTrue(metrics.contains("pingscope_rtt_seconds_count{kind=\"http_head\",load=\"idle\",region=\"default\",site=\"other\",source=\"browser\"} 0"),
                 "none under site other");
     }
 

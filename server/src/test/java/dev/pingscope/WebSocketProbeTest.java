@@ -228,11 +228,11 @@ class WebSocketProbeTest {
     void the_open_session_gauge_follows_connections() throws Exception {
         Client c = Client.connect(ts);
         c.next(Duration.ofSeconds(5));
-        assertEquals(1.0, ts.metric("pingscope_websocket_sessions"));
+        assertEquals(1.0, ts.metric("pingscope_websocket_sessions{region=\"default\"}"));
         c.ws.sendText("e1", true).get(5, TimeUnit.SECONDS);
         assertEquals("e1", c.nextEcho(Duration.ofSeconds(5)));
         c.ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
         c.closeCode.get(5, TimeUnit.SECONDS);
-        ts.awaitMetric("pingscope_websocket_sessions", v -> v == 0.0, Duration.ofSeconds(5));
+        ts.awaitMetric("pingscope_websocket_sessions{region=\"default\"}", v -> v == 0.0, Duration.ofSeconds(5));
     }
 }

@@ -62,7 +62,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> sites;
 
     @Option(names = "--region", paramLabel = "NAME",
-            description = "This instance's region (1 to 32 letters, digits or . _ -), given in /api/stats and /api/servers."
+            description = "This instance's region (1 to 32 letters, digits or . _ -): the region label of its metrics, and in"
+                    + " /api/stats and /api/servers."
                     + "%n  env PINGSCOPE_REGION, default ${DEFAULT-VALUE}")
     String region;
 

@@ -32,21 +32,28 @@ public final class Metrics implements IntakeEvents {
     private final Map<ProbeKind, Map<Source, CounterDataPoint>> accepted = new EnumMap<>(ProbeKind.class);
     private final Map<RejectReason, CounterDataPoint> rejected = new EnumMap<>(RejectReason.class);
     private final CounterDataPoint pingsLost;
+    private final String region;
 
     /**
+     * Registers every metric.
+     *
      * @param version               this build's version, exported as pingscope_build_info{version}
+     * @param region                this instance's region (--region): the region label of the series an operator
+     *                              compares across regions (RTT, samples accepted, probes lost, WebSocket sessions);
+     *                              one value per instance, so it adds no series
      * @param rttSeries             the RTT series to export (see {@link SiteSeries#all})
      */
-    public Metrics(String version, List<SiteSeries> rttSeries) {
-        this.rtt = new RttHistogramCollector(rttSeries);
+    public Metrics(String version, String region, List<SiteSeries> rttSeries) {
+        this.region = region;
+        this.rtt = new RttHistogramCollector(rttSeries, region);
         registry.register(rtt);
         Counter acceptedCounter = Counter.builder().name("pingscope_samples_accepted")
                 .help("RTT samples recorded by the intake, per probe kind and source.")
-                .labelNames("kind", "source").withoutExemplars().register(registry);
+                .labelNames("kind", "source", "region").withoutExemplars().register(registry);
         for (ProbeKind kind : CLIENT_TIMED) {
             Map<Source, CounterDataPoint> bySource = new EnumMap<>(Source.class);
             for (Source source : CLIENT_SOURCES) {
-                bySource.put(source, acceptedCounter.labelValues(kind.wireName(), source.wireName()));
+                bySource.put(source, acceptedCounter.labelValues(kind.wireName(), source.wireName(), region));
             }
             accepted.put(kind, bySource);
         }
@@ -59,8 +66,8 @@ public final class Metrics implements IntakeEvents {
         // Only the server times a probe it can lose: clients keep their own losses (result.probes[kind].lost).
         this.pingsLost = Counter.builder().name("pingscope_probes_lost")
                 .help("Probes with no answer within their timeout, per probe kind (the server's PINGs).")
-                .labelNames("kind").withoutExemplars().register(registry)
-                .labelValues(ProbeKind.WS_PING.wireName());
+                .labelNames("kind", "region").withoutExemplars().register(registry)
+                .labelValues(ProbeKind.WS_PING.wireName(), region);
         // The usual info-metric pattern: always 1, the version in a label, so a query can join on it or count versions.
         GaugeWithCallback.builder().name("pingscope_build_info")
                 .help("Always 1; the label version is the running build's version.")
@@ -74,7 +81,8 @@ public final class Metrics implements IntakeEvents {
     public void exportOpenSessions(IntSupplier openWebSocketSessions) {
         GaugeWithCallback.builder().name("pingscope_websocket_sessions")
                 .help("Open WebSocket sessions on /ws.")
-                .callback(cb -> cb.call(openWebSocketSessions.getAsInt()))
+                .labelNames("region")
+                .callback(cb -> cb.call(openWebSocketSessions.getAsInt(), region))
                 .register(registry);
     }
 

@@ -12,7 +12,7 @@ import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * Exports {@code pingscope_rtt_seconds{kind, source, site, load}} from the recorded HdrHistogram totals, with both
+ * Exports {@code pingscope_rtt_seconds{kind, source, site, load, region}} from the recorded HdrHistogram totals, with both
  * classic buckets ({@link RttBuckets}) and native buckets ({@link NativeBuckets}) of the same values. The
  * text formats carry the classic buckets; the protobuf format carries both, for a Prometheus that scrapes
  * native histograms.
@@ -22,14 +22,22 @@ import org.HdrHistogram.Histogram;
  */
 public final class RttHistogramCollector implements Collector {
     public static final String NAME = "pingscope_rtt_seconds";
-    private static final String HELP = "Round-trip time per probe kind, source, site and load condition, since the instance started.";
+    private static final String HELP = "Round-trip time per probe kind, source, site and load condition, since the instance"
+            + " started; region is the instance's own.";
 
     private final List<SiteSeries> series;
+    private final String region;
     private volatile HistogramSnapshot latest;
 
-    /** @param series every series to export, each from the first scrape on (with zero counts) */
-    public RttHistogramCollector(List<SiteSeries> series) {
+    /**
+     * Exports the given series.
+     *
+     * @param series every series to export, each from the first scrape on (with zero counts)
+     * @param region this instance's region (--region), the same on every series
+     */
+    public RttHistogramCollector(List<SiteSeries> series, String region) {
         this.series = List.copyOf(series);
+        this.region = region;
         update(s -> null);
     }
 
@@ -50,7 +58,8 @@ public final class RttHistogramCollector implements Collector {
                             "kind", s.kind().wireName(),
                             "source", s.source().wireName(),
                             "site", s.site().label(),
-                            "load", s.load().wireName()))
+                            "load", s.load().wireName(),
+                            "region", region))
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(RttBuckets.UPPER_BOUNDS_SECONDS, classicCounts))
                     .nativeSchema(NativeBuckets.SCHEMA)
                     .nativeZeroThreshold(NativeBuckets.ZERO_THRESHOLD)

@@ -17,7 +17,7 @@ class ReadinessTest {
         try (TestServer ts = TestServer.start(config);
                 RawWebSocket silent = RawWebSocket.connect(ts.server.port())) {
             assertEquals(200, ts.get("/readyz").statusCode());
-            ts.awaitMetric("pingscope_websocket_sessions", v -> v == 1.0, Duration.ofSeconds(2));
+            ts.awaitMetric("pingscope_websocket_sessions{region=\"default\"}", v -> v == 1.0, Duration.ofSeconds(2));
             // A graceful shutdown keeps serving for a quarter of its grace period (at most 2 s) after /readyz
             // turned 503: the window in which a load balancer notices, before the WebSockets are told to go.
             long[] shutdownMillis = {-1};

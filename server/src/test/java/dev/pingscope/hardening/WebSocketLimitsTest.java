@@ -149,7 +149,7 @@ class WebSocketLimitsTest {
                 open.add(ws);
                 if (ws.status() != 101) {
                     assertEquals(503, ws.status(), ws.handshake);
-                    ts.awaitMetric("pingscope_websocket_sessions", v -> v == 50.0, Duration.ofSeconds(2));
+                    ts.awaitMetric("pingscope_websocket_sessions{region=\"default\"}", v -> v == 50.0, Duration.ofSeconds(2));
                     return;
                 }
             }
@@ -188,7 +188,7 @@ class WebSocketLimitsTest {
             }
             assertTrue(lostMessages >= 1, "ping_lost messages: " + lostMessages);
             int told = lostMessages;
-            idle.awaitMetric("pingscope_probes_lost_total{kind=\"ws_ping\"}", v -> v >= told, Duration.ofSeconds(2));
+            idle.awaitMetric("pingscope_probes_lost_total{kind=\"ws_ping\",region=\"default\"}", v -> v >= told, Duration.ofSeconds(2));
         }
     }
 }

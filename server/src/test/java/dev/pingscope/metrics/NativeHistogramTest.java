@@ -68,7 +68,7 @@ class NativeHistogramTest {
     @Test
     void each_rtt_data_point_carries_classic_and_native_buckets_with_the_same_count() {
         Sites sites = Sites.of(List.of());
-        RttHistogramCollector collector = new RttHistogramCollector(SiteSeries.all(sites));
+        RttHistogramCollector collector = new RttHistogramCollector(SiteSeries.all(sites), "default");
         Histogram micros = RttRecorders.newHistogram();
         for (long v : new long[] {900, 4_000, 4_000, 250_000}) {
             micros.recordValue(v);
@@ -92,7 +92,7 @@ class NativeHistogramTest {
         try (TestServer ts = TestServer.start()) {
             ts.post("/api/samples", "application/json", "{\"samples\":{\"http_head\":[0.9,4.0,4.0,240.0]}}");
             ts.endInterval();
-            String series = "{kind=\"http_head\",load=\"idle\",site=\"direct\",source=\"browser\"";
+            String series = "{kind=\"http_head\",load=\"idle\",region=\"default\",site=\"direct\",source=\"browser\"";
             String text = ts.get("/metrics").body();
             assertEquals(32, text.lines().filter(l -> l.startsWith("pingscope_rtt_seconds_bucket" + series)).count());
             assertTrue(text.contains("pingscope_rtt_seconds_bucket" + series + ",le=\"0.005\"} 3"), text);
@@ -118,7 +118,8 @@ class NativeHistogramTest {
                 ProtobufMessage h = metric.messages(METRIC_HISTOGRAM).get(0);
                 assertEquals(NativeBuckets.SCHEMA, h.signed(H_SCHEMA), "every RTT series is native: " + labels(metric));
                 assertEquals(NativeBuckets.ZERO_THRESHOLD, h.doubleValue(H_ZERO_THRESHOLD));
-                if (labels(metric).equals(Map.of("kind", "http_head", "load", "idle", "site", "direct", "source", "browser"))) {
+                if (labels(metric).equals(Map.of("kind", "http_head", "load", "idle", "region", "default", "site", "direct",
+                        "source", "browser"))) {
                     withData = h;
                 }
             }

@@ -50,7 +50,7 @@ class SeriesCardinalityTest {
 
             assertEquals(before, after, "the same series, no more");
             assertEquals(ORIGINS, ts.metric(
-                    "pingscope_rtt_seconds_count{kind=\"http_head\",load=\"idle\",site=\"other\",source=\"browser\"}"),
+                    "pingscope_rtt_seconds_count{kind=\"http_head\",load=\"idle\",region=\"default\",site=\"other\",source=\"browser\"}"),
                     "every sample was recorded, under site other");
         }
     }

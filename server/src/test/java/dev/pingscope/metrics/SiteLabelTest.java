@@ -90,11 +90,11 @@ class SiteLabelTest {
         for (String load : List.of("idle", "download", "upload", "both")) {
             for (String kind : List.of("http_head", "ws_echo")) {
                 for (String site : List.of("direct", "other", SHOP, BLOG)) {
-                    expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",site=\"" + site + "\",source=\"browser\"}");
+                    expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",region=\"default\",site=\"" + site + "\",source=\"browser\"}");
                 }
-                expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",site=\"none\",source=\"synthetic\"}");
+                expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",region=\"default\",site=\"none\",source=\"synthetic\"}");
             }
-            expected.add("{kind=\"ws_ping\",load=\"" + load + "\",site=\"none\",source=\"server\"}");
+            expected.add("{kind=\"ws_ping\",load=\"" + load + "\",region=\"default\",site=\"none\",source=\"server\"}");
         }
         assertEquals(expected, series);
         assertEquals(4 * (2 * (2 + 2) + 2 + 1), series.size(), "(kinds x (direct, other, listed sites) + synthetic + server) x loads");
@@ -107,7 +107,7 @@ class SiteLabelTest {
     }
 
     private double rttCount(String kind, String source, String site) throws Exception {
-        return ts.metric("pingscope_rtt_seconds_count{kind=\"" + kind + "\",load=\"idle\",site=\"" + site + "\",source=\"" + source + "\"}");
+        return ts.metric("pingscope_rtt_seconds_count{kind=\"" + kind + "\",load=\"idle\",region=\"default\",site=\"" + site + "\",source=\"" + source + "\"}");
     }
 
     private Set<String> siteLabels() throws Exception {

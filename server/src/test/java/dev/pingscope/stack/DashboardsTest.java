@@ -84,6 +84,9 @@ class DashboardsTest {
                 "idle and loaded side by side, per kind");
         assertTrue(queries.stream().anyMatch(q -> q.panel().startsWith("Responsiveness") && q.expr().startsWith("60 / histogram_quantile(0.5")
                 && q.expr().contains("kind=\"ws_ping\"")), "RPM as 60 / the loaded ws_ping median in seconds");
+        assertTrue(queries.stream().anyMatch(q -> q.panel().equals("RTT p50 / p99 by region and probe kind")
+                && q.expr().startsWith("histogram_quantile(0.99, sum by (le, region, kind) (rate(pingscope_rtt_seconds_bucket{")),
+                "regions compared per probe kind, buckets added across each region's instances");
         assertTrue(queries.stream().filter(q -> q.panel().startsWith("RTT p50")).allMatch(q -> q.expr().contains("load=\"idle\"")),
                 "the plain latency panels show idle round trips only: a load test's queueing must not raise them");
     }

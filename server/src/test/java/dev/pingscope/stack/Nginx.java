@@ -12,16 +12,17 @@ import java.util.stream.Collectors;
 /**
  * Debian's nginx, run with the repository's own configuration (server/deploy/nginx/nginx.conf) as the load
  * balancer of test instances. Of the compose stack's included files only the listen address and the
- * upstream server list are replaced, so the balancing method, keepalive and proxy settings are the stack's.
+ * upstream server list are replaced, so the balancing method, keepalive and proxy settings are the stack's
+ * (those of region eu's balancer; ComposeFileTest checks that the other region's differs only in its replicas).
  */
 final class Nginx implements AutoCloseable {
     static final String CONFIG = "server/deploy/nginx/nginx.conf";
     static final String COMPOSE_LISTEN = "server/deploy/nginx/compose/listen.conf";
-    static final String COMPOSE_UPSTREAM = "server/deploy/nginx/compose/upstream.conf";
+    static final String COMPOSE_UPSTREAM = "server/deploy/nginx/compose/upstream-eu.conf";
     static final String COMPOSE_TLS = "server/deploy/nginx/compose/tls.conf";
     private static final Pattern COMPOSE_TLS_LISTEN = Pattern.compile("(?m)^listen 8443 ssl http2;$");
     private static final Pattern COMPOSE_CERT_DIR = Pattern.compile("/etc/nginx/certs/");
-    private static final Pattern COMPOSE_SERVER = Pattern.compile("(?m)^(\\s*)server pingscope:7070;\\n");
+    private static final Pattern COMPOSE_SERVER = Pattern.compile("(?m)^(\\s*)server pingscope-eu:7070;\\n");
     private static final Pattern COMPOSE_LISTEN_LINE = Pattern.compile("(?m)^listen 8080;$");
 
     final int port;

@@ -88,8 +88,8 @@ class StackTest {
     @BeforeAll
     void startTheStackAndSendTraffic() throws Exception {
         try {
-            a = TestServer.start(config("replica-a"));
-            b = TestServer.start(config("replica-b"));
+            a = TestServer.start(config("replica-a", "eu"));
+            b = TestServer.start(config("replica-b", "us"));
             targetA = "127.0.0.1:" + a.server.port();
             targetB = "127.0.0.1:" + b.server.port();
             List<String> targets = List.of(targetA, targetB);
@@ -128,13 +128,15 @@ class StackTest {
         }
     }
 
-    private static ServerConfig config(String instance) {
+    /** Each replica in a region of its own, so that the per-region panel has two regions to tell apart. */
+    private static ServerConfig config(String instance, String region) {
         // PINGs every 200 ms, lost after 1 s; intervals of 250 ms keep /metrics close behind the traffic.
         return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withInstance(instance)
                 .withSites(List.of(SHOP))
                 .withIntervals(Duration.ofMillis(200), Duration.ofMillis(250))
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30))
-                .withResults(ServerConfig.Results.defaults().withDataDir(TestServer.dataDir()));
+                .withResults(ServerConfig.Results.defaults().withDataDir(TestServer.dataDir()))
+                .withRegions(ServerConfig.Regions.read(region, null));
     }
 
     private void sendTraffic() throws Exception {
@@ -239,7 +241,7 @@ class StackTest {
         sessions.merge(silent.helloInstance, 1, Integer::sum);
         for (TestServer ts : List.of(a, b)) {
             String instance = ts.server.config().instance();
-            assertEquals(sessions.get(instance).doubleValue(), ts.metric("pingscope_websocket_sessions"),
+            assertEquals(sessions.get(instance).doubleValue(), ts.metric("pingscope_websocket_sessions{region=\"" + ts.server.config().regions().region() + "\"}"),
                     instance + " holds exactly the connections it greeted");
             JsonNode stats = ts.endInterval();
             long recorded = TestServer.totalCount(stats, "ws_ping", "server")
@@ -286,6 +288,21 @@ class StackTest {
             data.forEach(value -> found.add(value.asText()));
             assertTrue(found.containsAll(expected.get(v.name())), v.dashboard() + " $" + v.name() + ": " + found);
         }
+    }
+
+    @Test
+    @Order(4)
+    void the_per_region_panel_tells_the_regions_apart() throws Exception {
+        Dashboards.Query perRegion = Dashboards.queries().stream()
+                .filter(q -> q.panel().equals("RTT p50 / p99 by region and probe kind")).findFirst().orElseThrow();
+        String promql = Dashboards.substitute(perRegion.expr(),
+                Map.of("kind", "http_head", "site", ".*", "instance", ".*", "__rate_interval", RATE_INTERVAL));
+        Set<String> regions = new TreeSet<>();
+        for (JsonNode series : classic.query(promql).get("result")) {
+            regions.add(series.get("metric").get("region").asText());
+            assertTrue(Double.isFinite(series.get("value").get(1).asDouble()), series.toString());
+        }
+        assertEquals(Set.of("eu", "us"), regions, promql);
     }
 
     @Test
