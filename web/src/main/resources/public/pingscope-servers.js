@@ -115,7 +115,8 @@ async function select(servers, o) {
 /**
  * The library's measurement against one server, given up when no sample has come by GIVE_UP rounds after the
  * warm-up. Resolves with {result} or, when the server did not answer, {result (null if the run threw), error};
- * a run the caller stopped is a result (aborted: true), whatever it holds.
+ * a run the caller stopped is a result (aborted: true), whatever it holds. Options the library refuses
+ * (TypeError) reject, as they would without servers.
  */
 async function attempt(measure, o, server, progress) {
   const stop = new AbortController();
@@ -139,6 +140,7 @@ async function attempt(measure, o, server, progress) {
     if (o.signal?.aborted || Object.values(result.probes).some((p) => p.count)) return { result };
     return { result, error: result.errors[0] || `no sample in the first ${o.warmup + GIVE_UP} rounds` };
   } catch (e) {
+    if (e instanceof TypeError) throw e; // options the library refuses: the same for every server
     return { result: null, error: e.message };
   }
 }
@@ -174,7 +176,7 @@ export default async function measureServers(o, measure) {
         continue;
       }
       const run = await attempt(measure, { ...o, save: false }, s, { server: named(s), index: i + 1, of: list.length });
-      results.push(run.result ? { ...named(s), result: await saved(run.result, o) } : { ...named(s), error: run.error });
+      results.push(run.error ? { ...named(s), error: run.error } : { ...named(s), result: await saved(run.result, o) });
     }
     return {
       startedAt, duration: performance.now() - began, aborted: !!o.signal?.aborted, errors, selection, servers: results,
@@ -188,7 +190,11 @@ export default async function measureServers(o, measure) {
   let run, chosen;
   for (chosen of [...ranked, own]) {
     run = await attempt(measure, o, chosen, { server: named(chosen) });
-    if (!run.error || chosen === own) break;
+    if (!run.error) break;
+    if (chosen === own) { // not even the script's own server answered: say so in the result of its run, if any
+      if (!run.result) throw new Error(`pingscope: ${own.url}: ${run.error}`);
+      break;
+    }
     errors.push(`servers: ${chosen.name} (${chosen.url}) did not answer the measurement: ${run.error}`);
     if (chosen === ranked.at(-1)) errors.push("servers: measured the script's own server");
   }

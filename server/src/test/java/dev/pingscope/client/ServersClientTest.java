@@ -211,7 +211,7 @@ class ServersClientTest {
 
     @Test
     @Order(3)
-    void auto_falls_back_to_the_next_when_the_chosen_one_answers_the_selection_but_not_the_measurement() {
+    void auto_falls_back_to_the_next_and_all_skips_it_when_a_server_answers_the_selection_but_not_the_measurement() {
         // After its selection HEADs, the near server's probes fail and its WebSocket closes at once.
         String near = proxyUrl(0);
         Page page = open(p -> {
@@ -226,6 +226,15 @@ class ServersClientTest {
         assertTrue(list(result.get("errors")).toString().contains("near (" + near + ") did not answer the measurement"),
                 "errors: " + result.get("errors"));
         assertTrue(number(map(map(result.get("probes")).get("http_head")), "count") >= 3, "the run completed: " + result.get("probes"));
+
+        // The same server in a comparison: skipped with the reason, the others measured.
+        Map<String, Object> all = run(page, "{ ...%s, servers: 'all' }".formatted(RUN));
+        Map<String, Object> skipped = list(all.get("servers")).get(0);
+        assertEquals("near", skipped.get("name"));
+        assertEquals(null, skipped.get("result"), "near: " + skipped);
+        assertNotNull(skipped.get("error"), "near says why: " + skipped);
+        assertEquals(List.of("mid", "far"), list(all.get("servers")).stream().filter(e -> e.get("result") != null)
+                .map(e -> e.get("name")).toList(), "the others measured");
         page.close();
     }
 
