@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.IOException;
@@ -258,6 +259,20 @@ class ServersClientTest {
         page.close();
     }
 
+    @Test
+    @Order(5)
+    void a_list_that_cannot_be_read_counts_as_empty_and_errors_say_so() {
+        Page page = open(p -> p.route("**/api/servers", route -> route.fulfill(new Route.FulfillOptions().setStatus(404)))).page();
+        Map<String, Object> result = run(page, "{ ...%s, server: 'auto' }".formatted(RUN));
+
+        assertEquals(own.uri("/").toString(), map(result.get("server")).get("url"), "the script's own server");
+        assertEquals(List.of(), result.get("selection"));
+        assertEquals(List.of("servers: could not read " + own.uri("/api/servers") + " (HTTP 404): measured the script's own server"),
+                result.get("errors"));
+        assertTrue(number(map(map(result.get("probes")).get("http_head")), "count") >= 3, "measured: " + result.get("probes"));
+        page.close();
+    }
+
     /** Runs the page's form with the server choice given, short, and waits for the run to end. */
     static void runPage(Page page, String server) {
         page.selectOption("#server", server);
@@ -273,7 +288,7 @@ class ServersClientTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void the_page_picks_the_nearest_by_default_says_why_and_compares_servers_in_a_table_per_region_and_a_chart()
             throws Exception {
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
@@ -329,7 +344,7 @@ class ServersClientTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void with_the_5_ms_server_stopped_auto_picks_the_20_ms_one_and_completes() {
         servers.get(0).close(); // its proxy stays: connections to it are accepted and closed, as a balancer's would be
         Opened opened = open();
