@@ -1,9 +1,11 @@
 // app.js: the measurement page. Reads the settings, runs pingscope.measure, and keeps the charts and
 // the table up to date while samples arrive. Saves each run (unless switched off) and lists the saved ones.
 import pingscope from './pingscope.mjs';
-import { drawCdf, drawComparison, drawTimeline, drawTrend } from './charts.js';
+import { drawCdf, drawComparison, drawServers, drawTimeline, drawTrend } from './charts.js';
 import { remove, save } from './pingscope-save.js';
-import { headlineKind, KIND_NAMES, loadWords, renderFacts, renderLoadFacts, renderSummary, verdictText } from './summary.js';
+import {
+  choiceWords, headlineKind, KIND_NAMES, loadWords, renderFacts, renderLoadFacts, renderServers, renderSummary, verdictText,
+} from './summary.js';
 
 const $ = (id) => document.getElementById(id);
 let controller = null;
@@ -13,6 +15,9 @@ let finalResult = null;
 let plannedSeconds = 10;
 let frameRequested = false;
 let savedRuns = []; // the saved runs listed, newest first (as in localStorage)
+let compared = null; // result.servers of the last compare run, for the chart
+let runShare = 0; // how far the current server's run is, 0 to 1
+let comparing = 0; // the index of the server a compare run is on (onProgress), to start its live charts afresh
 
 function setStatus(text, state) {
   $('status').textContent = text;
@@ -36,6 +41,7 @@ function redraw() {
   drawCdf($('cdf'), Object.fromEntries(Object.entries(live).map(([k, s]) => [k, s.map((x) => x.rtt)])));
   if (savedRuns.length) drawTrend($('trend'), [...savedRuns].reverse());
   if (finalResult?.load) drawComparison($('comparison'), finalResult.probes, KIND_NAMES);
+  if (compared) drawServers($('compare-chart'), compared, KIND_NAMES);
 }
 
 /** The large figure: the median of the headline kind, idle and (once measured) under load. */
@@ -68,23 +74,40 @@ function liveSummary() {
   showHeadline(summaries(live), summaries(liveLoaded));
 }
 
-/** Overall progress: with a load, the idle phase is the first 40 %, the ramp the next 20 %, the loaded rest. */
+/**
+ * Overall progress: with a load, the idle phase is the first 40 %, the ramp the next 20 %, the loaded rest. When
+ * comparing servers, each server has an equal part of the bar, and its run's progress is scaled into it.
+ */
 function progress(p, load) {
+  const text = runProgress(p, load);
+  if (p.of && p.index !== comparing) { // the next server: live charts of its own
+    comparing = p.index;
+    for (const kind in live) live[kind] = [];
+    for (const kind in liveLoaded) liveLoaded[kind] = [];
+  }
+  $('progress').value = p.of ? (p.index - 1 + runShare) / p.of : runShare;
+  const on = p.server && `${p.server.name} (${p.server.region})`;
+  setStatus(p.of ? `Comparing servers: ${on}, ${p.index} of ${p.of}. ${text}` : on ? `${on}: ${text}` : text);
+  liveSummary();
+}
+
+/** Sets runShare from one run's progress and says in words where it is. */
+function runProgress(p, load) {
   const share = p.rounds ? p.round / p.rounds : 0;
   if (load === 'none') {
-    $('progress').value = share;
-    setStatus(`Measuring… round ${p.round} of ${p.rounds}.`);
-  } else if (p.phase === 'idle') {
-    $('progress').value = 0.4 * share;
-    setStatus(`Idle line: round ${p.round} of ${p.rounds}; the ${load} load comes next.`);
-  } else if (p.phase === 'ramp') {
-    $('progress').value = Math.min(0.6, $('progress').value + 0.02);
-    setStatus(`Loading the line (${load}): ${p.streams} stream(s), ${p.goodputMbps.toFixed(1)} Mbit/s, waiting for it to level off…`);
-  } else {
-    $('progress').value = 0.6 + 0.4 * share;
-    setStatus(`Under load (${load}): round ${p.round} of ${p.rounds}.`);
+    runShare = share;
+    return `Measuring… round ${p.round} of ${p.rounds}.`;
   }
-  liveSummary();
+  if (p.phase === 'idle') {
+    runShare = 0.4 * share;
+    return `Idle line: round ${p.round} of ${p.rounds}; the ${load} load comes next.`;
+  }
+  if (p.phase === 'ramp') {
+    runShare = Math.min(0.6, runShare + 0.02);
+    return `Loading the line (${load}): ${p.streams} stream(s), ${p.goodputMbps.toFixed(1)} Mbit/s, waiting for it to level off…`;
+  }
+  runShare = 0.6 + 0.4 * share;
+  return `Under load (${load}): round ${p.round} of ${p.rounds}.`;
 }
 
 async function start(event) {
@@ -98,9 +121,17 @@ async function start(event) {
   const interval = $('interval').valueAsNumber;
   plannedSeconds = $('duration').valueAsNumber;
   const load = $('load').value;
+  // Several servers listed: the nearest (auto), all of them (compare), or one chosen by its URL.
+  const target = $('server-label').hidden ? null : $('server').value;
+  const where = target === 'all' ? { servers: 'all' } : { server: target };
   live = Object.fromEntries(probes.map((kind) => [kind, []]));
   liveLoaded = Object.fromEntries(probes.map((kind) => [kind, []]));
   finalResult = null;
+  compared = null;
+  comparing = 0;
+  runShare = 0;
+  $('compare').hidden = true;
+  $('server-choice').hidden = true;
   $('loaded').hidden = true;
   $('summary-loaded-wrap').hidden = true;
   $('ping-loaded-figure').hidden = true;
@@ -115,14 +146,20 @@ async function start(event) {
   redraw();
   liveSummary();
   try {
-    const result = await pingscope.measure({
-      probes, interval, duration: plannedSeconds * 1000, signal: controller.signal, load,
+    const outcome = await pingscope.measure({
+      ...where, probes, interval, duration: plannedSeconds * 1000, signal: controller.signal, load,
       onSample: (sample) => {
         (sample.load ? liveLoaded : live)[sample.kind].push(sample);
         requestRedraw();
       },
       onProgress: (p) => progress(p, load),
     });
+    const result = outcome.servers ? showCompared(outcome) : outcome;
+    if (!result) {
+      setStatus(`No server answered: ${outcome.servers.map((e) => `${e.name}: ${e.error}`).join('; ') || 'none listed'}.`, 'done');
+      return;
+    }
+    if (!outcome.servers && typeof result.server === 'object') showChoice(choiceWords(result));
     finalResult = result;
     live = Object.fromEntries(Object.entries(result.probes).map(([kind, stats]) => [kind, stats.samples]));
     redraw();
@@ -141,11 +178,12 @@ async function start(event) {
     renderFacts($('facts'), result);
     $('verdict').textContent = verdictText(result);
     showPauses(result);
-    const seconds = (result.duration / 1000).toFixed(1);
-    if (result.aborted) setStatus(`Stopped after ${seconds} s.`, 'stopped');
+    const seconds = (outcome.duration / 1000).toFixed(1);
+    if (outcome.aborted) setStatus(`Stopped after ${seconds} s.`, 'stopped');
     else setStatus(`Done: ${seconds} s.`, 'done');
-    if (!result.aborted) $('progress').value = 1;
-    saveRun(result);
+    if (!outcome.aborted) $('progress').value = 1;
+    if (outcome.servers) setSaved('off', 'Compare runs are not saved.');
+    else saveRun(result);
   } catch (error) {
     setStatus(`The measurement failed: ${error.message}`, 'failed');
   } finally {
@@ -160,7 +198,7 @@ async function showPauses(result) {
   const seconds = Math.min(3600, Math.max(1, wanted));
   let pauses;
   try {
-    const response = await fetch(new URL(`api/pauses?seconds=${seconds}`, result.server), { cache: 'no-store' });
+    const response = await fetch(new URL(`api/pauses?seconds=${seconds}`, result.server.url ?? result.server), { cache: 'no-store' });
     if (!response.ok) return; // not a pingscope server, or an older one: nothing to say
     pauses = await response.json();
   } catch {
@@ -175,6 +213,46 @@ async function showPauses(result) {
     : `The server did not pause more than ${ms} ms ${during}.`;
   $('pauses').dataset.state = paused ? 'paused' : 'quiet';
   $('pauses').hidden = false;
+}
+
+function showChoice(text) {
+  $('server-choice').textContent = text;
+  $('server-choice').hidden = false;
+}
+
+/**
+ * A compare run: the table and the chart of every server; returns the result of the nearest measured one (the
+ * lowest median of the headline kind), which the rest of the page then shows in detail, or null when none was.
+ */
+function showCompared(outcome) {
+  compared = outcome.servers;
+  renderServers($('compare-table'), compared);
+  const measured = compared.filter((e) => e.result && headlineKind(e.result.probes));
+  const p50 = (e) => e.result.probes[headlineKind(e.result.probes)].p50;
+  const nearest = measured.reduce((best, e) => (!best || p50(e) < p50(best) ? e : best), null);
+  const skipped = compared.length - measured.length;
+  $('compare-words').textContent = `${measured.length} of ${compared.length} server(s) measured, one after another`
+    + (skipped ? `; ${skipped} did not answer` : '') + (nearest ? `. Nearest: ${nearest.name} (${nearest.region}), `
+    + `${p50(nearest).toFixed(1)} ms median (${KIND_NAMES[headlineKind(nearest.result.probes)]}).` : '.');
+  $('compare').hidden = false;
+  if (nearest) showChoice(`Compared ${compared.length} servers; below in detail: the nearest, ${nearest.name} (${nearest.region}).`);
+  requestRedraw();
+  return nearest && { ...nearest.result, server: { name: nearest.name, region: nearest.region, url: nearest.url } };
+}
+
+/** Offers the servers that GET api/servers lists, when it lists more than one; otherwise this server is measured. */
+async function loadServers() {
+  let list = [];
+  try {
+    const response = await fetch('api/servers', { cache: 'no-store' });
+    if (response.ok) list = (await response.json()).servers || [];
+  } catch {
+    // an older server, or none reachable: this server alone
+  }
+  if (list.length < 2) return;
+  $('server').append(...list.map((s) => element('option', `${s.name} (${s.region})`, { value: s.url })));
+  $('server-label').hidden = false;
+  showSaving();
 }
 
 // ---- saving: docs/results.md. The switch and the saved runs live in localStorage (when the browser allows it).
@@ -233,7 +311,8 @@ async function saveRun(result) {
   if (!$('save-runs').checked) return setSaved('off', 'Not saved: saving is off.');
   if (!Object.values(result.probes).some((p) => p.count || p.lost)) return setSaved('none', 'Nothing measured: not saved.');
   setSaved('saving', 'Saving…');
-  const saved = await save(result);
+  // On the server measured; after server: 'auto', result.server names it ({ name, region, url }).
+  const saved = await save({ ...result, server: result.server.url ?? result.server });
   if (number !== saves) return;
   result.saved = saved;
   if (saved.error) {
@@ -298,7 +377,8 @@ function showSaving() {
   const on = $('save-runs').checked;
   store(SAVING, on ? 'on' : 'off');
   $('save-note').textContent = on
-    ? 'Each run is saved on this server: you get a link to share it, and your saved runs are listed below to compare. You can delete any of them.'
+    ? `Each run is saved on ${$('server-label').hidden ? 'this server' : 'the server it measured (a compare run is not saved)'}:`
+      + ' you get a link to share it, and your saved runs are listed below to compare. You can delete any of them.'
     : 'Saving is off: runs stay in this tab only.';
 }
 
@@ -310,3 +390,4 @@ showSaving();
 renderHistory();
 new ResizeObserver(requestRedraw).observe(document.querySelector('main'));
 renderSummary($('summary'), {});
+loadServers();

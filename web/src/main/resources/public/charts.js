@@ -166,3 +166,40 @@ export function drawComparison(svg, probes, names) {
   });
   svg.append(element('text', { class: 'unit', x: width - 4, y: height - 4, 'text-anchor': 'end' }, 'bar: median, line: to p90 (ms)'));
 }
+
+/**
+ * Servers compared (measure({ servers: 'all' })): for each server, in the given order, one bar per probe kind
+ * (its median) with a thin line out to the p90, and the values beside them; a server not measured says why.
+ * @param entries [{name, region, result: {probes: {kind: {p50, p90, count}}}} or {name, region, error}]
+ */
+export function drawServers(svg, entries, names) {
+  const kindsOf = (e) => Object.keys(e.result?.probes || {}).filter((k) => e.result.probes[k].count);
+  const bar = 14, gap = 3, top = 6, head = 18, after = 10;
+  const heights = entries.map((e) => head + Math.max(1, kindsOf(e).length) * (bar + gap) + after);
+  const height = top + heights.reduce((a, h) => a + h, 0) + 14;
+  const width = Math.max(200, svg.clientWidth || 600);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.style.height = `${height}px`;
+  svg.replaceChildren();
+  const values = entries.flatMap((e) => kindsOf(e).map((k) => e.result.probes[k].p90));
+  const max = Math.max(1, ...values);
+  const left = 8, labelRoom = 150, plot = width - left - labelRoom;
+  const x = (v) => left + (v / max) * plot;
+  let y0 = top;
+  entries.forEach((e, i) => {
+    svg.append(element('text', { class: 'tick kind-label', x: left, y: y0 + 12 }, `${e.name} (${e.region ?? '–'})`));
+    const kinds = kindsOf(e);
+    if (!kinds.length) {
+      svg.append(element('text', { class: 'tick value', x: left, y: y0 + head + 11 }, `not measured: ${e.error || 'no sample'}`));
+    }
+    kinds.forEach((kind, j) => {
+      const s = e.result.probes[kind], y = y0 + head + j * (bar + gap);
+      svg.append(element('rect', { class: `bar ${kind}`, x: left, y, width: Math.max(1, x(s.p50) - left), height: bar }));
+      svg.append(element('line', { class: `whisker ${kind}`, x1: x(s.p50), x2: x(s.p90), y1: y + bar / 2, y2: y + bar / 2 }));
+      svg.append(element('text', { class: 'tick value', x: x(Math.max(s.p50, s.p90)) + 6, y: y + 11 },
+        `${names[kind]} ${s.p50.toFixed(1)} ms`));
+    });
+    y0 += heights[i];
+  });
+  svg.append(element('text', { class: 'unit', x: width - 4, y: height - 4, 'text-anchor': 'end' }, 'bar: median, line: to p90 (ms)'));
+}

@@ -6,7 +6,7 @@
  *   window.pingscope = window.pingscope || { q: [], measure(o) { return new Promise((y, n) => this.q.push([o, y, n])); } };
  *
  * pingscope.measure(options) -> Promise<result>. Options (defaults in pingscope.defaults): server (the script's
- * folder), probes ['http_head', 'ws_echo', 'ws_ping'], duration 10000, rounds (wins over duration), interval 200,
+ * folder; 'auto': the nearest of server/api/servers), servers ('all': each in turn; pingscope-servers.js), probes ['http_head', 'ws_echo', 'ws_ping'], duration 10000, rounds (wins over duration), interval 200,
  * timeout 2000, warmup 3 (rounds discarded), report true, reportInterval 2000, resamples 1000 (bootstrap), seed,
  * onSample(sample), onProgress({round, rounds, elapsed}), signal (AbortSignal: resolves early, aborted: true),
  * save false (true: POST server/api/results by pingscope-save.js: result.saved), load 'none' (or download,
@@ -39,7 +39,7 @@
   const KINDS = ['http_head', 'ws_echo', 'ws_ping'];
   const REPORTED = ['http_head', 'ws_echo']; // ws_ping is recorded by the server itself
   const defaults = Object.freeze({
-    server: null, probes: KINDS, duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
+    server: null, servers: null, probes: KINDS, duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
     report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null, save: false, load: 'none',
   });
   const DATA_OPTIONS = ['server', 'probes', 'duration', 'rounds', 'interval', 'timeout', 'warmup', 'report'];
@@ -128,6 +128,7 @@
   async function measure(options = {}) {
     const o = { ...defaults };
     for (const k in options) if (options[k] != null) o[k] = options[k];
+    if (o.server === 'auto' || o.servers) return (await import(new URL('pingscope-servers.js', globalThis.pingscope.home))).default(o, measure);
     const base = new URL(o.server || defaultServer, globalThis.location?.href);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     if (o.load !== 'none' && !o.condition) return (await import(new URL('pingscope-load.js', globalThis.pingscope.home))).default(o, measure, base);

@@ -130,3 +130,49 @@ export function renderLoadFacts(list, load) {
   ];
   list.replaceChildren(...facts.flatMap(([term, detail]) => [cell('dt', term), cell('dd', detail)]));
 }
+
+/**
+ * Servers compared: per region (in the order regions first appear), per server, a row per probe kind with
+ * p50, p90, p99 and loss; a server that was not measured gets one row saying why.
+ * @param entries result.servers of measure({ servers: 'all' })
+ */
+export function renderServers(table, entries) {
+  const head = document.createElement('tr');
+  head.append(...['region', 'server', 'probe', 'p50', 'p90', 'p99', 'lost'].map((t) => cell('th', t, { scope: 'col' })));
+  const regions = [...new Set(entries.map((e) => e.region ?? '–'))];
+  const rows = [];
+  for (const region of regions) {
+    const here = entries.filter((e) => (e.region ?? '–') === region);
+    const rowsOf = (e) => Object.entries(e.result?.probes || {});
+    const span = here.reduce((n, e) => n + Math.max(1, rowsOf(e).length), 0);
+    here.forEach((e, i) => {
+      const kinds = rowsOf(e), first = document.createElement('tr');
+      if (i === 0) first.append(cell('th', region, { scope: 'rowgroup', rowspan: span, class: 'region' }));
+      first.append(cell('th', e.name, { scope: 'rowgroup', rowspan: Math.max(1, kinds.length), 'data-server': e.name }));
+      if (!kinds.length) {
+        first.append(cell('td', `not measured: ${e.error || 'no sample'}`, { colspan: 5, class: 'skipped', 'data-server': e.name }));
+        rows.push(first);
+        return;
+      }
+      kinds.forEach(([kind, s], j) => {
+        const row = j ? document.createElement('tr') : first;
+        const loss = s.sent ? `${s.lost} (${((100 * s.lost) / s.sent).toFixed(1)} %)` : '–';
+        row.append(cell('th', KIND_NAMES[kind], { scope: 'row' }),
+          ...[['p50', ms(s.p50)], ['p90', ms(s.p90)], ['p99', ms(s.p99)], ['lost', loss]]
+            .map(([stat, text]) => cell('td', text, { 'data-server': e.name, 'data-kind': kind, 'data-stat': stat })));
+        rows.push(row);
+      });
+    });
+  }
+  table.replaceChildren(cell('caption', 'Servers compared: statistics per region, server and probe kind, in milliseconds'), head, ...rows);
+}
+
+/** Why auto chose its server, in a line: "nearest: eu-1 (eu), 12.3 ms; us-1 48.0 ms, ap-1 no answer". */
+export function choiceWords(result) {
+  const chosen = result.server, others = (result.selection || []).filter((s) => s.url !== chosen.url)
+    .map((s) => `${s.name} ${s.median == null ? 'no answer' : `${s.median.toFixed(1)} ms`}`);
+  const mine = (result.selection || []).find((s) => s.url === chosen.url);
+  const why = mine?.median != null ? `, ${mine.median.toFixed(1)} ms by the median of ${mine.count} HEAD probes` : '';
+  const fell = result.errors.some((e) => e.startsWith('servers: ')) ? ' (the nearer ones did not answer the measurement)' : '';
+  return `nearest: ${chosen.name} (${chosen.region ?? '–'})${why}${fell}${others.length ? `; ${others.join(', ')}` : ''}.`;
+}
