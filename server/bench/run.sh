@@ -110,9 +110,12 @@ hold() { # NAME PID PORT HEAPFN PINGFN
   heap0=$($heap_fn "$([ "$name" = pingscope ] && echo "$pid" || echo "$port")")
   rss0=$(rss_kb "$pid")
   NODE_PATH=$WORK/node/node_modules taskset -c "$LOAD_CPU" node "$BENCH/ws-hold-client.js" "ws://127.0.0.1:$port/ws" \
-    "$HOLD_CONNECTIONS" "$HOLD_SECONDS" >"$RESULTS/hold-client-$name.json" &
+    "$HOLD_CONNECTIONS" "$HOLD_SECONDS" >"$RESULTS/hold-client-$name.json" 2>"$WORK/hold-client-$name.log" &
   local client=$!
-  sleep $((HOLD_SECONDS / 2 + 15))
+  # Memory is read 10 s into the hold, once every connection is open (opening 10,000 can take a minute).
+  until grep -q '^held ' "$WORK/hold-client-$name.log" || ! kill -0 "$client" 2>/dev/null; do sleep 1; done
+  cat "$WORK/hold-client-$name.log" >&2
+  sleep 10
   heap1=$($heap_fn "$([ "$name" = pingscope ] && echo "$pid" || echo "$port")")
   rss1=$(rss_kb "$pid")
   wait "$client"
