@@ -60,7 +60,8 @@ curl -s "http://127.0.0.1:$PORT/api/stats" >"$WORK/stats.json"
 echo "${WARM_GC:-0 0}" >"$WORK/warm-gc.txt"
 echo "${LAST_GC:-0 0}" >"$WORK/last-gc.txt"
 
-node - "$WORK" "$OUT" "$CLIENTS" "$DURATION" "$PINGSCOPE_JVM_OPTS" <<'NODE'
+JVM="$(sed -n 's/^PINGSCOPE_JVM_DEFAULTS="\(.*\)"$/\1/p' server/bin/pingscope) $PINGSCOPE_JVM_OPTS (server/bin/pingscope)"
+node - "$WORK" "$OUT" "$CLIENTS" "$DURATION" "$JVM" <<'NODE'
 const fs = require('fs');
 const [dir, out, clients, duration, jvm] = process.argv.slice(2);
 const server = fs.readFileSync(`${dir}/server.txt`, 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/).map(Number));
