@@ -77,6 +77,18 @@ class LauncherTest {
     }
 
     @Test
+    void finds_java_through_java_home_when_the_path_has_none() throws Exception {
+        // A JDK unpacked anywhere, with JAVA_HOME set and nothing on the PATH, as ./mvnw accepts it.
+        String javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent().toString();
+        Path tools = Files.createDirectories(dir.resolve("path"));
+        Files.createSymbolicLink(tools.resolve("dirname"), Path.of("/usr/bin/dirname"));
+        Run run = launch(Map.of("PINGSCOPE_JAR", standInJar().toString(), "JAVA_HOME", javaHome, "PATH", tools.toString()),
+                "x");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("args=[x]"), run.out());
+    }
+
+    @Test
     void java_opts_come_after_pingscope_s_so_that_they_win() throws Exception {
         Run run = launch(Map.of("PINGSCOPE_JAR", standInJar().toString(), "JAVA_OPTS", "-Xmn64m -Dx=1"));
         assertEquals(0, run.exit(), run.err());
