@@ -12,9 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -29,13 +27,13 @@ final class ResultsAdmin {
             + "loaded_count,loaded_lost,loaded_min_ms,loaded_p50_ms,loaded_p90_ms,loaded_p99_ms,loaded_max_ms,loaded_mean_ms";
 
     private final ResultStore store;
-    private final Executor executor;
+    private final DatabaseWork database;
     private final byte[] token;
 
     /** @param adminToken the bearer token the main port requires, or null: the main port never serves these */
     ResultsAdmin(ResultStore store, Executor executor, String adminToken) {
         this.store = store;
-        this.executor = executor;
+        this.database = new DatabaseWork(executor);
         this.token = adminToken == null ? null : ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -58,7 +56,7 @@ final class ResultsAdmin {
             return;
         }
         boolean csv = ctx.header("Accept") != null && ctx.header("Accept").toLowerCase(Locale.ROOT).contains("text/csv");
-        run(ctx, () -> store.list(q.filter(), q.cursor(), q.limit()), page -> {
+        database.run(ctx, () -> store.list(q.filter(), q.cursor(), q.limit()), page -> {
             String next = AdminQuery.encodeCursor(page.next());
             ctx.header("Cache-Control", "no-store");
             if (csv) {
@@ -85,7 +83,7 @@ final class ResultsAdmin {
         if (q == null) {
             return;
         }
-        run(ctx, () -> {
+        database.run(ctx, () -> {
             Map<String, Histogram> sums = new LinkedHashMap<>();
             Map<String, long[]> lost = new LinkedHashMap<>();
             long[] count = {0};
@@ -128,24 +126,6 @@ final class ResultsAdmin {
             Replies.error(ctx, 400, "invalid", e.getMessage());
             return null;
         }
-    }
-
-    private <T> void run(Context ctx, java.util.function.Supplier<T> work, java.util.function.Consumer<T> answer) {
-        CompletableFuture<T> future;
-        try {
-            future = CompletableFuture.supplyAsync(work, executor);
-        } catch (RejectedExecutionException e) {
-            Replies.unavailable(ctx);
-            return;
-        }
-        ctx.future(() -> future.handle((value, failure) -> {
-            if (failure == null) {
-                answer.accept(value);
-            } else {
-                Replies.unavailable(ctx);
-            }
-            return null;
-        }));
     }
 
     static String csv(List<StoredResult> results) {

@@ -13,13 +13,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The public results endpoints: {@code POST /api/results}, {@code GET} and {@code DELETE /api/results/{id}},
@@ -28,11 +22,10 @@ import org.slf4j.LoggerFactory;
  * results' own executor (Javalin's async context), never on a thread that serves probes.
  */
 final class ResultsApi {
-    private static final Logger LOG = LoggerFactory.getLogger(ResultsApi.class);
 
     private final ResultStore store;
     private final SaveBatcher batcher;
-    private final Executor executor;
+    private final DatabaseWork database;
     private final OriginPolicy origins;
     private final ClientAddress clientAddress;
     private final Sites sites;
@@ -44,7 +37,7 @@ final class ResultsApi {
             ResultsSettings settings, Clock clock) {
         this.store = store;
         this.batcher = batcher;
-        this.executor = executor;
+        this.database = new DatabaseWork(executor);
         this.origins = origins;
         this.clientAddress = clientAddress;
         this.sites = sites;
@@ -84,7 +77,7 @@ final class ResultsApi {
                 request.source(), request.settings(), request.probes(),
                 settings.truncatedAddress() ? TruncatedAddress.of(client) : null, DeleteToken.hash(token));
         String base = Replies.base(ctx);
-        answer(ctx, batcher.save(result), ignored -> {
+        DatabaseWork.answer(ctx, batcher.save(result), ignored -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", result.id());
             body.put("url", base + "/r/" + result.id());
@@ -101,7 +94,7 @@ final class ResultsApi {
             return;
         }
         String base = Replies.base(ctx);
-        onDatabase(ctx, () -> store.find(id), found -> {
+        database.run(ctx, () -> store.find(id), found -> {
             if (found.isEmpty()) {
                 Replies.notFound(ctx);
             } else {
@@ -118,7 +111,7 @@ final class ResultsApi {
             return;
         }
         String token = ctx.header("X-Delete-Token");
-        onDatabase(ctx, () -> store.delete(id, token), outcome -> {
+        database.run(ctx, () -> store.delete(id, token), outcome -> {
             switch (outcome) {
                 case DELETED -> ctx.status(204);
                 case WRONG_TOKEN -> Replies.error(ctx, 403, "forbidden", "X-Delete-Token is missing or not this result's");
@@ -137,7 +130,7 @@ final class ResultsApi {
             return;
         }
         String base = Replies.base(ctx);
-        onDatabase(ctx, () -> store.find(id).map(r -> card ? (Object) ResultCard.png(r) : SharePage.html(r, base)), found -> {
+        database.run(ctx, () -> store.find(id).map(r -> card ? (Object) ResultCard.png(r) : SharePage.html(r, base)), found -> {
             if (found.isEmpty()) {
                 Replies.notFound(ctx);
             } else if (card) {
@@ -148,41 +141,6 @@ final class ResultsApi {
                 ctx.contentType("text/html; charset=utf-8").result((String) found.get());
             }
         });
-    }
-
-    /**
-     * Runs the work on the results' executor and answers with its outcome on completion; a database that cannot
-     * be reached, or an executor with no room left, answers 503 with Retry-After.
-     */
-    private <T> void onDatabase(Context ctx, Supplier<T> work, Consumer<T> answer) {
-        CompletableFuture<T> future;
-        try {
-            future = CompletableFuture.supplyAsync(work, executor);
-        } catch (RejectedExecutionException e) {
-            Replies.unavailable(ctx);
-            return;
-        }
-        answer(ctx, future, answer);
-    }
-
-    private static <T> void answer(Context ctx, CompletableFuture<T> future, Consumer<T> answer) {
-        ctx.future(() -> future.handle((value, failure) -> {
-            if (failure == null) {
-                answer.accept(value);
-            } else {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (cause instanceof RejectedExecutionException) {
-                    LOG.debug("results: {}", cause.getMessage());
-                } else if (!(cause instanceof StorageUnavailable)) {
-                    LOG.warn("results: {}", cause.toString(), cause);
-                } else {
-                    LOG.warn("results: {}", cause.getMessage());
-                }
-                Replies.unavailable(ctx);
-            }
-            return null;
-        }));
     }
 
     private static void refuse(Context ctx, InvalidSave e) {
