@@ -5,6 +5,7 @@ import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.Listening;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.PageFiles;
+import dev.pingscope.http.PoolHandoff;
 import dev.pingscope.http.Readiness;
 import dev.pingscope.http.RequestHeaderDeadline;
 import dev.pingscope.intake.IntakeHandler;
@@ -127,7 +128,8 @@ public final class PingscopeServer implements AutoCloseable {
         WebSocketUpgradeHandler upgrade = webSockets.upgradeHandler(server, admission);
         upgrade.setHandler(server.getHandler());
         loadEndpoints.setHandler(upgrade);
-        PingHandler ping = new PingHandler(config.instance(), origins, loadEndpoints);
+        // Everything behind PoolHandoff runs on the pool; /ping, in front of it, on the selector thread.
+        PingHandler ping = new PingHandler(config.instance(), origins, new PoolHandoff(loadEndpoints));
         server.setHandler(config.redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);
     }

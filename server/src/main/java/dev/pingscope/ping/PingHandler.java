@@ -12,7 +12,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * {@code HEAD /ping} and {@code GET /ping}: the HTTP probe target. It runs as a Jetty core handler in front
@@ -24,10 +23,8 @@ import org.eclipse.jetty.util.thread.Invocable;
  * and for allowed origins the CORS and Timing-Allow-Origin headers that let a page on another site read
  * them. CORS preflights get 204; any other method gets 405.
  *
- * <p>It declares itself non-blocking, and so the whole server: Jetty then parses requests and answers
- * {@code /ping} on the selector thread that read them, with no hand-off to a pool thread (the hand-offs were
- * a tenth of the CPU per probe and the main source of its tail, docs/performance.md). Every other request is
- * handed to the thread pool here, because the handlers behind this one may block.
+ * <p>It never blocks: with {@link dev.pingscope.http.PoolHandoff} behind it, Jetty answers {@code /ping} on
+ * the selector thread that read the request.
  */
 public final class PingHandler extends Handler.Wrapper {
     public static final String PATH = "/ping";
@@ -54,8 +51,7 @@ public final class PingHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!PATH.equals(request.getHttpURI().getPath())) {
-            request.getComponents().getExecutor().execute(() -> handleBehind(request, response, callback));
-            return true;
+            return super.handle(request, response, callback);
         }
         HttpFields.Mutable headers = response.getHeaders();
         String method = request.getMethod();
@@ -80,22 +76,6 @@ public final class PingHandler extends Handler.Wrapper {
         }
         callback.succeeded();
         return true;
-    }
-
-    @Override
-    public Invocable.InvocationType getInvocationType() {
-        return Invocable.InvocationType.NON_BLOCKING;
-    }
-
-    /** Runs the handlers behind this one on a pool thread, answering 404 when none takes the request. */
-    private void handleBehind(Request request, Response response, Callback callback) {
-        try {
-            if (!super.handle(request, response, callback)) {
-                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
-            }
-        } catch (Throwable failure) {
-            Response.writeError(request, response, callback, failure);
-        }
     }
 
     /** "app;dur=0.123": the duration in milliseconds with microsecond resolution, written without String.format. */
