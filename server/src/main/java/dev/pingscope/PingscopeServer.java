@@ -40,7 +40,8 @@ import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
  * listens; {@link #shutdown} drains gracefully; {@link #stop} ends it all at once.
  *
  * <pre>{@code
- * PingscopeServer server = PingscopeServer.create(ServerConfig.defaults().withPort(0)).start();
+ * ServerConfig config = ServerConfig.defaults().withHttp(new HttpSettings("127.0.0.1", 0, "test", List.of(), Duration.ofSeconds(10)));
+ * PingscopeServer server = PingscopeServer.create(config).start();
  * URI ping = URI.create("http://localhost:" + server.port() + "/ping");
  * }</pre>
  */
@@ -61,38 +62,39 @@ public final class PingscopeServer implements AutoCloseable {
 
     private PingscopeServer(ServerConfig config) {
         this.config = config;
-        Sites sites = Sites.of(config.sites());
+        Sites sites = Sites.of(config.origins().sites());
         RttRecorders recorders = new RttRecorders(sites);
-        Path hlogDir = config.operations().hlogDir();
-        this.reporter = new IntervalReporter(recorders, hiccups, config.instance(), config.regions().region(), Clock.systemUTC(),
+        Path hlogDir = config.recording().hlogDir();
+        this.reporter = new IntervalReporter(recorders, hiccups, config.http().instance(), config.regions().region(), Clock.systemUTC(),
                 hlogDir == null ? null : HistogramStore.open(hlogDir));
         Metrics metrics = new Metrics(BuildVersion.current(), config.regions().region(), recorders.series());
-        this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, config.webSocket());
+        this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, config.webSocket(), config.http().instance());
         metrics.exportOpenSessions(webSockets::openSessions);
         reporter.onInterval(metrics.rtt()::update);
         reporter.onHiccups(metrics.hiccups()::update);
-        this.headerDeadline = new RequestHeaderDeadline(config.limits().requestHeaderTimeout());
+        this.headerDeadline = new RequestHeaderDeadline(config.http().requestHeaderTimeout());
 
-        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
-        ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
+        OriginPolicy origins = new OriginPolicy(config.origins().allowedOrigins());
+        ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         IntakeHandler intake = new IntakeHandler(
-                new IntakePolicy(origins, clientAddress, config.limits().intakeBatchesPerSecond(), config.limits().intakeBurst()),
-                new SampleBatchParser(config.maxBatchSamples()), sites, recorders, metrics, config.maxBodyBytes());
+                new IntakePolicy(origins, clientAddress, config.intake().batchesPerSecond(), config.intake().burst()),
+                new SampleBatchParser(config.intake().maxBatchSamples()), sites, recorders, metrics, config.intake().maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
-        this.loadEndpoints = new LoadHandler(config.loadSettings(), config.instance(), origins, clientAddress, null);
+        this.loadEndpoints = new LoadHandler(config.load(), config.http().instance(), origins, clientAddress, null);
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
         ServersApi servers = new ServersApi(config.regions().region(), config.regions().servers());
-        boolean separateAdmin = config.operations().adminPort() > 0;
+        boolean separateAdmin = config.admin().port() > 0;
         this.results = config.results().enabled()
-                ? Optional.of(Results.open(config.resultsSettings(), sites, origins, clientAddress)) : Optional.empty();
+                ? Optional.of(Results.open(config.results(), config.http().instance(), sites, origins, clientAddress)) : Optional.empty();
 
         this.app = Javalin.create(c -> {
-            Listening.on(c, config.host(), config.port());
-            c.http.maxRequestSize = config.maxBodyBytes();
-            if (config.tls() != null) {
-                tlsListeners.addTo(c, config.tls(), config.host(), config.port(), config.redirectPort());
+            Listening.on(c, config.http().host(), config.http().port());
+            c.http.maxRequestSize = config.intake().maxBodyBytes();
+            if (config.https().enabled()) {
+                tlsListeners.addTo(c, config.https().certificate(), config.http().host(), config.http().port(),
+                        config.https().redirectPort());
             }
             // /ping, /ws and the load endpoints run as Jetty core handlers in front of Javalin: a probe costs no
             // servlet, session or router work, Javalin 7 does not expose the PONG frames that ws_ping needs, and
@@ -113,7 +115,7 @@ public final class PingscopeServer implements AutoCloseable {
         });
         // /metrics, /healthz and /readyz on a port of their own, when one is set.
         this.adminApp = !separateAdmin ? null : Javalin.create(c -> {
-            Listening.on(c, config.operations().adminHost(), config.operations().adminPort());
+            Listening.on(c, config.admin().host(), config.admin().port());
             c.routes.get("/metrics", metricsHandler);
             readiness.routes(c);
             results.ifPresent(r -> r.adminRoutes(c));
@@ -129,8 +131,8 @@ public final class PingscopeServer implements AutoCloseable {
         upgrade.setHandler(server.getHandler());
         loadEndpoints.setHandler(upgrade);
         // Everything behind PoolHandoff runs on the pool; /ping, in front of it, on the selector thread.
-        PingHandler ping = new PingHandler(config.instance(), origins, new PoolHandoff(loadEndpoints));
-        server.setHandler(config.redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
+        PingHandler ping = new PingHandler(config.http().instance(), origins, new PoolHandoff(loadEndpoints));
+        server.setHandler(config.https().redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);
     }
 
@@ -141,7 +143,7 @@ public final class PingscopeServer implements AutoCloseable {
         if (adminApp != null) {
             adminApp.start();
         }
-        reporter.start(config.reportInterval());
+        reporter.start(config.recording().reportInterval());
         readiness.set(true);
         return this;
     }
@@ -180,7 +182,7 @@ public final class PingscopeServer implements AutoCloseable {
 
     /** Drains and stops: see {@link GracefulShutdown}. */
     public void shutdown() {
-        GracefulShutdown.run(config.operations().shutdownGrace(), readiness, webSockets, reporter, this::stop);
+        GracefulShutdown.run(config.admin().shutdownGrace(), readiness, webSockets, reporter, this::stop);
     }
 
     /** Stops at once: no draining. */

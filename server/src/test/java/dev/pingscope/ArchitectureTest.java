@@ -2,6 +2,7 @@ package dev.pingscope;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,6 +10,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The packages depend on each other in one direction only: no cycle, the root package included. */
@@ -46,5 +51,24 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages("dev.pingscope.cli..", "dev.pingscope.prober..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.pingscope.cli..", "dev.pingscope.prober..")
                 .check(MAIN);
+    }
+
+    /** One small record per area and one mixin each: none grows into the 640-line configuration it replaced. */
+    @Test
+    void each_configuration_file_stays_small() throws Exception {
+        Path main = Repository.root().resolve("server/src/main/java/dev/pingscope");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(main)) {
+            files = walk.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.endsWith("Settings.java") || name.endsWith("Options.java") || name.equals("ServerConfig.java")
+                        || name.equals("ServeCommand.java");
+            }).toList();
+        }
+        assertTrue(files.size() >= 20, "found " + files);
+        for (Path f : files) {
+            long lines = Files.readAllLines(f).size();
+            assertTrue(lines <= 200, main.relativize(f) + " has " + lines + " lines");
+        }
     }
 }

@@ -71,8 +71,8 @@ class BrowserProbeTest {
                 }
                 """);
         assertEquals(204, ((Number) result.get("status")).intValue());
-        assertEquals(ts.server.config().instance(), result.get("instance"));
-        assertEquals(ts.server.config().instance(), result.get("helloInstance"));
+        assertEquals(ts.server.config().http().instance(), result.get("instance"));
+        assertEquals(ts.server.config().http().instance(), result.get("helloInstance"));
         double head = ((Number) result.get("head")).doubleValue();
         double echo = ((Number) result.get("echo")).doubleValue();
         assertTrue(head > 0 && head < 2_000, "HEAD RTT in ms: " + head);

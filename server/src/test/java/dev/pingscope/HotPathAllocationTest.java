@@ -51,14 +51,11 @@ class HotPathAllocationTest {
 
     @Test
     void a_websocket_echo_allocates_little_on_the_server() throws Exception {
-        ServerConfig defaults = TestServer.testConfig();
-        ServerConfig.Limits l = defaults.limits();
         // At most one PING during the measurement (its first comes at a random point of the 60 s interval),
         // never reported lost, and no message rate cap: this client sends as fast as it can.
-        ServerConfig quiet = defaults.withTimeouts(Duration.ofSeconds(60), Duration.ofMinutes(5))
+        TestConfig quiet = TestServer.testConfig().withTimeouts(Duration.ofSeconds(60), Duration.ofMinutes(5))
                 .withIntervals(Duration.ofSeconds(60), Duration.ofHours(1))
-                .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), 1_000_000,
-                        l.wsMaxQueuedFrames(), l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout()));
+                .with("--ws-max-messages-per-second", 1_000_000);
         try (TestServer ts = TestServer.start(quiet); Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), ts.server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();

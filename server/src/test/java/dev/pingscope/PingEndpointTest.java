@@ -43,7 +43,7 @@ class PingEndpointTest {
         assertEquals(204, r.statusCode());
         assertEquals("", r.body());
         assertEquals("no-store", r.headers().firstValue("Cache-Control").orElseThrow());
-        assertEquals(anyOrigin.server.config().instance(), r.headers().firstValue("X-Pingscope-Instance").orElseThrow());
+        assertEquals(anyOrigin.server.config().http().instance(), r.headers().firstValue("X-Pingscope-Instance").orElseThrow());
         assertEquals("*", r.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
         assertEquals("*", r.headers().firstValue("Timing-Allow-Origin").orElseThrow());
         String exposed = r.headers().firstValue("Access-Control-Expose-Headers").orElseThrow();

@@ -26,7 +26,7 @@ class ProbeLoadTest {
     @Test
     void a_download_load_reports_idle_and_loaded_per_kind_goodput_rpm_and_reports_samples_under_their_condition()
             throws Exception {
-        try (TestServer ts = TestServer.start(TestServer.testConfig().withLimits(TestServer.unlimited()))) {
+        try (TestServer ts = TestServer.start(TestServer.testConfig().unlimited())) {
             int status = probe(ts.uri("").toString(), "--load", "download", "--duration", "2s", "--load-duration", "8s",
                     "--rate", "50", "--warmup", "2", "--json", "--quiet", "--report-to", ts.uri("").toString());
             assertEquals(0, status, out + " " + err);

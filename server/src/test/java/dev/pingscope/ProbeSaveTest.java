@@ -51,8 +51,7 @@ class ProbeSaveTest {
 
     @Test
     void a_refused_save_is_an_error_and_exit_status_1() throws Exception {
-        try (TestServer ts = TestServer.start(TestServer.testConfig().withResults(
-                TestServer.testConfig().results().withEnabled(false)))) {
+        try (TestServer ts = TestServer.start(TestServer.testConfig().with("--results", false))) {
             int status = Cli.commandLine(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true)).execute(
                     "probe", ts.uri("").toString(), "--duration", "500ms", "--rate", "20", "--warmup", "0", "--quiet", "--save");
             assertEquals(1, status, out + "\n" + err);

@@ -107,14 +107,14 @@ class SampleIntakeTest {
 
     @Test
     void a_batch_above_the_sample_limit_is_rejected() throws Exception {
-        String values = "1.0,".repeat(ts.server.config().maxBatchSamples()) + "1.0";
+        String values = "1.0,".repeat(ts.server.config().intake().maxBatchSamples()) + "1.0";
         assertRejected(ts.post("/api/samples", "application/json", "{\"samples\":{\"http_head\":[" + values + "]}}"),
                 400, "too_many_samples");
     }
 
     @Test
     void a_body_above_the_size_limit_gets_413() throws Exception {
-        String padding = " ".repeat(ts.server.config().maxBodyBytes());
+        String padding = " ".repeat(ts.server.config().intake().maxBodyBytes());
         assertRejected(ts.post("/api/samples", "application/json", "{\"samples\":{\"http_head\":[1.0]}}" + padding),
                 413, "body_too_large");
     }

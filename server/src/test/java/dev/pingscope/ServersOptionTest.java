@@ -1,5 +1,6 @@
 package dev.pingscope;
 
+import dev.pingscope.servers.RegionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,7 +112,7 @@ class ServersOptionTest {
 
     @Test
     void exactly_one_hundred_entries_are_accepted() throws Exception {
-        ServerConfig.Regions regions = ServerConfig.Regions.read("eu", file(many(100)));
+        RegionSettings regions = RegionSettings.read("eu", file(many(100)));
         assertEquals(100, regions.servers().size());
     }
 
@@ -138,7 +139,7 @@ class ServersOptionTest {
                  {"name": "Ohio, USA", "region": "us-east.2", "url": "HTTP://us.example:8080/pingscope"},
                  {"name": "Tokyo 東京", "region": "ap", "url": "https://ap.example/p/"}]
                 """);
-        ServerConfig.Regions regions = ServerConfig.Regions.read("eu", file);
+        RegionSettings regions = RegionSettings.read("eu", file);
         assertEquals(List.of(
                 new ListedServer("Frankfurt", "eu", "https://eu.example/"),
                 new ListedServer("Ohio, USA", "us-east.2", "http://us.example:8080/pingscope/"),
@@ -152,9 +153,9 @@ class ServersOptionTest {
                  {"name": "Ohio", "region": "us", "url": "http://us.example:8080/pingscope"}]
                 """);
         // Restricted origins: the list is public all the same.
-        ServerConfig config = TestServer.testConfig()
+        TestConfig config = TestServer.testConfig()
                 .withAllowedOrigins(List.of("https://allowed.example"))
-                .withRegions(ServerConfig.Regions.read("eu", file));
+                .with("--region", "eu").with("--servers", file);
         try (TestServer ts = TestServer.start(config)) {
             HttpResponse<String> answer = ts.send(HttpRequest.newBuilder(ts.uri("/api/servers"))
                     .header("Origin", "https://elsewhere.example").GET());

@@ -27,12 +27,12 @@ public final class TestServer implements AutoCloseable {
      * Server PINGs every 200 ms; intervals end only when a test calls {@link #endInterval}, so counts are exact.
      * Saved results go to a SQLite file in a temporary directory shared by the test JVM, never the working directory.
      */
-    public static ServerConfig testConfig() {
-        return ServerConfig.defaults()
+    public static TestConfig testConfig() {
+        return new TestConfig()
                 .withHost("127.0.0.1")
                 .withPort(0)
                 .withIntervals(Duration.ofMillis(200), Duration.ofHours(1))
-                .withResults(ServerConfig.Results.defaults().withDataDir(SharedDataDir.PATH));
+                .withDataDir(SharedDataDir.PATH);
     }
 
     /** The temporary data directory every test server of this JVM keeps its results in (also for child JVMs). */
@@ -61,19 +61,16 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Limits lifted, for tests that send a lot from one address on purpose. */
-    public static ServerConfig.Limits unlimited() {
-        ServerConfig.Limits l = ServerConfig.Limits.defaults();
-        return new ServerConfig.Limits(l.wsMaxConnections(), 100_000, 1_000_000, l.wsMaxQueuedFrames(), 100_000,
-                100_000, l.requestHeaderTimeout());
-    }
-
     public static TestServer start() {
-        return new TestServer(testConfig());
+        return new TestServer(testConfig().build());
     }
 
     public static TestServer start(ServerConfig config) {
         return new TestServer(config);
+    }
+
+    public static TestServer start(TestConfig config) {
+        return new TestServer(config.build());
     }
 
     public URI uri(String path) {

@@ -94,7 +94,7 @@ class TlsTest {
                         return null;
                     }
                 }).get(10, TimeUnit.SECONDS);
-        assertTrue(hello.get(5, TimeUnit.SECONDS).contains(ts.server.config().instance()));
+        assertTrue(hello.get(5, TimeUnit.SECONDS).contains(ts.server.config().http().instance()));
         ws.sendText("e1", true).get(5, TimeUnit.SECONDS);
         assertEquals("e1", echo.get(5, TimeUnit.SECONDS));
         assertTrue(pingRtt.get(5, TimeUnit.SECONDS).contains("rtt_ms"));

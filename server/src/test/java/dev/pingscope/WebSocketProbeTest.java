@@ -102,7 +102,7 @@ class WebSocketProbeTest {
         JsonNode hello = TestServer.JSON.readTree(c.next(Duration.ofSeconds(5)));
         assertEquals("hello", hello.get("type").asText());
         assertEquals(1, hello.get("protocol").asInt());
-        assertEquals(ts.server.config().instance(), hello.get("instance").asText());
+        assertEquals(ts.server.config().http().instance(), hello.get("instance").asText());
         assertEquals(200, hello.get("ping_interval_ms").asInt());
     }
 
@@ -159,7 +159,7 @@ class WebSocketProbeTest {
 
     @Test
     void a_message_above_the_limit_closes_with_1009_whether_in_one_frame_or_in_fragments() throws Exception {
-        int limit = ts.server.config().wsMaxMessageBytes();
+        int limit = ts.server.config().webSocket().maxMessageBytes();
         Client whole = Client.connect(ts);
         whole.ws.sendText("x".repeat(limit + 1), true).get(5, TimeUnit.SECONDS);
         assertEquals(1009, whole.closeCode.get(5, TimeUnit.SECONDS));

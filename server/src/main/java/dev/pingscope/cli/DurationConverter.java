@@ -1,6 +1,6 @@
 package dev.pingscope.cli;
 
-import dev.pingscope.DurationText;
+import dev.pingscope.config.DurationText;
 import java.time.Duration;
 import picocli.CommandLine;
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * endpoints and the retention purge.
  *
  * <pre>{@code
- * Results results = Results.open(settings, sites, origins, clientAddress);
+ * Results results = Results.open(settings, instance, sites, origins, clientAddress);
  * Javalin.create(c -> results.routes(c));
  * results.start();
  * }</pre>
@@ -38,7 +38,7 @@ public final class Results implements AutoCloseable {
     private final ResultsAdmin admin;
     private final RetentionPurge purge;
 
-    private Results(ResultsSettings settings, Sites sites, OriginPolicy origins, ClientAddress clientAddress, Clock clock) {
+    private Results(ResultsSettings settings, String instance, Sites sites, OriginPolicy origins, ClientAddress clientAddress, Clock clock) {
         this.store = new ResultStore(settings, THREADS);
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -47,13 +47,19 @@ public final class Results implements AutoCloseable {
             return t;
         });
         this.batcher = new SaveBatcher(store, QUEUE);
-        this.api = new ResultsApi(store, batcher, executor, origins, clientAddress, sites, settings, clock);
+        this.api = new ResultsApi(store, batcher, executor, origins, clientAddress, sites, settings, instance, clock);
         this.admin = new ResultsAdmin(store, executor, settings.adminToken());
         this.purge = new RetentionPurge(store, settings.retention(), clock);
     }
 
-    public static Results open(ResultsSettings settings, Sites sites, OriginPolicy origins, ClientAddress clientAddress) {
-        return new Results(settings, sites, origins, clientAddress, Clock.systemUTC());
+    /**
+     * Opens the store and builds the endpoints; nothing runs before {@link #start}.
+     *
+     * @param instance this instance's name, stored with each result
+     */
+    public static Results open(ResultsSettings settings, String instance, Sites sites, OriginPolicy origins,
+            ClientAddress clientAddress) {
+        return new Results(settings, instance, sites, origins, clientAddress, Clock.systemUTC());
     }
 
     /** The public endpoints, and the operators' endpoints behind --admin-token, on the main port. */

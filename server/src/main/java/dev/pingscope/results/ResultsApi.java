@@ -31,10 +31,11 @@ final class ResultsApi {
     private final Sites sites;
     private final IntakeRateLimiter limiter;
     private final ResultsSettings settings;
+    private final String instance;
     private final Clock clock;
 
     ResultsApi(ResultStore store, SaveBatcher batcher, Executor executor, OriginPolicy origins, ClientAddress clientAddress, Sites sites,
-            ResultsSettings settings, Clock clock) {
+            ResultsSettings settings, String instance, Clock clock) {
         this.store = store;
         this.batcher = batcher;
         this.database = new DatabaseWork(executor);
@@ -42,6 +43,7 @@ final class ResultsApi {
         this.clientAddress = clientAddress;
         this.sites = sites;
         this.settings = settings;
+        this.instance = instance;
         this.clock = clock;
         this.limiter = new IntakeRateLimiter(settings.savesPerMinute() / 60.0, settings.savesPerMinute());
     }
@@ -73,7 +75,7 @@ final class ResultsApi {
         Site site = browser ? sites.attribute(origin, RequestHost.of(ctx)) : Site.NONE;
         String token = DeleteToken.generate();
         StoredResult result = new StoredResult(ResultId.generate(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-                settings.instance(), site.label(), browser ? BrowserFamily.of(ctx.header("User-Agent")) : "probe",
+                instance, site.label(), browser ? BrowserFamily.of(ctx.header("User-Agent")) : "probe",
                 request.source(), request.settings(), request.probes(),
                 settings.truncatedAddress() ? TruncatedAddress.of(client) : null, DeleteToken.hash(token));
         String base = Replies.base(ctx);

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * One pingscope server in the list that {@code --servers} names and {@code GET /api/servers} publishes, for
- * clients that pick the nearest server or compare regions. Checked by {@code ServerConfig.Regions}.
+ * clients that pick the nearest server or compare regions. Checked by {@link RegionSettings}.
  *
  * @param name   shown to people: 1 to 64 printable characters, unique in the list
  * @param region a region name such as eu or us-east (the same form as --region)

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Reads the {@code --servers} file: a JSON array of {@code {"name", "region", "url"}} objects, nothing else.
  * Only the form is checked here (JSON, an array, objects with exactly those three string fields); what the
- * values may be is checked by {@code ServerConfig.Regions}. Every problem is one line naming the file and,
+ * values may be is checked by {@link RegionSettings}. Every problem is one line naming the file and,
  * where there is one, the entry (counted from 1).
  */
 public final class ServerListFile {

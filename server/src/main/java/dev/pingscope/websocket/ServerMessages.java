@@ -16,11 +16,11 @@ final class ServerMessages {
 
     private ServerMessages() {}
 
-    static String hello(WebSocketSettings settings) {
+    static String hello(WebSocketSettings settings, String instance) {
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("type", "hello");
         hello.put("protocol", PROTOCOL_VERSION);
-        hello.put("instance", settings.instance());
+        hello.put("instance", instance);
         hello.put("ping_interval_ms", settings.pingInterval().toMillis());
         hello.put("ping_timeout_ms", settings.pingTimeout().toMillis());
         try {

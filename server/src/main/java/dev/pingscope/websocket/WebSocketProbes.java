@@ -44,8 +44,9 @@ public final class WebSocketProbes implements AutoCloseable {
     /**
      * @param recorders where ws_ping RTTs are recorded
      * @param pingLost  called for each PING that got no PONG in time
+     * @param instance  this instance's name, told to each client in its hello
      */
-    public WebSocketProbes(RttRecorders recorders, Runnable pingLost, WebSocketSettings settings) {
+    public WebSocketProbes(RttRecorders recorders, Runnable pingLost, WebSocketSettings settings, String instance) {
         this.recorders = recorders;
         this.pingLost = pingLost;
         this.settings = settings;
@@ -56,7 +57,7 @@ public final class WebSocketProbes implements AutoCloseable {
         this.maxMessagesPerSecond = settings.maxMessagesPerSecond();
         this.maxHeldMessages = Math.max(1, Math.min(32, settings.maxQueuedFrames() / 2));
         this.limiter = new ConcurrencyLimiter(settings.maxConnections(), settings.maxPerAddress());
-        this.helloMessage = ServerMessages.hello(settings);
+        this.helloMessage = ServerMessages.hello(settings, instance);
         this.pinger = new PingWheel(pingInterval);
     }
 

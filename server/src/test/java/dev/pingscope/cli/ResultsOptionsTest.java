@@ -1,12 +1,13 @@
 package dev.pingscope.cli;
 
+import dev.pingscope.results.ResultsSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.DurationText;
+import dev.pingscope.config.DurationText;
 import dev.pingscope.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The saved results' options: defaults from ServerConfig, environment variables, one-line errors naming the option. */
+/** The saved results' options: defaults from ResultsSettings, environment variables, one-line errors naming the option. */
 class ResultsOptionsTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -30,7 +31,7 @@ class ResultsOptionsTest {
 
     @Test
     void defaults_keep_results_in_sqlite_in_the_data_dir_for_90_days() {
-        ServerConfig.Results r = config(Map.of()).results();
+        ResultsSettings r = config(Map.of()).results();
         assertTrue(r.enabled());
         assertEquals(Path.of("pingscope-data"), r.dataDir());
         assertEquals("jdbc:sqlite:" + Path.of("pingscope-data", "results.db"), r.jdbcUrl());
@@ -43,7 +44,7 @@ class ResultsOptionsTest {
 
     @Test
     void every_option_has_its_variable_and_the_password_only_a_variable() {
-        ServerConfig.Results r = config(Map.of(
+        ResultsSettings r = config(Map.of(
                 "PINGSCOPE_DATABASE_URL", "jdbc:postgresql://db.example/pingscope",
                 "PINGSCOPE_DATABASE_USER", "ps",
                 "PINGSCOPE_DATABASE_PASSWORD", "s3cret-password",
@@ -53,8 +54,8 @@ class ResultsOptionsTest {
                 "PINGSCOPE_ADMIN_TOKEN", "0123456789abcdef",
                 "PINGSCOPE_RESULTS", "false"), "--results-max-body", "4096").results();
         assertEquals("jdbc:postgresql://db.example/pingscope", r.jdbcUrl());
-        assertEquals("ps", r.databaseUser());
-        assertEquals("s3cret-password", r.databasePassword());
+        assertEquals("ps", r.user());
+        assertEquals("s3cret-password", r.password());
         assertEquals(Duration.ofDays(30), r.retention());
         assertEquals(60, r.savesPerMinute());
         assertEquals(4096, r.maxBodyBytes());

@@ -76,7 +76,7 @@ class EmbeddingTest {
         Map<String, Object> precise = (Map<String, Object>) result.get("precise");
         assertEquals(true, precise.get("resourceTiming"), "Timing-Allow-Origin honoured for every HEAD probe");
         assertEquals(List.of("resource-timing"), result.get("sources"));
-        assertEquals(ts.server.config().instance(), ((Map<String, Object>) result.get("instances")).get("ws"),
+        assertEquals(ts.server.config().http().instance(), ((Map<String, Object>) result.get("instances")).get("ws"),
                 "the WebSocket was accepted for the allowed origin");
 
         List<Map<String, Object>> entries = (List<Map<String, Object>>) page.evaluate("""

@@ -141,7 +141,7 @@ class MeasurementAccuracyTest {
             assertEquals(8, number(probe(result, kind), "lost"), kind + ": 10 rounds minus 2 warm-up rounds, all lost");
             assertEquals(10, number(probe(result, kind), "lost") + number(discarded, kind), kind + ": every probe is accounted for");
         }
-        assertEquals(ts.server.config().instance(), ((Map<String, Object>) result.get("instances")).get("ws"),
+        assertEquals(ts.server.config().http().instance(), ((Map<String, Object>) result.get("instances")).get("ws"),
                 "the WebSocket was open: its echoes were late, not missing");
     }
 

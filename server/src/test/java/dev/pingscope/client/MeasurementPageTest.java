@@ -76,8 +76,8 @@ class MeasurementPageTest {
         assertTrue(verdict.matches("(HTTP HEAD is (slower|faster) than WebSocket echo|No clear difference).*95 % interval of HEAD minus echo: .*"),
                 verdict);
         String facts = page.textContent("#facts");
-        assertTrue(facts.contains("HTTP: " + ts.server.config().instance()), facts);
-        assertTrue(facts.contains("WebSocket: " + ts.server.config().instance()), facts);
+        assertTrue(facts.contains("HTTP: " + ts.server.config().http().instance()), facts);
+        assertTrue(facts.contains("WebSocket: " + ts.server.config().http().instance()), facts);
         assertTrue(facts.contains("cross-origin isolated: yes; Resource Timing: yes"), facts);
         assertEquals("Resource Timing", page.textContent("td[data-kind=http_head][data-stat=timing]"));
         assertEquals("http/1.1", page.textContent("td[data-kind=http_head][data-stat=protocol]"), "plain HTTP: no h2");

@@ -1,5 +1,6 @@
 package dev.pingscope.client;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +42,8 @@ class ReconnectTest {
     void a_run_survives_a_server_restart_on_the_same_port_and_the_new_server_gets_the_samples_measured_after_it()
             throws Exception {
         // A short grace: the old server drains for 100 ms rather than 2 s, so most of the run is after the restart.
-        ServerConfig config = TestServer.testConfig();
-        ServerConfig.Operations ops = config.operations();
-        TestServer first = TestServer.start(config.withOperations(
-                new ServerConfig.Operations(ops.adminHost(), ops.adminPort(), Duration.ofMillis(400), ops.hlogDir())));
+        TestConfig config = TestServer.testConfig().with("--shutdown-grace", Duration.ofMillis(400));
+        TestServer first = TestServer.start(config);
         int port = first.server.port();
         TestServer second = null;
         Page page = browser.newPage();
@@ -134,7 +132,7 @@ class ReconnectTest {
             assertEquals(true, r.get("aborted"), "the run went on until stopped");
             assertEquals(List.of(), r.get("errors"), "the first connection opened; a restart is no error");
             assertTrue(intValue(r.get("reconnects")) >= 1, "the WebSocket was opened again: " + r);
-            assertEquals(List.of(first.server.config().instance()), ((Map<String, Object>) r.get("instances")).get("wsAll"),
+            assertEquals(List.of(first.server.config().http().instance()), ((Map<String, Object>) r.get("instances")).get("wsAll"),
                     "both servers answer by the same name");
             for (String kind : List.of("http_head", "ws_echo", "ws_ping")) {
                 assertTrue(intValue(after.getOrDefault(kind, 0)) >= 1, kind + " samples after the restart: " + r);
@@ -181,10 +179,7 @@ class ReconnectTest {
         // echoes a second, each connection ends about 120 ms after it opened, 4 s long. With waits of
         // random(0, 250 ms x 2^n), n growing, about 5 reconnects fit in 4 s; with n reset by every hello
         // (waits of 125 ms on average) about 15 would.
-        ServerConfig.Limits d = ServerConfig.Limits.defaults();
-        ServerConfig.Limits fiveMessagesPerSecond = new ServerConfig.Limits(d.wsMaxConnections(), d.wsMaxPerAddress(), 5,
-                d.wsMaxQueuedFrames(), d.intakeBatchesPerSecond(), d.intakeBurst(), d.requestHeaderTimeout());
-        try (TestServer strict = TestServer.start(TestServer.testConfig().withLimits(fiveMessagesPerSecond))) {
+        try (TestServer strict = TestServer.start(TestServer.testConfig().with("--ws-max-messages-per-second", 5))) {
             Page page = browser.newPage();
             ConsoleErrors console = ConsoleErrors.of(page);
             page.navigate(strict.uri("/").toString());

@@ -12,7 +12,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.sun.net.httpserver.HttpServer;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -50,8 +49,7 @@ class SavedResultsTest {
     @BeforeAll
     static void start(Browser shared) throws Exception {
         // Saves from 127.0.0.1 go beyond the default 10 a minute here: every test saves.
-        ServerConfig config = TestServer.testConfig();
-        ts = TestServer.start(config.withResults(config.results().withLimits(1000, config.results().maxBodyBytes())));
+        ts = TestServer.start(TestServer.testConfig().with("--results-rate", 1000));
         otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ExampleSite.serve(otherSite, "http://127.0.0.1:" + ts.server.port());
         browser = shared;

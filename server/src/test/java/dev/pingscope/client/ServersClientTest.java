@@ -8,7 +8,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,7 +61,7 @@ class ServersClientTest {
         Files.writeString(list, listJson());
         list.toFile().deleteOnExit();
         own = TestServer.start(TestServer.testConfig().withPort(ownPort)
-                .withRegions(ServerConfig.Regions.read("home", list)));
+                .with("--region", "home").with("--servers", list));
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -29,8 +28,7 @@ class FragmentedEchoTest {
 
     @BeforeEach
     void start() throws IOException {
-        ServerConfig base = TestServer.testConfig();
-        ts = TestServer.start(base.withIntervals(Duration.ofMillis(100), base.reportInterval())
+        ts = TestServer.start(TestServer.testConfig().with("--ping-interval", Duration.ofMillis(100))
                 .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(30)));
     }
 
@@ -91,11 +89,8 @@ class FragmentedEchoTest {
 
     @Test
     void with_few_queued_frames_allowed_fewer_messages_are_held_so_their_burst_never_trips_that_limit() throws IOException {
-        ServerConfig base = TestServer.testConfig();
-        ServerConfig.Limits l = base.limits();
-        try (TestServer few = TestServer.start(base.withIntervals(Duration.ofMillis(100), base.reportInterval())
-                .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), l.wsMaxMessagesPerSecond(),
-                        8, l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout())))) {
+        try (TestServer few = TestServer.start(TestServer.testConfig().with("--ping-interval", Duration.ofMillis(100))
+                .with("--ws-max-queued-frames", 8))) {
             assertUnfinishedMessageClosesAfter(few, 4);
         }
     }

@@ -1,9 +1,9 @@
 package dev.pingscope.hardening;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,11 +15,9 @@ import org.junit.jupiter.api.Test;
 class HttpLimitsTest {
     private static final String BATCH = "{\"samples\":{\"http_head\":[1.5]}}";
 
-    private static ServerConfig withIntake(double perSecond, int burst) {
-        ServerConfig.Limits l = ServerConfig.Limits.defaults();
+    private static TestConfig withIntake(double perSecond, int burst) {
         return TestServer.testConfig().withTrustedProxies(List.of("127.0.0.0/8"))
-                .withLimits(new ServerConfig.Limits(l.wsMaxConnections(), l.wsMaxPerAddress(), l.wsMaxMessagesPerSecond(),
-                        l.wsMaxQueuedFrames(), perSecond, burst, l.requestHeaderTimeout()));
+                .with("--intake-rate", perSecond).with("--intake-burst", burst);
     }
 
     private static HttpResponse<String> post(TestServer ts, String forwardedFor) throws Exception {
@@ -52,7 +50,7 @@ class HttpLimitsTest {
 
     @Test
     void x_forwarded_for_is_believed_only_from_a_trusted_proxy() throws Exception {
-        ServerConfig untrusting = withIntake(0.01, 2).withTrustedProxies(List.of("10.0.0.0/8"));
+        TestConfig untrusting = withIntake(0.01, 2).withTrustedProxies(List.of("10.0.0.0/8"));
         try (TestServer ts = TestServer.start(untrusting)) {
             // The direct peer (127.0.0.1) is not a trusted proxy: every claimed address is the same client.
             assertEquals(200, post(ts, "203.0.113.1").statusCode());
@@ -72,8 +70,7 @@ class HttpLimitsTest {
 
     @Test
     void metrics_can_be_served_on_a_separate_admin_port_only() throws Exception {
-        ServerConfig config = TestServer.testConfig()
-                .withOperations(new ServerConfig.Operations("127.0.0.1", freePort(), Duration.ofSeconds(5), null));
+        TestConfig config = TestServer.testConfig().with("--admin-port", freePort()).with("--shutdown-grace", Duration.ofSeconds(5));
         try (TestServer ts = TestServer.start(config)) {
             assertEquals(404, ts.get("/metrics").statusCode(), "not on the public port");
             HttpResponse<String> admin = ts.send(HttpRequest.newBuilder(

@@ -25,7 +25,7 @@ class LingeringCloseTest {
 
     @BeforeAll
     static void start() {
-        ts = TestServer.start(TestServer.testConfig().withLimits(TestServer.unlimited()));
+        ts = TestServer.start(TestServer.testConfig().unlimited());
     }
 
     @AfterAll

@@ -1,8 +1,8 @@
 package dev.pingscope.hardening;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.time.Duration;
 import org.awaitility.core.ConditionTimeoutException;
@@ -12,8 +12,7 @@ class ReadinessTest {
 
     @Test
     void readyz_turns_503_and_new_websockets_are_refused_as_soon_as_a_graceful_shutdown_begins() throws Exception {
-        ServerConfig config = TestServer.testConfig()
-                .withOperations(new ServerConfig.Operations("127.0.0.1", 0, Duration.ofSeconds(10), null));
+        TestConfig config = TestServer.testConfig().with("--shutdown-grace", Duration.ofSeconds(10));
         try (TestServer ts = TestServer.start(config);
                 RawWebSocket silent = RawWebSocket.connect(ts.server.port())) {
             assertEquals(200, ts.get("/readyz").statusCode());

@@ -3,7 +3,6 @@ package dev.pingscope.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +24,8 @@ class SlowClientsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        ServerConfig.Limits l = TestServer.unlimited();
-        ts = TestServer.start(TestServer.testConfig().withLimits(new ServerConfig.Limits(l.wsMaxConnections(),
-                l.wsMaxPerAddress(), l.wsMaxMessagesPerSecond(), 16, l.intakeBatchesPerSecond(), l.intakeBurst(),
-                Duration.ofSeconds(1))));
+        ts = TestServer.start(TestServer.testConfig().unlimited().with("--ws-max-queued-frames", 16)
+                .with("--request-header-timeout", Duration.ofSeconds(1)));
         bystander = new Bystander(ts, 50);
     }
 

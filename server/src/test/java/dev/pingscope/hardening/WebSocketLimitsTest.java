@@ -1,9 +1,9 @@
 package dev.pingscope.hardening;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,11 +32,10 @@ class WebSocketLimitsTest {
         bystander = new Bystander(ts, 40);
     }
 
-    private static ServerConfig limited(ServerConfig base) {
-        ServerConfig.Limits l = base.limits();
-        return base.withTrustedProxies(List.of("127.0.0.1"))
-                .withLimits(new ServerConfig.Limits(50, MAX_PER_ADDRESS, 20, 16, l.intakeBatchesPerSecond(),
-                        l.intakeBurst(), l.requestHeaderTimeout()));
+    private static TestConfig limited(TestConfig base) {
+        return base.withTrustedProxies(List.of("127.0.0.1")).with("--ws-max-connections", 50)
+                .with("--ws-max-per-address", MAX_PER_ADDRESS).with("--ws-max-messages-per-second", 20)
+                .with("--ws-max-queued-frames", 16);
     }
 
     /** A server of its own for the timeout cases: PINGs lost after 400 ms, idle after 1 s. */
@@ -68,7 +67,7 @@ class WebSocketLimitsTest {
     @Test
     void a_frame_above_the_size_limit_closes_with_1009() throws IOException {
         try (RawWebSocket ws = connect("198.51.100.1")) {
-            ws.send(0x1, true, true, "x".repeat(ts.server.config().wsMaxMessageBytes() + 1).getBytes(StandardCharsets.US_ASCII));
+            ws.send(0x1, true, true, "x".repeat(ts.server.config().webSocket().maxMessageBytes() + 1).getBytes(StandardCharsets.US_ASCII));
             assertEquals(1009, ws.awaitClose());
         }
     }

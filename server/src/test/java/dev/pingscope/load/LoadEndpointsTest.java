@@ -1,11 +1,11 @@
 package dev.pingscope.load;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.io.InputStream;
 import java.net.URI;
@@ -122,7 +122,8 @@ class LoadEndpointsTest {
 
     @Test
     void sizes_outside_the_cap_are_refused_with_a_reason() throws Exception {
-        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(true, 1 << 20, 10, 10));
+        TestConfig config = TestServer.testConfig().with("--load-max-bytes", 1 << 20).with("--load-max-streams", 10)
+                .with("--load-max-per-address", 10);
         try (TestServer ts = TestServer.start(config)) {
             HttpResponse<String> tooLarge = ts.get("/load/download?bytes=" + ((1 << 20) + 1));
             assertEquals(400, tooLarge.statusCode());
@@ -145,7 +146,7 @@ class LoadEndpointsTest {
 
     @Test
     void load_streams_are_capped_per_address_with_429_while_small_requests_go_on() throws Exception {
-        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(true, 8L << 30, 100, 2));
+        TestConfig config = TestServer.testConfig().with("--load-max-streams", 100).with("--load-max-per-address", 2);
         try (TestServer ts = TestServer.start(config)) {
             List<InputStream> held = holdDownloads(ts, 2);
             HttpResponse<String> third = ts.get("/load/download");
@@ -161,7 +162,7 @@ class LoadEndpointsTest {
 
     @Test
     void load_streams_are_capped_per_instance_with_503() throws Exception {
-        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(true, 8L << 30, 2, 100));
+        TestConfig config = TestServer.testConfig().with("--load-max-streams", 2).with("--load-max-per-address", 100);
         try (TestServer ts = TestServer.start(config)) {
             List<InputStream> held = holdDownloads(ts, 2);
             HttpResponse<String> third = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/upload"))
@@ -175,7 +176,7 @@ class LoadEndpointsTest {
 
     @Test
     void the_endpoints_can_be_turned_off() throws Exception {
-        ServerConfig config = TestServer.testConfig().withLoad(new ServerConfig.LoadLimits(false, 8L << 30, 256, 32));
+        TestConfig config = TestServer.testConfig().with("--load-endpoints", false);
         try (TestServer ts = TestServer.start(config)) {
             assertEquals(404, ts.get("/.well-known/nq").statusCode());
             assertEquals(404, ts.get("/load/download?bytes=1").statusCode());

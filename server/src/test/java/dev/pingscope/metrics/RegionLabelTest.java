@@ -1,10 +1,10 @@
 package dev.pingscope.metrics;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -27,7 +27,7 @@ class RegionLabelTest {
             ts.endInterval();
             withDefault = SeriesCardinalityTest.seriesOf(ts.get("/metrics").body().replace("region=\"default\"", "region=\"R\""));
         }
-        ServerConfig config = TestServer.testConfig().withRegions(ServerConfig.Regions.read("eu-west.1", null));
+        TestConfig config = TestServer.testConfig().with("--region", "eu-west.1");
         try (TestServer ts = TestServer.start(config)) {
             ts.send(HttpRequest.newBuilder(ts.uri("/api/samples"))
                     .header("Content-Type", "application/json")

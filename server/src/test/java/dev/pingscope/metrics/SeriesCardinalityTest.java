@@ -23,7 +23,7 @@ class SeriesCardinalityTest {
     @Test
     void ten_thousand_samples_from_distinct_origins_add_no_series() throws Exception {
         try (TestServer ts = TestServer.start(TestServer.testConfig().withSites(List.of("https://shop.example"))
-                .withLimits(TestServer.unlimited()))) {
+                .unlimited())) {
             ts.endInterval();
             Set<String> before = seriesOf(ts.get("/metrics").body());
 

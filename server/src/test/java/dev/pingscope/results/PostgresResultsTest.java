@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,19 +35,13 @@ class PostgresResultsTest extends ResultsContractTest {
     }
 
     @Override
-    ServerConfig.Results storage(Path dir) {
-        return ServerConfig.Results.defaults().withDataDir(dir).withDatabase(postgres.newDatabase(), TestPostgres.USER, null);
+    List<String> storageOptions(Path dir) {
+        return List.of("--database-url", postgres.newDatabase(), "--database-user", TestPostgres.USER, "--data-dir", dir.toString());
     }
 
     @Override
-    String[] jdbc(ServerConfig.Results storage) {
+    String[] jdbc(ResultsSettings storage) {
         return new String[] {storage.databaseUrl(), TestPostgres.USER, ""};
-    }
-
-    @Override
-    List<String> childOptions(ServerConfig.Results storage) {
-        return List.of("--database-url", storage.databaseUrl(), "--database-user", TestPostgres.USER,
-                "--data-dir", storage.dataDir().toString());
     }
 
     @Test

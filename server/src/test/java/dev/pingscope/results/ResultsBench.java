@@ -2,6 +2,8 @@ package dev.pingscope.results;
 
 import dev.pingscope.PingscopeServer;
 import dev.pingscope.ServerConfig;
+import dev.pingscope.TestConfig;
+import dev.pingscope.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,10 +44,11 @@ public final class ResultsBench {
     public static void main(String[] args) throws Exception {
         StringBuilder rows = new StringBuilder();
         Path dir = Files.createTempDirectory("pingscope-bench");
-        rows.append(run("SQLite (WAL, synchronous=FULL)", ServerConfig.Results.defaults().withDataDir(dir)));
+        rows.append(run("SQLite (WAL, synchronous=FULL)", TestServer.testConfig().withDataDir(dir)));
         try (TestPostgres pg = TestPostgres.start()) {
             rows.append(run("PostgreSQL 15 (fsync on)",
-                    ServerConfig.Results.defaults().withDataDir(dir).withDatabase(pg.newDatabase(), TestPostgres.USER, null)));
+                    TestServer.testConfig().withDataDir(dir).with("--database-url", pg.newDatabase())
+                            .with("--database-user", TestPostgres.USER)));
         }
         String block = "<!-- results-bench:start (written by server/bench/results-bench.sh) -->\n"
                 + "### Saved results (`results-bench`)\n\n"
@@ -77,9 +80,8 @@ public final class ResultsBench {
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + load;
     }
 
-    private static String run(String name, ServerConfig.Results storage) throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-                .withResults(storage.withLimits(1_000_000, 262_144));
+    private static String run(String name, TestConfig storage) throws Exception {
+        ServerConfig config = storage.with("--results-rate", 1_000_000).build();
         try (PingscopeServer server = PingscopeServer.create(config).start()) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             HttpClient http = HttpClient.newHttpClient();

@@ -1,5 +1,6 @@
 package dev.pingscope.results;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import dev.pingscope.recording.HistogramCodec;
 import dev.pingscope.recording.RttRecorders;
@@ -62,25 +62,44 @@ abstract class ResultsContractTest {
 
     private final List<TestServer> servers = new ArrayList<>();
 
-    /** The storage part of the configuration for one test: a database of its own. */
-    abstract ServerConfig.Results storage(Path dir);
+    /** The options that point a server (this JVM's or a child's) at a database of this test's own. */
+    abstract List<String> storageOptions(Path dir);
 
     /** A JDBC URL, user and password for looking into that database directly. */
-    abstract String[] jdbc(ServerConfig.Results storage);
+    abstract String[] jdbc(ResultsSettings storage);
 
-    ServerConfig.Results results;
+    /** This test's storage options, made once so that every server of the test shares the database. */
+    private List<String> storage;
+    /** The results settings of the test's last server. */
+    ResultsSettings results;
 
     TestServer server() {
-        return server(ServerConfig.Operations.defaults());
+        return server(TestServer.testConfig());
     }
 
-    TestServer server(ServerConfig.Operations operations) {
-        if (results == null) {
-            results = storage(dataDir).withLimits(1_000_000, 262_144).withRetention(Duration.ofDays(90), "truncated", ADMIN_TOKEN);
+    /** A server on this test's database that saves without limit and keeps truncated addresses. */
+    TestServer server(TestConfig config) {
+        return onStorage(config.with("--results-rate", 1_000_000).with("--results-retention", Duration.ofDays(90))
+                .with("--results-client-address", "truncated").with("--admin-token", ADMIN_TOKEN));
+    }
+
+    /** A server on this test's database, otherwise configured as given. */
+    TestServer onStorage(TestConfig config) {
+        List<String> options = storage();
+        for (int i = 0; i < options.size(); i += 2) {
+            config.with(options.get(i), options.get(i + 1));
         }
-        TestServer s = TestServer.start(TestServer.testConfig().withResults(results).withOperations(operations));
+        TestServer s = TestServer.start(config);
+        results = s.server.config().results();
         servers.add(s);
         return s;
+    }
+
+    private List<String> storage() {
+        if (storage == null) {
+            storage = storageOptions(dataDir);
+        }
+        return storage;
     }
 
     @AfterEach
@@ -162,7 +181,7 @@ abstract class ResultsContractTest {
         assertEquals("browser", r.get("source").asText());
         assertEquals("firefox", r.get("browser").asText());
         assertEquals("direct", r.get("site").asText(), "no Origin: the server's own page");
-        assertEquals(s.server.config().instance(), r.get("instance").asText());
+        assertEquals(s.server.config().http().instance(), r.get("instance").asText());
         assertTrue(Duration.between(Instant.parse(r.get("created_at").asText()), Instant.now()).abs().toSeconds() < 60);
         assertEquals("download", r.get("settings").get("load").asText());
         assertEquals(50, r.get("settings").get("rounds").asInt());
@@ -252,10 +271,8 @@ abstract class ResultsContractTest {
 
     @Test
     void only_allowed_origins_may_save_and_each_address_at_its_rate() throws Exception {
-        results = storage(dataDir).withLimits(2, 262_144);
-        TestServer s = TestServer.start(TestServer.testConfig().withResults(results)
+        TestServer s = onStorage(TestServer.testConfig().with("--results-rate", 2)
                 .withAllowedOrigins(List.of("https://ok.example")));
-        servers.add(s);
         String body = payload("browser", 10).toString();
         HttpResponse<String> foreign = s.send(HttpRequest.newBuilder(s.uri("/api/results")).header("Content-Type", "application/json")
                 .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -392,8 +409,7 @@ abstract class ResultsContractTest {
         try (ServerSocket free = new ServerSocket(0)) {
             adminPort = free.getLocalPort();
         }
-        ServerConfig.Operations o = ServerConfig.Operations.defaults();
-        TestServer s = server(new ServerConfig.Operations(o.adminHost(), adminPort, o.shutdownGrace(), o.hlogDir()));
+        TestServer s = server(TestServer.testConfig().with("--admin-port", adminPort));
         String id = saved(s, payload("browser", 10)).get("id").asText();
         HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + adminPort + "/api/results")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -532,12 +548,9 @@ abstract class ResultsContractTest {
         }
     }
 
-    /** The options that point a child server process at this test's database. */
-    abstract List<String> childOptions(ServerConfig.Results storage);
 
     @Test
     void every_save_acknowledged_before_a_kill_9_is_there_after_restart() throws Exception {
-        results = storage(dataDir).withLimits(1_000_000, 262_144);
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -595,7 +608,7 @@ abstract class ResultsContractTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.pingscope.cli.Main", "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "--results-rate", "1000000"));
-        command.addAll(childOptions(results));
+        command.addAll(storage());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process p = pb.start();

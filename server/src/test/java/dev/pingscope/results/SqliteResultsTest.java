@@ -3,7 +3,6 @@ package dev.pingscope.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +16,13 @@ import org.junit.jupiter.api.Test;
 /** The results contract on the default storage: SQLite, the file results.db in --data-dir. */
 class SqliteResultsTest extends ResultsContractTest {
     @Override
-    ServerConfig.Results storage(Path dir) {
-        return ServerConfig.Results.defaults().withDataDir(dir.resolve("data"));
+    List<String> storageOptions(Path dir) {
+        return List.of("--data-dir", dir.resolve("data").toString());
     }
 
     @Override
-    String[] jdbc(ServerConfig.Results storage) {
+    String[] jdbc(ResultsSettings storage) {
         return new String[] {storage.jdbcUrl(), null, null};
-    }
-
-    @Override
-    List<String> childOptions(ServerConfig.Results storage) {
-        return List.of("--data-dir", storage.dataDir().toString());
     }
 
     @Test

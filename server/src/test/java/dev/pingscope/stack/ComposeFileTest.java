@@ -1,11 +1,11 @@
 package dev.pingscope.stack;
 
+import dev.pingscope.servers.RegionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pingscope.Repository;
-import dev.pingscope.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ class ComposeFileTest {
 
     @Test
     void the_servers_file_lists_each_regions_balancer_and_the_server_accepts_it() throws Exception {
-        ServerConfig.Regions regions = ServerConfig.Regions.read("eu", Repository.file("server/deploy/servers.json"));
+        RegionSettings regions = RegionSettings.read("eu", Repository.file("server/deploy/servers.json"));
         Map<String, String> urlByRegion = new TreeMap<>();
         regions.servers().forEach(s -> urlByRegion.put(s.region(), s.url()));
         assertEquals(Map.of("eu", "http://localhost:8080/", "us", "http://localhost:8081/"), urlByRegion,

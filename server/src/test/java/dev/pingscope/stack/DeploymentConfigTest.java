@@ -66,7 +66,7 @@ class DeploymentConfigTest {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, ping.statusCode());
         assertEquals(HttpClient.Version.HTTP_2, ping.version(), "nginx speaks h2 to the browser");
-        assertEquals(replica.server.config().instance(), ping.headers().firstValue("x-pingscope-instance").orElseThrow());
+        assertEquals(replica.server.config().http().instance(), ping.headers().firstValue("x-pingscope-instance").orElseThrow());
         assertTrue(ping.headers().firstValue("server-timing").isPresent());
 
         CompletableFuture<String> echo = new CompletableFuture<>();

@@ -1,12 +1,12 @@
 package dev.pingscope.stack;
 
+import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pingscope.Repository;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import dev.pingscope.cli.Cli;
 import dev.pingscope.metrics.NativeBuckets;
@@ -129,14 +129,13 @@ class StackTest {
     }
 
     /** Each replica in a region of its own, so that the per-region panel has two regions to tell apart. */
-    private static ServerConfig config(String instance, String region) {
+    private static TestConfig config(String instance, String region) {
         // PINGs every 200 ms, lost after 1 s; intervals of 250 ms keep /metrics close behind the traffic.
-        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withInstance(instance)
+        return TestServer.testConfig().withInstance(instance)
                 .withSites(List.of(SHOP))
                 .withIntervals(Duration.ofMillis(200), Duration.ofMillis(250))
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30))
-                .withResults(ServerConfig.Results.defaults().withDataDir(TestServer.dataDir()))
-                .withRegions(ServerConfig.Regions.read(region, null));
+                .with("--region", region);
     }
 
     private void sendTraffic() throws Exception {
@@ -215,7 +214,7 @@ class StackTest {
         long total = 0;
         for (TestServer ts : List.of(a, b)) {
             long count = TestServer.totalCount(ts.endInterval(), "http_head", "browser");
-            assertTrue(count > 0, ts.server.config().instance() + " got samples");
+            assertTrue(count > 0, ts.server.config().http().instance() + " got samples");
             total += count;
         }
         assertEquals(HEAD_SAMPLES, total, "every sample recorded once, on one instance");
@@ -240,7 +239,7 @@ class StackTest {
         }
         sessions.merge(silent.helloInstance, 1, Integer::sum);
         for (TestServer ts : List.of(a, b)) {
-            String instance = ts.server.config().instance();
+            String instance = ts.server.config().http().instance();
             assertEquals(sessions.get(instance).doubleValue(), ts.metric("pingscope_websocket_sessions{region=\"" + ts.server.config().regions().region() + "\"}"),
                     instance + " holds exactly the connections it greeted");
             JsonNode stats = ts.endInterval();

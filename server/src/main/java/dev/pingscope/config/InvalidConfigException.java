@@ -1,4 +1,4 @@
-package dev.pingscope;
+package dev.pingscope.config;
 
 /**
  * A configuration value that cannot work, named by the option that sets it, in the one-line form the

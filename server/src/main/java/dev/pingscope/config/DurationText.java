@@ -1,4 +1,4 @@
-package dev.pingscope;
+package dev.pingscope.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
