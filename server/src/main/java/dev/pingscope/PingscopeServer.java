@@ -153,6 +153,11 @@ public final class PingscopeServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The /ws endpoint's state: its open sessions and admission slots. */
+    public WebSocketProbes webSockets() {
+        return webSockets;
+    }
+
     /** The plain-HTTP port that redirects to HTTPS, actually listened on, or -1 when there is none. */
     public int redirectPort() {
         return tlsListeners.redirectPort();

@@ -54,4 +54,9 @@ public final class ConcurrencyLimiter {
     public int open() {
         return total.get();
     }
+
+    /** Client addresses holding at least one slot right now: the size of the per-address table. */
+    public int addressesHeld() {
+        return perAddress.size();
+    }
 }

@@ -62,6 +62,7 @@ public final class ProbeSocket implements FrameHandler {
     private long rateWindowStartNanos;
     private int messagesInWindow;
     private volatile long lastReceivedNanos = System.nanoTime();
+    /** Set when the admission slot goes back (closed, disconnected, or the upgrade failed), so it goes back once. */
     private boolean closed;
     /** Set by the reader thread once it has closed the connection: it echoes nothing more. */
     private boolean closing;
@@ -84,6 +85,12 @@ public final class ProbeSocket implements FrameHandler {
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         synchronized (this) {
+            if (closed) {
+                // Its slot went back with its upgrade (upgradeFailed), which Jetty does not then open: should a
+                // Jetty version do so anyway, the socket is neither counted nor kept, and Jetty closes it.
+                callback.failed(new IllegalStateException("the upgrade ended before the socket opened"));
+                return;
+            }
             this.session = coreSession;
             // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
             // The first PING waits for this monitor, so the hello is still the first frame.
@@ -237,6 +244,11 @@ public final class ProbeSocket implements FrameHandler {
     public void onClosed(CloseStatus closeStatus, Callback callback) {
         release();
         callback.succeeded();
+    }
+
+    /** The upgrade ended without this socket ever opening (see WebSocketAdmission): its slot goes back. */
+    void upgradeFailed() {
+        release();
     }
 
     /** Called by the pinger thread once per ping interval. */

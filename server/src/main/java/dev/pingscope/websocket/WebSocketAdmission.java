@@ -4,8 +4,10 @@ import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.RequestHost;
 import dev.pingscope.sample.Load;
+import java.util.Base64;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.server.Response;
@@ -18,8 +20,10 @@ import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 /**
  * Who may open a WebSocket on /ws, decided at the upgrade, before any frame: an allowed origin (or the
  * server's own page) gets in while the server accepts connections and the client address and the
- * instance are under their caps. Refusals are HTTP answers: 403 origin, 503 draining or full, 429 too many
- * from one address, 400 for a load condition ({@code /ws?load=download}) that is not one of {@link Load}'s.
+ * instance are under their caps. Refusals are HTTP answers: 400 for a key that is not 16 bytes of base64,
+ * 403 origin, 503 draining or full, 429 too many from one address, 400 for a load condition
+ * ({@code /ws?load=download}) that is not one of {@link Load}'s. A refusal takes no slot; an admitted
+ * upgrade that fails later gives its slot back when its HTTP exchange ends.
  */
 public final class WebSocketAdmission implements WebSocketNegotiator {
     private final WebSocketProbes probes;
@@ -38,6 +42,12 @@ public final class WebSocketAdmission implements WebSocketNegotiator {
 
     @Override
     public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        // Jetty has refused an HTTP/1.1 upgrade without a key already; over HTTP/2 (RFC 8441) there is none.
+        String key = request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_KEY);
+        if (key != null && !isKey(key)) {
+            Response.writeError(request, response, callback, 400, "Sec-WebSocket-Key must be 16 bytes in base64 (RFC 6455)");
+            return null;
+        }
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (!origins.allows(origin, RequestHost.of(request))) {
             Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);
@@ -54,7 +64,33 @@ public final class WebSocketAdmission implements WebSocketNegotiator {
             return null;
         }
         String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
-        return probes.admit(client, load, (status, message) -> Response.writeError(request, response, callback, status, message));
+        ProbeSocket socket = probes.admit(client, load, (status, message) -> Response.writeError(request, response, callback, status, message));
+        if (socket != null) {
+            // The socket holds an admission slot from here, and Jetty gives it back through the socket (onClosed)
+            // only if the connection upgrades. After negotiate() the upgrade can still fail without the socket ever
+            // hearing of it: an extension offer Jetty refuses (400), a 101 that cannot be written to a client gone
+            // already. So the end of this HTTP exchange returns the slot unless Jetty upgrades the connection, which
+            // it does exactly when the exchange succeeds with its upgrade connection set (HttpStream's attribute).
+            // The listener runs before that upgrade; the socket gives its slot back once, whichever path comes first.
+            Request.addCompletionListener(request, failure -> {
+                if (failure != null || request.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) == null) {
+                    socket.upgradeFailed();
+                }
+            });
+        }
+        return socket;
+    }
+
+    /** Whether a Sec-WebSocket-Key is what RFC 6455 (4.1) requires: 16 bytes in base64. */
+    private static boolean isKey(String key) {
+        if (key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
     }
 
     /** The load query parameter's condition: idle when absent, null when it names none. */

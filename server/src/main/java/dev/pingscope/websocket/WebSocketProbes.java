@@ -116,6 +116,16 @@ public final class WebSocketProbes implements AutoCloseable {
         return openSessions.get();
     }
 
+    /** Admission slots held right now: open sockets, and upgrades under way that will open one or give it back. */
+    public int slotsHeld() {
+        return limiter.open();
+    }
+
+    /** Client addresses holding an admission slot right now. */
+    public int addressesHeld() {
+        return limiter.addressesHeld();
+    }
+
     /** How many PINGs may be unanswered at once before the oldest must have timed out. */
     int pingSlots() {
         long slots = pingTimeout.toNanos() / pingInterval.toNanos() + 2;
