@@ -2,7 +2,6 @@ package dev.pingscope.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import dev.pingscope.websocket.WebSocketProbes;
 import java.io.IOException;
@@ -109,12 +108,9 @@ class FailedUpgradeTest {
 
     @BeforeEach
     void start() {
-        ServerConfig base = TestServer.testConfig();
-        ServerConfig.Limits l = base.limits();
-        ts = TestServer.start(base.withTrustedProxies(List.of("127.0.0.1"))
+        ts = TestServer.start(TestServer.testConfig().withTrustedProxies(List.of("127.0.0.1"))
                 .withAllowedOrigins(List.of("https://allowed.example"))
-                .withLimits(new ServerConfig.Limits(TOTAL, PER_ADDRESS, l.wsMaxMessagesPerSecond(), l.wsMaxQueuedFrames(),
-                        l.intakeBatchesPerSecond(), l.intakeBurst(), l.requestHeaderTimeout())));
+                .with("--ws-max-connections", TOTAL).with("--ws-max-per-address", PER_ADDRESS));
         clients = Executors.newFixedThreadPool(8);
     }
 
