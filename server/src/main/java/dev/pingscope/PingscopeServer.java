@@ -8,6 +8,8 @@ import dev.pingscope.http.PageFiles;
 import dev.pingscope.http.PoolHandoff;
 import dev.pingscope.http.Readiness;
 import dev.pingscope.http.RequestHeaderDeadline;
+import dev.pingscope.http.RequestOrigin;
+import dev.pingscope.http.TrustedProxies;
 import dev.pingscope.intake.IntakeHandler;
 import dev.pingscope.intake.IntakePolicy;
 import dev.pingscope.intake.SampleBatchParser;
@@ -75,19 +77,22 @@ public final class PingscopeServer implements AutoCloseable {
         this.headerDeadline = new RequestHeaderDeadline(config.http().requestHeaderTimeout());
 
         OriginPolicy origins = new OriginPolicy(config.origins().allowedOrigins());
-        ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
+        TrustedProxies proxies = TrustedProxies.of(config.http().trustedProxies());
+        ClientAddress clientAddress = new ClientAddress(proxies);
+        RequestOrigin requestOrigin = new RequestOrigin(proxies);
         IntakeHandler intake = new IntakeHandler(
                 new IntakePolicy(origins, clientAddress, config.intake().batchesPerSecond(), config.intake().burst()),
                 new SampleBatchParser(config.intake().maxBatchSamples()), sites, recorders, metrics, config.intake().maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
-        this.loadEndpoints = new LoadHandler(config.load(), config.http().instance(), origins, clientAddress, null);
+        this.loadEndpoints = new LoadHandler(config.load(), config.http().instance(), origins, clientAddress, requestOrigin, null);
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
         ServersApi servers = new ServersApi(config.regions().region(), config.regions().servers());
         boolean separateAdmin = config.admin().port() > 0;
         this.results = config.results().enabled()
-                ? Optional.of(Results.open(config.results(), config.http().instance(), sites, origins, clientAddress)) : Optional.empty();
+                ? Optional.of(Results.open(config.results(), config.http().instance(), sites, origins, clientAddress, requestOrigin))
+                : Optional.empty();
 
         this.app = Javalin.create(c -> {
             Listening.on(c, config.http().host(), config.http().port());

@@ -1,150 +1,109 @@
 package dev.pingscope.http;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.javalin.http.Context;
+import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Request;
 
 /**
- * Who a request comes from, for per-client limits. The direct peer's address, unless that peer is a
- * configured trusted proxy (a load balancer), in which case the right-most address in X-Forwarded-For
- * that is not itself a trusted proxy. A client can put anything in X-Forwarded-For, so it is believed
- * only as far as our own proxies vouch for it.
+ * Who a request comes from, for every per-client limit and for what a saved result keeps: the one reader of
+ * X-Forwarded-For. The direct peer is the client unless it is a trusted proxy. Behind trusted proxies, every
+ * X-Forwarded-For line is read, in order, as one comma list (a proxy such as HAProxy appends its own line
+ * after the lines the client sent), and walked from the right past trusted proxies; the first entry that is
+ * not a trusted proxy is the client (nginx's recursive real_ip, Envoy's trusted hops). Whatever stands left
+ * of it is the client's own writing and is never read.
+ *
+ * <p>An entry that is not a plain IP literal (a host name, "unknown", an address with a port, an obfuscated
+ * or overlong form, anything past {@link #MAX_ENTRIES} entries) stops the walk, and the client is then the
+ * trusted proxy that reported it: garbage must never become a key a client can vary at will. Nothing is
+ * ever looked up in DNS. The walk reads at most {@link #MAX_ENTRIES} entries of {@link #MAX_ENTRY_CHARS}
+ * characters each, from the right, so a huge header costs no more than a small one.
  */
 public final class ClientAddress {
-    private final List<Cidr> trustedProxies;
+    private static final String HEADER = "X-Forwarded-For";
+    /** Entries read from the right before the walk gives up; more proxies than this in a chain is a forgery. */
+    public static final int MAX_ENTRIES = 32;
+    /** An entry longer than this (the longest IPv6 literal is 45, plus brackets and spaces) is garbage. */
+    public static final int MAX_ENTRY_CHARS = 64;
 
-    /** @param trustedProxies addresses or CIDR blocks, e.g. 10.0.0.0/8, 127.0.0.1, ::1 */
-    public ClientAddress(List<String> trustedProxies) {
-        this.trustedProxies = trustedProxies.stream().map(Cidr::parse).toList();
+    private final TrustedProxies trusted;
+
+    public ClientAddress(TrustedProxies trusted) {
+        this.trusted = trusted;
     }
 
-    /** Checks a proxy list entry; throws IllegalArgumentException naming the bad entry. */
+    /** Checks a --trusted-proxies entry; throws IllegalArgumentException naming the bad entry. */
     public static void validate(String entry) {
-        Cidr.parse(entry);
+        TrustedProxies.validate(entry);
+    }
+
+    /** For a Jetty core handler (the load endpoints, the WebSocket upgrade). */
+    public ClientId of(Request request) {
+        String peer = Request.getRemoteAddr(request);
+        return of(peer, trusted.trusts(peer) ? request.getHeaders().getValuesList(HEADER) : List.of());
+    }
+
+    /** For a Javalin route. */
+    public ClientId of(Context ctx) {
+        String peer = ctx.req().getRemoteAddr();
+        return of(peer, trusted.trusts(peer) ? Collections.list(ctx.req().getHeaders(HEADER)) : List.of());
     }
 
     /**
-     * Returns the address of the client behind this request, for its limits.
+     * The client behind a request from {@code peer}.
      *
-     * @param peer          the direct peer's IP address
-     * @param forwardedFor  the X-Forwarded-For header, or null
+     * @param peer         the direct peer's IP address
+     * @param forwardedFor every X-Forwarded-For line of the request, in the order received
      */
-    public String of(String peer, String forwardedFor) {
-        if (forwardedFor == null || !isTrusted(peer)) {
-            return peer;
+    public ClientId of(String peer, List<String> forwardedFor) {
+        byte[] reporter = IpLiteral.parse(peer);
+        if (reporter == null) {
+            return new ClientId(peer, peer); // not a socket address (never seen): the peer as the server names it
         }
-        String[] hops = forwardedFor.split(",", -1);
-        for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = hops[i].trim();
-            if (!hop.isEmpty() && !isTrusted(hop)) {
-                return hop;
+        if (!trusted.trusts(reporter)) {
+            return ClientId.of(reporter);
+        }
+        int entries = 0;
+        for (int line = forwardedFor.size() - 1; line >= 0; line--) {
+            String text = forwardedFor.get(line);
+            int end = text.length();
+            while (end >= 0) {
+                if (++entries > MAX_ENTRIES) {
+                    return ClientId.of(reporter);
+                }
+                int comma = lastComma(text, end);
+                if (comma < -1) {
+                    return ClientId.of(reporter); // an entry too long to be an address
+                }
+                String entry = text.substring(comma + 1, end).trim();
+                end = comma;
+                if (entry.isEmpty()) {
+                    continue; // "a, , b" or an empty line: nothing claimed
+                }
+                byte[] hop = IpLiteral.parse(entry);
+                if (hop == null) {
+                    return ClientId.of(reporter);
+                }
+                if (!trusted.trusts(hop)) {
+                    return ClientId.of(hop);
+                }
+                reporter = hop;
             }
         }
-        return peer;
+        return ClientId.of(reporter);
     }
 
-    private boolean isTrusted(String address) {
-        if (trustedProxies.isEmpty()) {
-            return false;
-        }
-        byte[] bytes = Cidr.literalBytes(address);
-        if (bytes == null) {
-            return false;
-        }
-        for (Cidr cidr : trustedProxies) {
-            if (cidr.contains(bytes)) {
-                return true;
+    /**
+     * The comma that ends the entry which ends at {@code end}: its index, -1 when the entry starts the line,
+     * -2 when the entry is longer than {@link #MAX_ENTRY_CHARS} (the search looks no further back).
+     */
+    private static int lastComma(String text, int end) {
+        int stop = Math.max(0, end - MAX_ENTRY_CHARS - 1);
+        for (int i = end - 1; i >= stop; i--) {
+            if (text.charAt(i) == ',') {
+                return i;
             }
         }
-        return false;
-    }
-
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
-
-    /** An address block: the network's bytes and the prefix length. */
-    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: only contains() reads it
-    private record Cidr(byte[] network, int prefix) {
-        static Cidr parse(String text) {
-            String[] parts = text.trim().split("/", 2);
-            byte[] network = literalBytes(parts[0]);
-            if (network == null) {
-                throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR block");
-            }
-            int prefix = network.length * 8;
-            if (parts.length == 2) {
-                try {
-                    prefix = Integer.parseInt(parts[1]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text + "' has a bad prefix length");
-                }
-                if (prefix < 0 || prefix > network.length * 8) {
-                    throw new IllegalArgumentException("'" + text + "' has a bad prefix length");
-                }
-            }
-            return new Cidr(network, prefix);
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = 0xFF << (8 - rest) & 0xFF;
-            return (address[full] & mask) == (network[full] & mask);
-        }
-
-        /** The bytes of an IP literal, never a DNS lookup; null when the text is not a literal. */
-        static byte[] literalBytes(String text) {
-            String s = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-            if (IPV4.matcher(s).matches()) {
-                return ipv4Bytes(s);
-            }
-            if (!s.contains(":") || !IPV6_CHARACTERS.matcher(s).matches()) {
-                return null;
-            }
-            // Text with a colon is only ever parsed as an IPv6 literal, never looked up in DNS.
-            try {
-                byte[] bytes = InetAddress.getByName(s).getAddress();
-                // ::ffff:a.b.c.d (how dual-stack sockets show IPv4 peers) compares as a.b.c.d.
-                if (bytes.length == 16 && isMappedIpv4(bytes)) {
-                    return java.util.Arrays.copyOfRange(bytes, 12, 16);
-                }
-                return bytes;
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
-
-        /** a.b.c.d as four bytes, or null when an octet is above 255 (InetAddress would ask DNS about it). */
-        private static byte[] ipv4Bytes(String s) {
-            String[] octets = s.split("\\.", -1);
-            byte[] bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int octet = Integer.parseInt(octets[i]);
-                if (octet > 255) {
-                    return null;
-                }
-                bytes[i] = (byte) octet;
-            }
-            return bytes;
-        }
-
-        private static boolean isMappedIpv4(byte[] b) {
-            for (int i = 0; i < 10; i++) {
-                if (b[i] != 0) return false;
-            }
-            return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
-        }
+        return stop == 0 ? -1 : -2;
     }
 }

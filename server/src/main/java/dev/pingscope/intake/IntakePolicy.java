@@ -28,7 +28,7 @@ public final class IntakePolicy {
         if (!origins.allows(origin, RequestHost.of(ctx))) {
             throw new BatchRejected(RejectReason.ORIGIN_NOT_ALLOWED, "origin " + origin + " may not report samples here");
         }
-        String client = clientAddress.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+        String client = clientAddress.of(ctx).limitKey();
         if (!limiter.tryAcquire(client)) {
             ctx.header("Retry-After", Long.toString(limiter.retryAfterSeconds()));
             throw new BatchRejected(RejectReason.RATE_LIMITED, "too many batches from " + client + "; " + limitDescription);

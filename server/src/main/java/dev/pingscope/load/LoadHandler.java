@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RequestOrigin;
 import dev.pingscope.http.TimingCors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -52,19 +52,22 @@ public final class LoadHandler extends Handler.Wrapper {
 
     private final LoadSettings settings;
     private final ClientAddress clientAddress;
+    private final RequestOrigin requestOrigin;
     private final ConcurrencyLimiter limiter;
     private final HttpField instanceField;
     private final TimingCors cors;
 
     /**
      * @param instance    the instance name, sent in X-Pingscope-Instance as /ping does
+     * @param requestOrigin the scheme and host the discovery document's URLs are on
      * @param next        the handler for every other path (and for these when the endpoints are off)
      */
     public LoadHandler(LoadSettings settings, String instance, OriginPolicy origins, ClientAddress clientAddress,
-            Handler next) {
+            RequestOrigin requestOrigin, Handler next) {
         super(next);
         this.settings = settings;
         this.clientAddress = clientAddress;
+        this.requestOrigin = requestOrigin;
         this.limiter = new ConcurrencyLimiter(settings.maxStreams(), settings.maxPerAddress());
         this.instanceField = new PreEncodedHttpField("X-Pingscope-Instance", instance);
         this.cors = new TimingCors(origins);
@@ -158,7 +161,7 @@ public final class LoadHandler extends Handler.Wrapper {
         if (!loadStream) {
             return () -> {};
         }
-        String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
+        String client = clientAddress.of(request).limitKey();
         switch (limiter.tryAcquire(client)) {
             case TOO_MANY_TOTAL -> {
                 Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
@@ -181,14 +184,12 @@ public final class LoadHandler extends Handler.Wrapper {
         }
     }
 
-    /** The draft's configuration document, its URLs on the scheme and authority the client used. */
-    private static void discovery(Request request, Response response, Callback callback) {
-        HttpURI uri = request.getHttpURI();
-        String host = uri.getHost();
-        if (host != null && host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        String base = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    /**
+     * The draft's configuration document, its URLs on the scheme and authority the client used: https behind
+     * a TLS-terminating trusted proxy, or networkQuality would be sent to a plain-HTTP port that is not there.
+     */
+    private void discovery(Request request, Response response, Callback callback) {
+        String base = requestOrigin.base(request);
         // The host comes from the request: Jackson encodes it, so that no Host header can change the document.
         ObjectNode document = JSON_WRITER.createObjectNode().put("version", 1);
         document.putObject("urls")

@@ -52,12 +52,4 @@ final class Replies {
         }
     }
 
-    /** scheme://host of this request as the client sees it (X-Forwarded-Proto from a TLS-ending proxy wins). */
-    static String base(Context ctx) {
-        String proto = ctx.header("X-Forwarded-Proto");
-        String scheme = "https".equalsIgnoreCase(proto) || "http".equalsIgnoreCase(proto) ? proto.toLowerCase(java.util.Locale.ROOT)
-                : ctx.scheme();
-        String host = dev.pingscope.http.RequestHost.of(ctx);
-        return scheme + "://" + (host == null ? "localhost" : host);
-    }
 }

@@ -2,6 +2,7 @@ package dev.pingscope.results;
 
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RequestOrigin;
 import dev.pingscope.sample.Sites;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * endpoints and the retention purge.
  *
  * <pre>{@code
- * Results results = Results.open(settings, instance, sites, origins, clientAddress);
+ * Results results = Results.open(settings, instance, sites, origins, clientAddress, requestOrigin);
  * Javalin.create(c -> results.routes(c));
  * results.start();
  * }</pre>
@@ -38,7 +39,8 @@ public final class Results implements AutoCloseable {
     private final ResultsAdmin admin;
     private final RetentionPurge purge;
 
-    private Results(ResultsSettings settings, String instance, Sites sites, OriginPolicy origins, ClientAddress clientAddress, Clock clock) {
+    private Results(ResultsSettings settings, String instance, Sites sites, OriginPolicy origins, ClientAddress clientAddress,
+            RequestOrigin requestOrigin, Clock clock) {
         this.store = new ResultStore(settings, THREADS);
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -47,19 +49,20 @@ public final class Results implements AutoCloseable {
             return t;
         });
         this.batcher = new SaveBatcher(store, QUEUE);
-        this.api = new ResultsApi(store, batcher, executor, origins, clientAddress, sites, settings, instance, clock);
+        this.api = new ResultsApi(store, batcher, executor, origins, clientAddress, requestOrigin, sites, settings, instance, clock);
         this.admin = new ResultsAdmin(store, executor, settings.adminToken());
         this.purge = new RetentionPurge(store, settings.retention(), clock);
     }
 
     /**
-     * Opens the store and builds the endpoints; nothing runs before {@link #start}.
+     * Opens the store and makes the endpoints; nothing runs before {@link #start}.
      *
-     * @param instance this instance's name, stored with each result
+     * @param instance      this instance's name, stored with each result
+     * @param requestOrigin the scheme and host of share links and Open Graph URLs
      */
     public static Results open(ResultsSettings settings, String instance, Sites sites, OriginPolicy origins,
-            ClientAddress clientAddress) {
-        return new Results(settings, instance, sites, origins, clientAddress, Clock.systemUTC());
+            ClientAddress clientAddress, RequestOrigin requestOrigin) {
+        return new Results(settings, instance, sites, origins, clientAddress, requestOrigin, Clock.systemUTC());
     }
 
     /** The public endpoints, and the operators' endpoints behind --admin-token, on the main port. */

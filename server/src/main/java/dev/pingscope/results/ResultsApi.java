@@ -1,8 +1,10 @@
 package dev.pingscope.results;
 
 import dev.pingscope.http.ClientAddress;
+import dev.pingscope.http.ClientId;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.RequestHost;
+import dev.pingscope.http.RequestOrigin;
 import dev.pingscope.intake.IntakeRateLimiter;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Sites;
@@ -28,19 +30,21 @@ final class ResultsApi {
     private final DatabaseWork database;
     private final OriginPolicy origins;
     private final ClientAddress clientAddress;
+    private final RequestOrigin requestOrigin;
     private final Sites sites;
     private final IntakeRateLimiter limiter;
     private final ResultsSettings settings;
     private final String instance;
     private final Clock clock;
 
-    ResultsApi(ResultStore store, SaveBatcher batcher, Executor executor, OriginPolicy origins, ClientAddress clientAddress, Sites sites,
-            ResultsSettings settings, String instance, Clock clock) {
+    ResultsApi(ResultStore store, SaveBatcher batcher, Executor executor, OriginPolicy origins, ClientAddress clientAddress,
+            RequestOrigin requestOrigin, Sites sites, ResultsSettings settings, String instance, Clock clock) {
         this.store = store;
         this.batcher = batcher;
         this.database = new DatabaseWork(executor);
         this.origins = origins;
         this.clientAddress = clientAddress;
+        this.requestOrigin = requestOrigin;
         this.sites = sites;
         this.settings = settings;
         this.instance = instance;
@@ -54,8 +58,8 @@ final class ResultsApi {
             refuse(ctx, new InvalidSave(403, "origin_not_allowed", "origin " + origin + " may not save results here"));
             return;
         }
-        String client = clientAddress.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
-        if (!limiter.tryAcquire(client)) {
+        ClientId client = clientAddress.of(ctx);
+        if (!limiter.tryAcquire(client.limitKey())) {
             ctx.header("Retry-After", Long.toString(limiter.retryAfterSeconds()));
             refuse(ctx, new InvalidSave(429, "rate_limited", "at most " + settings.savesPerMinute()
                     + " saves per minute from one address"));
@@ -77,8 +81,8 @@ final class ResultsApi {
         StoredResult result = new StoredResult(ResultId.generate(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
                 instance, site.label(), browser ? BrowserFamily.of(ctx.header("User-Agent")) : "probe",
                 request.source(), request.settings(), request.probes(),
-                settings.truncatedAddress() ? TruncatedAddress.of(client) : null, DeleteToken.hash(token));
-        String base = Replies.base(ctx);
+                settings.truncatedAddress() ? TruncatedAddress.of(client.address()) : null, DeleteToken.hash(token));
+        String base = requestOrigin.base(ctx);
         DatabaseWork.answer(ctx, batcher.save(result), ignored -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", result.id());
@@ -95,7 +99,7 @@ final class ResultsApi {
             Replies.notFound(ctx);
             return;
         }
-        String base = Replies.base(ctx);
+        String base = requestOrigin.base(ctx);
         database.run(ctx, () -> store.find(id), found -> {
             if (found.isEmpty()) {
                 Replies.notFound(ctx);
@@ -131,7 +135,7 @@ final class ResultsApi {
             Replies.notFound(ctx);
             return;
         }
-        String base = Replies.base(ctx);
+        String base = requestOrigin.base(ctx);
         database.run(ctx, () -> store.find(id).map(r -> card ? (Object) ResultCard.png(r) : SharePage.html(r, base)), found -> {
             if (found.isEmpty()) {
                 Replies.notFound(ctx);

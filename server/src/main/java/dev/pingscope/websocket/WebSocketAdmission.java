@@ -63,7 +63,7 @@ public final class WebSocketAdmission implements WebSocketNegotiator {
                     "load must be one of " + Load.NAMES + " (the condition this connection's PINGs are recorded under)");
             return null;
         }
-        String client = clientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For"));
+        String client = clientAddress.of(request).limitKey();
         ProbeSocket socket = probes.admit(client, load, (status, message) -> Response.writeError(request, response, callback, status, message));
         if (socket != null) {
             // The socket holds an admission slot from here, and Jetty gives it back through the socket (onClosed)
