@@ -1,6 +1,8 @@
 package dev.pingscope;
 
 import dev.pingscope.http.ApiCors;
+import dev.pingscope.http.BodiesFirst;
+import dev.pingscope.http.BodyLimits;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.Listening;
 import dev.pingscope.http.OriginPolicy;
@@ -32,6 +34,8 @@ import dev.pingscope.websocket.WebSocketProbes;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
@@ -84,7 +88,8 @@ public final class PingscopeServer implements AutoCloseable {
                 new IntakePolicy(origins, clientAddress, config.intake().batchesPerSecond(), config.intake().burst()),
                 new SampleBatchParser(config.intake().maxBatchSamples()), sites, recorders, metrics, config.intake().maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
-        this.loadEndpoints = new LoadHandler(config.load(), config.http().instance(), origins, clientAddress, requestOrigin, null);
+        this.loadEndpoints = new LoadHandler(config.load(), BodyLimits.STREAMING, config.http().instance(), origins, clientAddress,
+                requestOrigin, null);
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
@@ -135,8 +140,11 @@ public final class PingscopeServer implements AutoCloseable {
         WebSocketUpgradeHandler upgrade = webSockets.upgradeHandler(server, admission);
         upgrade.setHandler(server.getHandler());
         loadEndpoints.setHandler(upgrade);
-        // Everything behind PoolHandoff runs on the pool; /ping, in front of it, on the selector thread.
-        PingHandler ping = new PingHandler(config.http().instance(), origins, new PoolHandoff(loadEndpoints));
+        Map<String, Integer> bodyCaps = new HashMap<>(Map.of(IntakeHandler.PATH, config.intake().maxBodyBytes()));
+        results.ifPresent(r -> bodyCaps.put(Results.SAVE_PATH, config.results().maxBodyBytes()));
+        // Bodies are read before the pool (no thread waits for them); /ping, in front, runs on the selector thread.
+        PingHandler ping = new PingHandler(config.http().instance(), origins,
+                new BodiesFirst(bodyCaps, BodyLimits.DEFAULTS, new PoolHandoff(loadEndpoints)));
         server.setHandler(config.https().redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);
     }

@@ -1,7 +1,6 @@
 package dev.pingscope.intake;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pingscope.http.LingeringClose;
+import dev.pingscope.http.RequestBody;
 import dev.pingscope.http.RequestHost;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.ProbeKind;
@@ -10,9 +9,7 @@ import dev.pingscope.sample.Sites;
 import dev.pingscope.sample.Source;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,13 +22,12 @@ import java.util.Map;
  * ({@link Sites#attribute}: from the Origin header, always one of the configured set). A rejected batch
  * gets a JSON error naming the problem and changes nothing but the rejection counter.
  *
- * <p>A refusal sent before the body was read is followed by a lingering close, as nginx does: the rest of
- * the body is read and discarded (within {@link LingeringClose}'s bounds),
- * so that a client that writes its whole body before reading still reads the answer instead of a reset.
+ * <p>The body is read before this handler runs, without holding a thread, within its deadline and minimum
+ * rate ({@link dev.pingscope.http.BodyReader}); a body over the cap arrives here drained and marked too
+ * large (a lingering close), so that a client that writes its whole body before reading reads its 413.
  */
 public final class IntakeHandler implements Handler {
     public static final String PATH = "/api/samples";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntakePolicy policy;
     private final SampleBatchParser parser;
@@ -67,47 +63,30 @@ public final class IntakeHandler implements Handler {
             ctx.json(Map.of("accepted", batch.size()));
         } catch (BatchRejected rejected) {
             events.rejected(rejected.reason());
-            answerThenDiscardBody(ctx, rejected);
+            answer(ctx, rejected);
         }
     }
 
-    /**
-     * Sends the refusal now, then reads what is left of the body and throws it away: closing a connection
-     * with unread input makes the kernel reset it, and the client would lose the answer it has not read yet.
-     */
-    private static void answerThenDiscardBody(Context ctx, BatchRejected rejected) throws IOException {
-        HttpServletResponse response = ctx.res();
-        byte[] body = JSON.writeValueAsBytes(Map.of("error", rejected.reason().wireName(), "message", rejected.getMessage()));
-        response.setStatus(rejected.reason().httpStatus());
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-        response.flushBuffer();
-        InputStream in = ctx.req().getInputStream();
-        byte[] sink = new byte[16 * 1024];
-        long discarded = 0;
-        long deadline = System.nanoTime() + LingeringClose.MAX_NANOS;
-        int n;
-        while (discarded < LingeringClose.MAX_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0) {
-            discarded += n;
-        }
+    private static void answer(Context ctx, BatchRejected rejected) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", rejected.reason().wireName());
+        body.put("message", rejected.getMessage());
+        ctx.status(rejected.reason().httpStatus()).json(body);
     }
 
-    private byte[] readBody(Context ctx) throws BatchRejected, IOException {
+    /** The body {@link dev.pingscope.http.BodiesFirst} read, whole, before this handler ran. */
+    private byte[] readBody(Context ctx) throws BatchRejected {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/json") && !type.startsWith("text/plain")) {
             throw new BatchRejected(RejectReason.UNSUPPORTED_MEDIA_TYPE,
                     "send the batch as application/json or text/plain, not '" + ctx.contentType() + "'");
         }
-        if (ctx.req().getContentLengthLong() > maxBodyBytes) {
+        RequestBody body = RequestBody.of(ctx.req())
+                .orElseThrow(() -> new BatchRejected(RejectReason.MALFORMED, "the body could not be read"));
+        if (body.tooLarge()) {
             throw tooLarge();
         }
-        InputStream in = ctx.req().getInputStream();
-        byte[] body = in.readNBytes(maxBodyBytes + 1);
-        if (body.length > maxBodyBytes) {
-            throw tooLarge();
-        }
-        return body;
+        return body.bytes();
     }
 
     private BatchRejected tooLarge() {

@@ -2,6 +2,7 @@ package dev.pingscope.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pingscope.http.BodyLimits;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.http.OriginPolicy;
@@ -51,6 +52,7 @@ public final class LoadHandler extends Handler.Wrapper {
     private static final HttpField PREFLIGHT_MAX_AGE = new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
 
     private final LoadSettings settings;
+    private final BodyLimits uploadLimits;
     private final ClientAddress clientAddress;
     private final RequestOrigin requestOrigin;
     private final ConcurrencyLimiter limiter;
@@ -58,14 +60,16 @@ public final class LoadHandler extends Handler.Wrapper {
     private final TimingCors cors;
 
     /**
+     * @param uploadLimits the deadline (none, usually) and minimum rate of an upload's body: {@link BodyLimits#STREAMING}
      * @param instance    the instance name, sent in X-Pingscope-Instance as /ping does
      * @param requestOrigin the scheme and host the discovery document's URLs are on
      * @param next        the handler for every other path (and for these when the endpoints are off)
      */
-    public LoadHandler(LoadSettings settings, String instance, OriginPolicy origins, ClientAddress clientAddress,
-            RequestOrigin requestOrigin, Handler next) {
+    public LoadHandler(LoadSettings settings, BodyLimits uploadLimits, String instance, OriginPolicy origins,
+            ClientAddress clientAddress, RequestOrigin requestOrigin, Handler next) {
         super(next);
         this.settings = settings;
+        this.uploadLimits = uploadLimits;
         this.clientAddress = clientAddress;
         this.requestOrigin = requestOrigin;
         this.limiter = new ConcurrencyLimiter(settings.maxStreams(), settings.maxPerAddress());
@@ -141,14 +145,11 @@ public final class LoadHandler extends Handler.Wrapper {
 
     private void upload(Request request, Response response, Callback callback) {
         long length = request.getLength();
-        if (length > settings.maxBytes()) {
-            // Refused, but read to the end (or the lingering bounds) first, so that the client reads its 413.
-            new UploadSink(request, response, callback, settings.maxBytes(), () -> {}, true).run();
-            return;
-        }
-        Runnable release = admit(request, response, callback, length < 0 || length > SMALL_BYTES);
+        // A body known to be too large takes no slot: it is drained (the lingering close) and answered 413.
+        Runnable release = length > settings.maxBytes() ? () -> {}
+                : admit(request, response, callback, length < 0 || length > SMALL_BYTES);
         if (release != null) {
-            new UploadSink(request, response, callback, settings.maxBytes(), release, false).run();
+            UploadSink.start(request, response, callback, settings.maxBytes(), uploadLimits, release);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.pingscope.results;
 
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,7 +8,6 @@ import java.util.Map;
 final class Replies {
     /** Seconds a client should wait before saving again when the database is unavailable. */
     static final int RETRY_AFTER_UNAVAILABLE = 5;
-    private static final long DISCARD_MAX_BYTES = 32L << 20;
 
     private Replies() {}
 
@@ -32,24 +29,6 @@ final class Replies {
         }
         ctx.header("Cache-Control", "no-store");
         ctx.status(status).json(body);
-    }
-
-    /**
-     * Reads what is left of a refused request's body and drops it, so that a client that writes its whole
-     * body before reading the answer gets the answer rather than a connection reset.
-     */
-    static void discardBody(Context ctx) {
-        try {
-            InputStream in = ctx.req().getInputStream();
-            byte[] sink = new byte[16 * 1024];
-            long total = 0;
-            int n;
-            while (total < DISCARD_MAX_BYTES && (n = in.read(sink)) >= 0) {
-                total += n;
-            }
-        } catch (IOException e) {
-            // The client went away: nothing left to protect.
-        }
     }
 
 }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Results implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Results.class);
+    /** POST here saves a result; its body is read in front of Javalin (dev.pingscope.http.BodiesFirst). */
+    public static final String SAVE_PATH = "/api/results";
     /** Threads, and pooled connections: a handful keeps SQLite's single writer busy and PostgreSQL light. */
     static final int THREADS = 4;
     /** Requests waiting for a thread; more answer 503 at once rather than queue without bound. */
@@ -69,7 +71,7 @@ public final class Results implements AutoCloseable {
     public void routes(JavalinConfig c) {
         c.routes.options("/api/results", preflight());
         c.routes.options("/api/results/{id}", preflight());
-        c.routes.post("/api/results", api::save);
+        c.routes.post(SAVE_PATH, api::save);
         c.routes.get("/api/results", admin.withToken(admin::list));
         c.routes.get("/api/results/merged", admin.withToken(admin::merged));
         c.routes.get("/api/results/{id}", api::get);

@@ -3,14 +3,13 @@ package dev.pingscope.results;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.ClientId;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RequestBody;
 import dev.pingscope.http.RequestHost;
 import dev.pingscope.http.RequestOrigin;
 import dev.pingscope.intake.IntakeRateLimiter;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Sites;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -70,9 +69,6 @@ final class ResultsApi {
             request = SaveRequest.parse(readBody(ctx));
         } catch (InvalidSave e) {
             refuse(ctx, e);
-            return;
-        } catch (IOException e) {
-            Replies.error(ctx, 400, "malformed", "the body could not be read");
             return;
         }
         boolean browser = request.source().equals("browser");
@@ -151,24 +147,19 @@ final class ResultsApi {
 
     private static void refuse(Context ctx, InvalidSave e) {
         Replies.error(ctx, e.status(), e.error(), e.getMessage());
-        Replies.discardBody(ctx);
     }
 
-    private byte[] readBody(Context ctx) throws InvalidSave, IOException {
+    /** The body {@link dev.pingscope.http.BodiesFirst} read, whole, before this handler ran. */
+    private byte[] readBody(Context ctx) throws InvalidSave {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/json") && !type.startsWith("text/plain")) {
             throw new InvalidSave(415, "unsupported_media_type", "send the result as application/json, not '" + ctx.contentType() + "'");
         }
-        int max = settings.maxBodyBytes();
-        if (ctx.req().getContentLengthLong() > max) {
-            throw tooLarge(max);
+        RequestBody body = RequestBody.of(ctx.req()).orElseThrow(() -> new InvalidSave(400, "malformed", "the body could not be read"));
+        if (body.tooLarge()) {
+            throw tooLarge(settings.maxBodyBytes());
         }
-        InputStream in = ctx.req().getInputStream();
-        byte[] body = in.readNBytes(max + 1);
-        if (body.length > max) {
-            throw tooLarge(max);
-        }
-        return body;
+        return body.bytes();
     }
 
     private static InvalidSave tooLarge(int max) {
