@@ -171,7 +171,8 @@ public final class ServeCommand implements Callable<Integer> {
     String adminHost;
 
     @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "Serve /metrics (and /healthz, /readyz) on this port only, not on --port (0: on --port).%n  env PINGSCOPE_ADMIN_PORT, default ${DEFAULT-VALUE}")
+            description = "Serve /metrics, /healthz and /readyz on this port, and /metrics no longer on --port (0: all on --port);"
+                    + " GET /api/results and /api/results/merged are served on both ports, only with --admin-token.%n  env PINGSCOPE_ADMIN_PORT, default ${DEFAULT-VALUE}")
     int adminPort;
 
     @Option(names = "--shutdown-grace", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -216,8 +217,8 @@ public final class ServeCommand implements Callable<Integer> {
     String resultsClientAddress;
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",
-            description = "Bearer token for the operators' GET /api/results and /api/results/merged on --port (at least 16 characters);"
-                    + " prefer the environment variable.%n  env PINGSCOPE_ADMIN_TOKEN, default: none (those endpoints only on --admin-port)")
+            description = "Bearer token for the operators' GET /api/results and /api/results/merged, on --port and --admin-port alike"
+                    + " (at least 16 characters); prefer the environment variable.%n  env PINGSCOPE_ADMIN_TOKEN, default: none (no port serves them)")
     String adminToken;
 
     /** The process environment (for PINGSCOPE_TLS_PASSWORD and PINGSCOPE_DATABASE_PASSWORD), set by {@link Cli}. */
