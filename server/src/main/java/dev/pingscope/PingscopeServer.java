@@ -79,7 +79,8 @@ public final class PingscopeServer implements AutoCloseable {
                 new IntakePolicy(origins, clientAddress, config.limits().intakeBatchesPerSecond(), config.limits().intakeBurst()),
                 new SampleBatchParser(config.maxBatchSamples()), sites, recorders, metrics, config.maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
-        this.loadEndpoints = new LoadHandler(config.loadSettings(), config.instance(), origins, clientAddress, null);
+        this.loadEndpoints = new LoadHandler(config.loadSettings(), config.instance(), origins, clientAddress,
+                LoadHandler.DEFAULT_SMALL_BYTES_PER_SECOND, LoadHandler.DEFAULT_SMALL_BURST_BYTES, null);
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
