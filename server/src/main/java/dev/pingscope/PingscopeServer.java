@@ -89,7 +89,7 @@ public final class PingscopeServer implements AutoCloseable {
                 new SampleBatchParser(config.intake().maxBatchSamples()), sites, recorders, metrics, config.intake().maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
         this.loadEndpoints = new LoadHandler(config.load(), BodyLimits.STREAMING, config.http().instance(), origins, clientAddress,
-                requestOrigin, null);
+                requestOrigin, LoadHandler.DEFAULT_SMALL_BYTES_PER_SECOND, LoadHandler.DEFAULT_SMALL_BURST_BYTES, null);
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);

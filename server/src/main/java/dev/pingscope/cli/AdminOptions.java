@@ -13,7 +13,8 @@ final class AdminOptions {
     String adminHost;
 
     @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "Serve /metrics (and /healthz, /readyz) on this port only, not on --port (0: on --port).%n  env PINGSCOPE_ADMIN_PORT, default ${DEFAULT-VALUE}")
+            description = "Serve /metrics, /healthz and /readyz on this port, and /metrics no longer on --port (0: all on --port);"
+                    + " GET /api/results and /api/results/merged are served on both ports, only with --admin-token.%n  env PINGSCOPE_ADMIN_PORT, default ${DEFAULT-VALUE}")
     int adminPort;
 
     @Option(names = "--shutdown-grace", converter = DurationConverter.class, paramLabel = "DURATION",

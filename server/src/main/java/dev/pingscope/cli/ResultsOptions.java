@@ -43,8 +43,8 @@ final class ResultsOptions {
     String resultsClientAddress;
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",
-            description = "Bearer token for the operators' GET /api/results and /api/results/merged on --port (at least 16 characters);"
-                    + " prefer the environment variable.%n  env PINGSCOPE_ADMIN_TOKEN, default: none (those endpoints only on --admin-port)")
+            description = "Bearer token for the operators' GET /api/results and /api/results/merged, on --port and --admin-port alike"
+                    + " (at least 16 characters); prefer the environment variable.%n  env PINGSCOPE_ADMIN_TOKEN, default: none (no port serves them)")
     String adminToken;
 
     ResultsSettings settings(Map<String, String> environment) {

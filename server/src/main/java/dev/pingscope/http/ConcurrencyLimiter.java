@@ -8,6 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cannot take all of an instance: open WebSockets (checked at the upgrade, before any WebSocket resources
  * exist) and load streams (checked before their first byte). A slot taken is given back once, when the
  * connection or stream ends, however it ends.
+ *
+ * <p>Its table is bounded by {@code maxTotal}: an address has an entry only while it holds a slot (the
+ * total is taken before the entry is made, and an entry is removed when its count reaches zero), so the
+ * table never holds more addresses than slots are taken; each call is one O(1) map operation. A new
+ * address at the cap is refused with {@link Verdict#TOO_MANY_TOTAL} (503).
  */
 public final class ConcurrencyLimiter {
     /** Whether a slot was taken, or which cap refused it. */
@@ -48,6 +53,11 @@ public final class ConcurrencyLimiter {
         total.decrementAndGet();
         // Removing the entry at zero keeps the map as small as the set of connected addresses.
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() == 0 ? null : count);
+    }
+
+    /** Addresses in the table now (at most the slots taken). */
+    int addresses() {
+        return perAddress.size();
     }
 
     /** Slots taken right now. */

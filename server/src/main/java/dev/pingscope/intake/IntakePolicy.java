@@ -2,6 +2,7 @@ package dev.pingscope.intake;
 
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RateLimiter;
 import dev.pingscope.http.RequestHost;
 import io.javalin.http.Context;
 
@@ -12,13 +13,13 @@ import io.javalin.http.Context;
 public final class IntakePolicy {
     private final OriginPolicy origins;
     private final ClientAddress clientAddress;
-    private final IntakeRateLimiter limiter;
+    private final RateLimiter limiter;
     private final String limitDescription;
 
     public IntakePolicy(OriginPolicy origins, ClientAddress clientAddress, double batchesPerSecond, int burst) {
         this.origins = origins;
         this.clientAddress = clientAddress;
-        this.limiter = new IntakeRateLimiter(batchesPerSecond, burst);
+        this.limiter = new RateLimiter(batchesPerSecond, burst, RateLimiter.DEFAULT_MAX_KEYS);
         this.limitDescription = "at most " + batchesPerSecond + " per second (burst " + burst + ")";
     }
 
@@ -29,9 +30,12 @@ public final class IntakePolicy {
             throw new BatchRejected(RejectReason.ORIGIN_NOT_ALLOWED, "origin " + origin + " may not report samples here");
         }
         String client = clientAddress.of(ctx).limitKey();
-        if (!limiter.tryAcquire(client)) {
+        RateLimiter.Verdict verdict = limiter.tryAcquire(client);
+        if (verdict != RateLimiter.Verdict.ACCEPTED) {
             ctx.header("Retry-After", Long.toString(limiter.retryAfterSeconds()));
-            throw new BatchRejected(RejectReason.RATE_LIMITED, "too many batches from " + client + "; " + limitDescription);
+            throw verdict == RateLimiter.Verdict.TABLE_FULL
+                    ? new BatchRejected(RejectReason.TOO_MANY_CLIENTS, "too many clients reporting at once; try again later")
+                    : new BatchRejected(RejectReason.RATE_LIMITED, "too many batches from " + client + "; " + limitDescription);
         }
     }
 }

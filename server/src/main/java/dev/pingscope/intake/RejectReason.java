@@ -12,7 +12,8 @@ public enum RejectReason {
     BODY_TOO_LARGE("body_too_large", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     ORIGIN_NOT_ALLOWED("origin_not_allowed", 403),
-    RATE_LIMITED("rate_limited", 429);
+    RATE_LIMITED("rate_limited", 429),
+    TOO_MANY_CLIENTS("too_many_clients", 503);
 
     private final String wireName;
     private final int httpStatus;

@@ -6,6 +6,7 @@ import dev.pingscope.http.BodyLimits;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RateLimiter;
 import dev.pingscope.http.RequestOrigin;
 import dev.pingscope.http.TimingCors;
 import java.nio.ByteBuffer;
@@ -31,8 +32,9 @@ import org.eclipse.jetty.util.Fields;
  * {@code Cache-Control: no-store}; allowed origins get CORS and Timing-Allow-Origin.
  *
  * <p>Streams larger than {@link #SMALL_BYTES} are load streams, capped per client address (429) and per
- * instance (503); small requests such as the draft's 1-byte object are never refused, so that latency
- * probes go on when the load streams are at their caps.
+ * instance (503). Small requests such as the draft's 1-byte object take no slot, so that latency probes go on
+ * when the load streams are at their caps; instead each client address has a byte budget for them (a token
+ * bucket, 429 with Retry-After past it), so that a loop of small downloads cannot take unbounded bandwidth.
  */
 public final class LoadHandler extends Handler.Wrapper {
     public static final String DOWNLOAD_PATH = "/load/download";
@@ -40,6 +42,15 @@ public final class LoadHandler extends Handler.Wrapper {
     public static final String DISCOVERY_PATH = "/.well-known/nq";
     /** A request of at most this many bytes is a probe, not a load stream: it takes no slot. */
     public static final long SMALL_BYTES = 64 * 1024;
+    /**
+     * What small requests from one address may take on average, bytes per second: 1 MiB/s (8 Mbit/s), ten
+     * times what the draft's highest probe rate (100 a second) costs.
+     */
+    public static final long DEFAULT_SMALL_BYTES_PER_SECOND = 1 << 20;
+    /** What small requests from one address may take at once. */
+    public static final long DEFAULT_SMALL_BURST_BYTES = 2 << 20;
+    /** What a small request costs besides its body: its request and answer headers, roughly. */
+    static final long SMALL_REQUEST_OVERHEAD_BYTES = 1024;
 
     private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
     private static final HttpField OCTETS = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/octet-stream");
@@ -56,6 +67,8 @@ public final class LoadHandler extends Handler.Wrapper {
     private final ClientAddress clientAddress;
     private final RequestOrigin requestOrigin;
     private final ConcurrencyLimiter limiter;
+    private final RateLimiter smallRequests;
+    private final long smallBytesPerSecond;
     private final HttpField instanceField;
     private final TimingCors cors;
 
@@ -63,16 +76,25 @@ public final class LoadHandler extends Handler.Wrapper {
      * @param uploadLimits the deadline (none, usually) and minimum rate of an upload's body: {@link BodyLimits#STREAMING}
      * @param instance    the instance name, sent in X-Pingscope-Instance as /ping does
      * @param requestOrigin the scheme and host the discovery document's URLs are on
+     * @param smallBytesPerSecond  the byte budget of small requests per client address ({@link #DEFAULT_SMALL_BYTES_PER_SECOND})
+     * @param smallBurstBytes      ... and its burst ({@link #DEFAULT_SMALL_BURST_BYTES}); at least SMALL_BYTES + 1 KiB
      * @param next        the handler for every other path (and for these when the endpoints are off)
      */
     public LoadHandler(LoadSettings settings, BodyLimits uploadLimits, String instance, OriginPolicy origins,
-            ClientAddress clientAddress, RequestOrigin requestOrigin, Handler next) {
+            ClientAddress clientAddress, RequestOrigin requestOrigin, long smallBytesPerSecond, long smallBurstBytes,
+            Handler next) {
         super(next);
+        if (smallBurstBytes < SMALL_BYTES + SMALL_REQUEST_OVERHEAD_BYTES) {
+            throw new IllegalArgumentException("the small requests' burst must hold one small request: at least "
+                    + (SMALL_BYTES + SMALL_REQUEST_OVERHEAD_BYTES) + " bytes");
+        }
         this.settings = settings;
         this.uploadLimits = uploadLimits;
         this.clientAddress = clientAddress;
         this.requestOrigin = requestOrigin;
         this.limiter = new ConcurrencyLimiter(settings.maxStreams(), settings.maxPerAddress());
+        this.smallBytesPerSecond = smallBytesPerSecond;
+        this.smallRequests = new RateLimiter(smallBytesPerSecond, smallBurstBytes, RateLimiter.DEFAULT_MAX_KEYS);
         this.instanceField = new PreEncodedHttpField("X-Pingscope-Instance", instance);
         this.cors = new TimingCors(origins);
     }
@@ -129,7 +151,7 @@ public final class LoadHandler extends Handler.Wrapper {
                 return;
             }
         }
-        Runnable release = admit(request, response, callback, !headOnly && bytes > SMALL_BYTES);
+        Runnable release = admit(request, response, callback, !headOnly && bytes > SMALL_BYTES, headOnly ? 0 : bytes);
         if (release == null) {
             return;
         }
@@ -147,22 +169,24 @@ public final class LoadHandler extends Handler.Wrapper {
         long length = request.getLength();
         // A body known to be too large takes no slot: it is drained (the lingering close) and answered 413.
         Runnable release = length > settings.maxBytes() ? () -> {}
-                : admit(request, response, callback, length < 0 || length > SMALL_BYTES);
+                : admit(request, response, callback, length < 0 || length > SMALL_BYTES, Math.max(0, length));
         if (release != null) {
             UploadSink.start(request, response, callback, settings.maxBytes(), uploadLimits, release);
         }
     }
 
     /**
-     * Takes a load stream's slot, or answers 503 or 429 and returns null. A small request takes none.
+     * Takes a load stream's slot, or charges a small request to its address's byte budget; or answers 503 or
+     * 429 and returns null.
      *
+     * @param bodyBytes  what a small request carries (its download or upload body)
      * @return what gives the slot back (safe to run more than once)
      */
-    private Runnable admit(Request request, Response response, Callback callback, boolean loadStream) {
-        if (!loadStream) {
-            return () -> {};
-        }
+    private Runnable admit(Request request, Response response, Callback callback, boolean loadStream, long bodyBytes) {
         String client = clientAddress.of(request).limitKey();
+        if (!loadStream) {
+            return chargeSmall(request, response, callback, client, bodyBytes + SMALL_REQUEST_OVERHEAD_BYTES);
+        }
         switch (limiter.tryAcquire(client)) {
             case TOO_MANY_TOTAL -> {
                 Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
@@ -183,6 +207,23 @@ public final class LoadHandler extends Handler.Wrapper {
                 };
             }
         }
+    }
+
+    /** A small request goes on if its address's byte budget has room for it; it holds nothing to give back. */
+    private Runnable chargeSmall(Request request, Response response, Callback callback, String client, long cost) {
+        RateLimiter.Verdict verdict = smallRequests.tryAcquire(client, cost);
+        if (verdict == RateLimiter.Verdict.ACCEPTED) {
+            return () -> {};
+        }
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, smallRequests.retryAfterSeconds(cost));
+        if (verdict == RateLimiter.Verdict.TABLE_FULL) {
+            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "too many clients at once; try again later");
+        } else {
+            Response.writeError(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
+                    "small load requests from " + client + " above their budget of " + smallBytesPerSecond + " bytes a second");
+        }
+        return null;
     }
 
     /**

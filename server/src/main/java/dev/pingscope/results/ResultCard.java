@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 
@@ -38,9 +39,13 @@ final class ResultCard {
         }
     }
 
+    /** Cards drawn since the JVM started (tests count drawings with it). */
+    static final AtomicLong DRAWINGS = new AtomicLong();
+
     private ResultCard() {}
 
     static byte[] png(StoredResult r) {
+        DRAWINGS.incrementAndGet();
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {

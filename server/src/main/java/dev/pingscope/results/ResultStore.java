@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -105,6 +106,11 @@ final class ResultStore implements AutoCloseable {
     private Connection connection() throws SQLException {
         migrate();
         return pool.getConnection();
+    }
+
+    /** The pool every statement, saves included, runs through (tests read its connections' settings). */
+    DataSource pool() {
+        return pool;
     }
 
     /** Stores the results in one transaction: all or none. */

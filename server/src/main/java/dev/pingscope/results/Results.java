@@ -51,7 +51,8 @@ public final class Results implements AutoCloseable {
             return t;
         });
         this.batcher = new SaveBatcher(store, QUEUE);
-        this.api = new ResultsApi(store, batcher, executor, origins, clientAddress, requestOrigin, sites, settings, instance, clock);
+        this.api = new ResultsApi(store, batcher, executor, origins, clientAddress, requestOrigin, sites, settings, instance, clock,
+                new CardCache(CardCache.DEFAULT_MAX_BYTES));
         this.admin = new ResultsAdmin(store, executor, settings.adminToken());
         this.purge = new RetentionPurge(store, settings.retention(), clock);
     }
@@ -79,10 +80,13 @@ public final class Results implements AutoCloseable {
         c.routes.get("/r/{id}", api::share);
     }
 
-    /** The operators' endpoints on the admin port: no token there, the port itself is the guard. */
+    /**
+     * The operators' endpoints on the admin port: with the token there too (a port is easily exposed by
+     * mistake, and the listing holds client addresses); without --admin-token no port serves them.
+     */
     public void adminRoutes(JavalinConfig c) {
-        c.routes.get("/api/results", admin::list);
-        c.routes.get("/api/results/merged", admin::merged);
+        c.routes.get("/api/results", admin.withToken(admin::list));
+        c.routes.get("/api/results/merged", admin.withToken(admin::merged));
     }
 
     private static Handler preflight() {
@@ -102,6 +106,11 @@ public final class Results implements AutoCloseable {
             LOG.warn("results: the database is unavailable for now ({}); saving answers 503 until it is back", e.getMessage());
         }
         purge.start();
+    }
+
+    /** The store (tests look into its pool). */
+    ResultStore store() {
+        return store;
     }
 
     /** Deletes the results older than the retention now (the purge also runs every hour); returns how many. */

@@ -17,9 +17,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The operators' endpoints: {@code GET /api/results} (newest first, cursor pagination, CSV by Accept) and
- * {@code GET /api/results/merged} (the exact merge of the stored histograms). On the admin port as they are;
- * on the main port only with {@code Authorization: Bearer <--admin-token>}, and otherwise the same 404 as an
- * unknown result, so that nobody learns they exist.
+ * {@code GET /api/results/merged} (the exact merge of the stored histograms). On the main port and on the
+ * admin port alike, only with {@code Authorization: Bearer <--admin-token>}, and otherwise the same 404 as an
+ * unknown result, so that nobody learns they exist; without --admin-token, never.
  */
 final class ResultsAdmin {
     static final String CSV_HEADER = "id,created_at,instance,site,browser,source,kind,protocol,"
@@ -30,14 +30,14 @@ final class ResultsAdmin {
     private final DatabaseWork database;
     private final byte[] token;
 
-    /** @param adminToken the bearer token the main port requires, or null: the main port never serves these */
+    /** @param adminToken the bearer token these endpoints require, or null: no port serves them */
     ResultsAdmin(ResultStore store, Executor executor, String adminToken) {
         this.store = store;
         this.database = new DatabaseWork(executor);
         this.token = adminToken == null ? null : ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The handler as the main port serves it: only with the token. */
+    /** The handler as either port serves it: only with the token. */
     Handler withToken(Handler handler) {
         return ctx -> {
             String authorization = ctx.header("Authorization");

@@ -3,10 +3,10 @@ package dev.pingscope.results;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.ClientId;
 import dev.pingscope.http.OriginPolicy;
+import dev.pingscope.http.RateLimiter;
 import dev.pingscope.http.RequestBody;
 import dev.pingscope.http.RequestHost;
 import dev.pingscope.http.RequestOrigin;
-import dev.pingscope.intake.IntakeRateLimiter;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Sites;
 import io.javalin.http.Context;
@@ -31,13 +31,14 @@ final class ResultsApi {
     private final ClientAddress clientAddress;
     private final RequestOrigin requestOrigin;
     private final Sites sites;
-    private final IntakeRateLimiter limiter;
+    private final RateLimiter limiter;
     private final ResultsSettings settings;
     private final String instance;
     private final Clock clock;
+    private final CardCache cards;
 
     ResultsApi(ResultStore store, SaveBatcher batcher, Executor executor, OriginPolicy origins, ClientAddress clientAddress,
-            RequestOrigin requestOrigin, Sites sites, ResultsSettings settings, String instance, Clock clock) {
+            RequestOrigin requestOrigin, Sites sites, ResultsSettings settings, String instance, Clock clock, CardCache cards) {
         this.store = store;
         this.batcher = batcher;
         this.database = new DatabaseWork(executor);
@@ -48,7 +49,8 @@ final class ResultsApi {
         this.settings = settings;
         this.instance = instance;
         this.clock = clock;
-        this.limiter = new IntakeRateLimiter(settings.savesPerMinute() / 60.0, settings.savesPerMinute());
+        this.cards = cards;
+        this.limiter = new RateLimiter(settings.savesPerMinute() / 60.0, settings.savesPerMinute(), RateLimiter.DEFAULT_MAX_KEYS);
     }
 
     void save(Context ctx) {
@@ -58,10 +60,12 @@ final class ResultsApi {
             return;
         }
         ClientId client = clientAddress.of(ctx);
-        if (!limiter.tryAcquire(client.limitKey())) {
+        RateLimiter.Verdict verdict = limiter.tryAcquire(client.limitKey());
+        if (verdict != RateLimiter.Verdict.ACCEPTED) {
             ctx.header("Retry-After", Long.toString(limiter.retryAfterSeconds()));
-            refuse(ctx, new InvalidSave(429, "rate_limited", "at most " + settings.savesPerMinute()
-                    + " saves per minute from one address"));
+            refuse(ctx, verdict == RateLimiter.Verdict.TABLE_FULL
+                    ? new InvalidSave(503, "too_many_clients", "too many clients saving at once; try again later")
+                    : new InvalidSave(429, "rate_limited", "at most " + settings.savesPerMinute() + " saves per minute from one address"));
             return;
         }
         SaveRequest request;
@@ -115,7 +119,10 @@ final class ResultsApi {
         String token = ctx.header("X-Delete-Token");
         database.run(ctx, () -> store.delete(id, token), outcome -> {
             switch (outcome) {
-                case DELETED -> ctx.status(204);
+                case DELETED -> {
+                    cards.forget(id);
+                    ctx.status(204);
+                }
                 case WRONG_TOKEN -> Replies.error(ctx, 403, "forbidden", "X-Delete-Token is missing or not this result's");
                 default -> Replies.notFound(ctx);
             }
@@ -132,7 +139,8 @@ final class ResultsApi {
             return;
         }
         String base = requestOrigin.base(ctx);
-        database.run(ctx, () -> store.find(id).map(r -> card ? (Object) ResultCard.png(r) : SharePage.html(r, base)), found -> {
+        // The result is looked up every time (a deleted one answers 404); its card is drawn once, then kept.
+        database.run(ctx, () -> store.find(id).map(r -> card ? (Object) cards.card(r) : SharePage.html(r, base)), found -> {
             if (found.isEmpty()) {
                 Replies.notFound(ctx);
             } else if (card) {

@@ -28,6 +28,23 @@ class ConcurrencyLimiterTest {
     }
 
     @Test
+    void a_table_at_its_cap_refuses_a_new_address_and_never_grows_past_it() {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(1_000, 2);
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(ACCEPTED, limiter.tryAcquire("10.0." + (i / 256) + "." + (i % 256)));
+        }
+        for (int i = 0; i < 100_000; i++) {
+            assertEquals(TOO_MANY_TOTAL, limiter.tryAcquire("new-" + i), "a new address at the cap");
+        }
+        assertEquals(1_000, limiter.addresses(), "100,000 refused newcomers left no entry");
+        for (int i = 0; i < 1_000; i++) {
+            limiter.release("10.0." + (i / 256) + "." + (i % 256));
+        }
+        assertEquals(0, limiter.addresses(), "an address that holds nothing has no entry");
+        assertEquals(0, limiter.open());
+    }
+
+    @Test
     void the_total_cap_holds_across_addresses() {
         ConcurrencyLimiter limiter = new ConcurrencyLimiter(4, 3);
         for (int i = 0; i < 4; i++) {

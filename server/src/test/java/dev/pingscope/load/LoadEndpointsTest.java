@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +165,47 @@ class LoadEndpointsTest {
     }
 
     @Test
+    void a_loop_of_small_downloads_from_one_address_is_limited_while_others_and_normal_probes_go_on() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            int port = ts.server.port();
+            // One address (127.0.0.2: loopback answers all of 127/8) loops 64 KiB downloads on 8 connections at once.
+            long started = System.nanoTime();
+            ExecutorService loops = Executors.newFixedThreadPool(8);
+            List<Future<SmallLoop>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(loops.submit(() -> SmallLoop.run("127.0.0.2", port, "/load/download?bytes=65536", 500)));
+            }
+            long served = 0;
+            String retryAfter = null;
+            for (Future<SmallLoop> f : results) {
+                SmallLoop loop = f.get(60, TimeUnit.SECONDS);
+                served += loop.bytesServed;
+                retryAfter = retryAfter == null ? loop.retryAfter : retryAfter;
+            }
+            loops.shutdown();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(retryAfter != null, "a loop of small downloads got 429 within 8 x 500 requests (" + served + " bytes served)");
+            assertTrue(Long.parseLong(retryAfter) >= 1, "Retry-After: " + retryAfter);
+            long bound = LoadHandler.DEFAULT_SMALL_BURST_BYTES + (long) (LoadHandler.DEFAULT_SMALL_BYTES_PER_SECOND * seconds);
+            assertTrue(served <= bound, served + " bytes served in " + seconds + " s; the budget allows " + bound);
+
+            SmallLoop other = SmallLoop.run("127.0.0.3", port, "/load/download?bytes=65536", 1);
+            assertEquals(null, other.retryAfter, "another address is not held back by the first");
+            assertEquals(65536, other.bytesServed);
+
+            // The draft's 1-byte object at 100 per second (its highest probe rate) for 3 s, on a connection of its own.
+            try (RawHttp probes = new RawHttp("127.0.0.4", port)) {
+                long start = System.nanoTime();
+                for (int i = 0; i < 300; i++) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(start + i * 10_000_000L - System.nanoTime());
+                    RawHttp.Answer a = probes.get("/load/download?bytes=1");
+                    assertEquals(200, a.status(), "probe " + i + " at 100/s");
+                }
+            }
+        }
+    }
+
+    @Test
     void load_streams_are_capped_per_instance_with_503() throws Exception {
         TestConfig config = TestServer.testConfig().with("--load-max-streams", 2).with("--load-max-per-address", 100);
         try (TestServer ts = TestServer.start(config)) {
@@ -225,5 +270,92 @@ class LoadEndpointsTest {
                 return n;
             }
         });
+    }
+
+    /** A loop of GETs on one kept-alive connection until the first answer that is not 200. */
+    private record SmallLoop(long bytesServed, String retryAfter) {
+        static SmallLoop run(String from, int port, String path, int requests) throws Exception {
+            long served = 0;
+            try (RawHttp http = new RawHttp(from, port)) {
+                for (int i = 0; i < requests; i++) {
+                    RawHttp.Answer a = http.get(path);
+                    if (a.status() != 200) {
+                        assertEquals(429, a.status(), "refused with " + a.status());
+                        return new SmallLoop(served, a.headers().getOrDefault("retry-after", "missing"));
+                    }
+                    served += a.bodyBytes();
+                }
+            }
+            return new SmallLoop(served, null);
+        }
+    }
+
+    /** HTTP/1.1 on one socket bound to a loopback address of the test's choosing (java.net.http cannot bind one). */
+    private static final class RawHttp implements AutoCloseable {
+        record Answer(int status, java.util.Map<String, String> headers, long bodyBytes) {}
+
+        private final java.net.Socket socket = new java.net.Socket();
+        private final InputStream in;
+        private final java.io.OutputStream out;
+
+        RawHttp(String from, int port) throws Exception {
+            socket.bind(new java.net.InetSocketAddress(loopback(from), 0));
+            socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 5_000);
+            socket.setSoTimeout(10_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        /** 127.0.0.N from its literal, without any name lookup. */
+        private static java.net.InetAddress loopback(String literal) throws Exception {
+            byte[] octets = new byte[4];
+            String[] parts = literal.split("\\.", -1);
+            for (int i = 0; i < 4; i++) {
+                octets[i] = (byte) Integer.parseInt(parts[i]);
+            }
+            return java.net.InetAddress.getByAddress(octets);
+        }
+
+        Answer get(String path) throws Exception {
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String status = line();
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+            }
+            long length = Long.parseLong(headers.getOrDefault("content-length", "0"));
+            long skipped = 0;
+            while (skipped < length) {
+                long n = in.skip(length - skipped);
+                if (n <= 0) {
+                    if (in.read() < 0) {
+                        throw new java.io.EOFException("the body ended after " + skipped + " of " + length + " bytes");
+                    }
+                    n = 1;
+                }
+                skipped += n;
+            }
+            return new Answer(Integer.parseInt(status.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3)), headers, length);
+        }
+
+        private String line() throws Exception {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("the connection closed mid-answer: " + b);
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
     }
 }

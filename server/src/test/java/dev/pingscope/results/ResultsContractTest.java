@@ -404,18 +404,45 @@ abstract class ResultsContractTest {
     }
 
     @Test
-    void the_admin_port_serves_the_operators_endpoints_without_a_token() throws Exception {
+    void the_admin_port_serves_the_operators_endpoints_only_with_the_token() throws Exception {
+        TestServer s = server(withAdminPort());
+        String id = saved(s, payload("browser", 10)).get("id").asText();
+        for (String path : List.of("/api/results", "/api/results/merged")) {
+            assertEquals(404, onAdminPort(s, path, null).statusCode(), path + " without a token");
+            assertEquals(404, onAdminPort(s, path, "Bearer wrong-" + ADMIN_TOKEN).statusCode(), path + " with a wrong token");
+            assertEquals(200, onAdminPort(s, path, "Bearer " + ADMIN_TOKEN).statusCode(), path + " with the token");
+        }
+        HttpResponse<String> list = onAdminPort(s, "/api/results", "Bearer " + ADMIN_TOKEN);
+        assertEquals(id, JSON.readTree(list.body()).get("results").get(0).get("id").asText());
+        assertEquals(404, s.get("/api/results").statusCode(), "the main port wants the token too");
+        assertEquals(200, onAdminPort(s, "/metrics", null).statusCode(), "/metrics needs no token");
+    }
+
+    @Test
+    void without_an_admin_token_no_port_serves_the_operators_endpoints() throws Exception {
+        TestServer s = onStorage(withAdminPort().with("--results-rate", 1_000_000));
+        saved(s, payload("browser", 10));
+        for (String path : List.of("/api/results", "/api/results/merged")) {
+            assertEquals(404, onAdminPort(s, path, null).statusCode(), path + " on the admin port");
+            assertEquals(404, onAdminPort(s, path, "Bearer " + ADMIN_TOKEN).statusCode(), path + " on the admin port, any token");
+            assertEquals(404, s.get(path).statusCode(), path + " on the main port");
+        }
+    }
+
+    private static TestConfig withAdminPort() throws Exception {
         int adminPort;
         try (ServerSocket free = new ServerSocket(0)) {
             adminPort = free.getLocalPort();
         }
-        TestServer s = server(TestServer.testConfig().with("--admin-port", adminPort));
-        String id = saved(s, payload("browser", 10)).get("id").asText();
-        HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + "/api/results")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, list.statusCode(), list.body());
-        assertEquals(id, JSON.readTree(list.body()).get("results").get(0).get("id").asText());
-        assertEquals(404, s.get("/api/results").statusCode(), "the main port still wants the token");
+        return TestServer.testConfig().with("--admin-port", adminPort);
+    }
+
+    private static HttpResponse<String> onAdminPort(TestServer s, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.server.adminPort() + path)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return s.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- the share page and its card -----------------------------------------------------------------
@@ -454,6 +481,38 @@ abstract class ResultsContractTest {
         // The medians are drawn right-aligned on each kind's row: there the two cards differ, and only text is drawn there.
         assertTrue(differs(a, b, 700, 180, 1200, 300), "the median of the first row is drawn");
         assertFalse(differs(a, b, 0, 0, 1200, 120), "the title is the same");
+    }
+
+    @Test
+    void a_burst_of_a_thousand_card_requests_for_one_id_costs_about_one_drawing() throws Exception {
+        TestServer s = server();
+        JsonNode saved = saved(s, payload("browser", 12.4, 15));
+        String id = saved.get("id").asText();
+        long drawnBefore = ResultCard.DRAWINGS.get();
+        ExecutorService clients = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                answers.add(clients.submit(() -> s.http.send(HttpRequest.newBuilder(s.uri("/r/" + id + ".png")).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray())));
+            }
+            byte[] first = null;
+            for (Future<HttpResponse<byte[]>> answer : answers) {
+                HttpResponse<byte[]> r = answer.get(60, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode());
+                first = first == null ? r.body() : first;
+                assertTrue(java.util.Arrays.equals(first, r.body()), "every answer is the same PNG");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long drawn = ResultCard.DRAWINGS.get() - drawnBefore;
+        assertTrue(drawn <= 2, "1,000 card requests drew the card " + drawn + " times");
+
+        HttpResponse<String> deleted = s.send(HttpRequest.newBuilder(s.uri("/api/results/" + id))
+                .header("X-Delete-Token", saved.get("deleteToken").asText()).DELETE());
+        assertEquals(204, deleted.statusCode());
+        assertEquals(404, s.get("/r/" + id + ".png").statusCode(), "a deleted result's card is gone");
     }
 
     private static BufferedImage card(TestServer s, String id) throws Exception {

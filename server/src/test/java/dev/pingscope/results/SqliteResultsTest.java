@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** The results contract on the default storage: SQLite, the file results.db in --data-dir. */
@@ -36,5 +38,29 @@ class SqliteResultsTest extends ResultsContractTest {
             assertEquals("wal", mode.getString(1));
         }
         assertTrue(Files.exists(dataDir.resolve("data").resolve("results.db-wal")), "the write-ahead log is in use");
+    }
+
+    @Test
+    void every_connection_the_store_writes_through_syncs_at_every_commit() throws Exception {
+        TestServer s = server();
+        saved(s, payload("browser", 10));
+        DataSource pool = s.server.results().orElseThrow().store().pool();
+        // Holding all of them at once: the pool hands out each of its connections, saves' included, exactly once.
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < Results.THREADS; i++) {
+                held.add(pool.getConnection());
+            }
+            for (Connection c : held) {
+                try (Statement st = c.createStatement(); ResultSet sync = st.executeQuery("PRAGMA synchronous")) {
+                    sync.next();
+                    assertEquals(2, sync.getInt(1), "PRAGMA synchronous on a pooled connection (2 = FULL)");
+                }
+            }
+        } finally {
+            for (Connection c : held) {
+                c.close();
+            }
+        }
     }
 }
