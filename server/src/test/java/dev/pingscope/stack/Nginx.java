@@ -108,6 +108,11 @@ final class Nginx implements Balancer {
         return tlsPort;
     }
 
+    /** Its whole output so far: error log lines (warn and above) and access log lines. */
+    String log() {
+        return process.log();
+    }
+
     @Override
     public String logTail() {
         return process.logTail();
