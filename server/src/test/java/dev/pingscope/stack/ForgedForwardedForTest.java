@@ -180,7 +180,7 @@ class ForgedForwardedForTest {
     }
 
     /** A browser's save: two probe kinds, a few samples each. */
-    private static final String SAVE_BODY = "{\"source\":\"browser\",\"settings\":{\"probes\":[\"http_head\",\"ws_echo\"],"
+    static final String SAVE_BODY = "{\"source\":\"browser\",\"settings\":{\"probes\":[\"http_head\",\"ws_echo\"],"
             + "\"rounds\":50,\"interval\":200,\"timeout\":2000,\"warmup\":3},\"probes\":{"
             + "\"http_head\":{\"protocol\":\"http/1.1\",\"idle\":{\"samples\":[10.5,11.25,12],\"lost\":0}},"
             + "\"ws_echo\":{\"protocol\":\"ws\",\"idle\":{\"samples\":[9.5,9.75],\"lost\":0}}}}";

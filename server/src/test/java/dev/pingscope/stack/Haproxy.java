@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Debian's HAProxy (2.6), run with the repository's own configuration (server/deploy/haproxy/haproxy.cfg) as the
@@ -128,11 +127,6 @@ final class Haproxy implements Balancer {
     @Override
     public int httpsPort() {
         return tlsPort;
-    }
-
-    /** The configuration this instance runs, for messages. */
-    String config() throws IOException {
-        return Files.readAllLines(dir.resolve("haproxy.cfg")).stream().collect(Collectors.joining("\n"));
     }
 
     @Override
