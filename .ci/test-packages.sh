@@ -15,7 +15,7 @@ needs=(
   "nginx|nginx-light|stack tests run the deployment's nginx.conf in front of test servers"
   "prometheus promtool|prometheus|stack tests scrape with a real Prometheus; promtool checks the rules and alerts"
   "docker-compose|docker-compose|validates docker-compose.yml (config -q only: no Docker engine needed)"
-  "haproxy|haproxy|checks the HAProxy deployment config (haproxy -c)"
+  "haproxy|haproxy|runs the HAProxy deployment config in front of test servers (and haproxy -c)"
   "node|nodejs|runs the JavaScript linter (Biome) in web/, and Playwright's driver"
   "npm|npm|installs the pinned JavaScript linter (npm ci in web/)"
   "/usr/lib/postgresql/15/bin/initdb|postgresql|results tests run the same contract on a throwaway PostgreSQL 15 cluster as on SQLite"

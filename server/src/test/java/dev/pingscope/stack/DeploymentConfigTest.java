@@ -25,8 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load balancer configurations with TLS, as docs/deployment.md describes them: the stack's nginx
- * passes `nginx -t` and serves HTTP/2 and wss: in front of a real instance; HAProxy's passes `haproxy -c`.
+ * The load balancer configurations with TLS, as docs/deployment.md describes them: the stack's nginx passes
+ * `nginx -t`, HAProxy's passes `haproxy -c`, and each, run for real (Nginx, Haproxy), serves HTTP/2 and wss: in
+ * front of a real instance.
  */
 class DeploymentConfigTest {
     static final String HAPROXY = "server/deploy/haproxy/haproxy.cfg";
@@ -34,6 +35,7 @@ class DeploymentConfigTest {
     static TlsSettings tls;
     static TestServer replica;
     static Nginx nginx;
+    static Haproxy haproxy;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,11 +44,13 @@ class DeploymentConfigTest {
         Pem.write(tls, certs.path);
         replica = TestServer.start();
         nginx = new Nginx(List.of(replica.server.port()), certs.path);
+        haproxy = new Haproxy(List.of(replica.server.port()), certs.resolve("pingscope.pem"));
     }
 
     @AfterAll
     static void stop() {
         if (nginx != null) nginx.close();
+        if (haproxy != null) haproxy.close();
         if (replica != null) replica.close();
         certs.close();
     }
@@ -60,17 +64,36 @@ class DeploymentConfigTest {
 
     @Test
     void nginx_serves_ping_over_http2_and_the_websocket_over_wss() throws Exception {
+        servesPingOverHttp2AndTheWebSocketOverWss(nginx);
+    }
+
+    @Test
+    void haproxy_runs_the_shipped_configuration_and_serves_ping_over_http2_and_the_websocket_over_wss() throws Exception {
+        servesPingOverHttp2AndTheWebSocketOverWss(haproxy);
+    }
+
+    @Test
+    void haproxy_refuses_metrics_as_its_configuration_says() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trusting(tls)).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haproxy.httpPort() + "/metrics"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode());
+        assertEquals("scrape each replica directly", r.body());
+    }
+
+    private static void servesPingOverHttp2AndTheWebSocketOverWss(Balancer balancer) throws Exception {
+        int tlsPort = balancer.httpsPort();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestTls.trusting(tls))
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> ping = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + nginx.tlsPort + "/ping"))
+        HttpResponse<String> ping = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + tlsPort + "/ping"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, ping.statusCode());
-        assertEquals(HttpClient.Version.HTTP_2, ping.version(), "nginx speaks h2 to the browser");
+        assertEquals(HttpClient.Version.HTTP_2, ping.version(), "the balancer speaks h2 to the browser");
         assertEquals(replica.server.config().http().instance(), ping.headers().firstValue("x-pingscope-instance").orElseThrow());
         assertTrue(ping.headers().firstValue("server-timing").isPresent());
 
         CompletableFuture<String> echo = new CompletableFuture<>();
-        WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + nginx.tlsPort + "/ws"),
+        WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + tlsPort + "/ws"),
                 new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
@@ -79,8 +102,8 @@ class DeploymentConfigTest {
                         return null;
                     }
                 }).get(10, TimeUnit.SECONDS);
-        ws.sendText("e-through-nginx", true).get(5, TimeUnit.SECONDS);
-        assertEquals("e-through-nginx", echo.get(5, TimeUnit.SECONDS), "the upgrade works through nginx's TLS");
+        ws.sendText("e-through-the-balancer", true).get(5, TimeUnit.SECONDS);
+        assertEquals("e-through-the-balancer", echo.get(5, TimeUnit.SECONDS), "the upgrade works through the balancer's TLS");
         ws.abort();
     }
 

@@ -60,6 +60,15 @@ final class ExternalProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Everything it has printed so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return name + " output unreadable: " + e;
+        }
+    }
+
     /** The last lines of its output, for failure messages. */
     String logTail() {
         try {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * upstream server list are replaced, so the balancing method, keepalive and proxy settings are the stack's
  * (those of region eu's balancer; ComposeFileTest checks that the other region's differs only in its replicas).
  */
-final class Nginx implements AutoCloseable {
+final class Nginx implements Balancer {
     static final String CONFIG = "server/deploy/nginx/nginx.conf";
     static final String COMPOSE_LISTEN = "server/deploy/nginx/compose/listen.conf";
     static final String COMPOSE_UPSTREAM = "server/deploy/nginx/compose/upstream-eu.conf";
@@ -98,7 +98,23 @@ final class Nginx implements AutoCloseable {
         return pattern.matcher(text).replaceFirst(Matcher.quoteReplacement(replacement));
     }
 
-    String logTail() {
+    @Override
+    public int httpPort() {
+        return port;
+    }
+
+    @Override
+    public int httpsPort() {
+        return tlsPort;
+    }
+
+    /** Its whole output so far: error log lines (warn and above) and access log lines. */
+    String log() {
+        return process.log();
+    }
+
+    @Override
+    public String logTail() {
         return process.logTail();
     }
 
