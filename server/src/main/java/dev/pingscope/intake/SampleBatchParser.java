@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pingscope.http.ReasonText;
 import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Source;
@@ -49,9 +50,9 @@ public final class SampleBatchParser {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BatchRejected(RejectReason.MALFORMED, "body is not valid JSON: " + e.getOriginalMessage());
+            throw new BatchRejected(RejectReason.MALFORMED, "body is not valid JSON: " + ReasonText.message(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new BatchRejected(RejectReason.MALFORMED, "body could not be read: " + e.getMessage());
+            throw new BatchRejected(RejectReason.MALFORMED, "body could not be read: " + ReasonText.message(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new BatchRejected(RejectReason.MALFORMED, "body must be a JSON object with a \"samples\" object");
@@ -129,6 +130,6 @@ public final class SampleBatchParser {
     }
 
     private static String truncate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+        return ReasonText.value(s);
     }
 }

@@ -40,8 +40,10 @@ record AdminQuery(ResultFilter filter, int limit, ResultStore.Cursor cursor) {
             return null;
         }
         try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
-        } catch (DateTimeParseException e) {
+            Instant t = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+            // The store compares epoch milliseconds: a time beyond them (year 292278994 and on) is no time it can ask for.
+            return Instant.ofEpochMilli(t.toEpochMilli());
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException(name + " must be an ISO 8601 time (2026-11-29T12:00:00Z) or date (2026-11-29)", e);
         }
     }

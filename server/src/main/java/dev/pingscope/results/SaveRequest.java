@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pingscope.http.ReasonText;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.ProbeKind;
 import java.io.IOException;
@@ -43,9 +44,9 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new InvalidSave(400, "malformed", "the body is not JSON: " + e.getOriginalMessage());
+            throw new InvalidSave(400, "malformed", "the body is not JSON: " + ReasonText.message(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new InvalidSave(400, "malformed", "the body cannot be read: " + e.getMessage());
+            throw new InvalidSave(400, "malformed", "the body cannot be read: " + ReasonText.message(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw InvalidSave.invalid("the body must be a JSON object");
@@ -71,7 +72,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         Set<String> names = new LinkedHashSet<>();
         for (JsonNode k : kinds) {
             if (!k.isTextual() || ProbeKind.fromWireName(k.asText()) == null || !names.add(k.asText())) {
-                throw InvalidSave.invalid("settings.probes: " + k + " is not a probe kind (http_head, ws_echo, ws_ping) listed once");
+                throw InvalidSave.invalid("settings.probes: " + shown(k) + " is not a probe kind (http_head, ws_echo, ws_ping) listed once");
             }
         }
         com.fasterxml.jackson.databind.node.ArrayNode listed = out.putArray("probes");
@@ -140,7 +141,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         Histogram h = RttRecorders.newHistogram();
         for (JsonNode s : samples) {
             if (!s.isNumber() || !(s.asDouble() > 0 && s.asDouble() <= MAX_SAMPLE_MS)) {
-                throw InvalidSave.invalid(at + ".samples: " + s + " is not an RTT in ms above 0 and at most 60000");
+                throw InvalidSave.invalid(at + ".samples: " + shown(s) + " is not an RTT in ms above 0 and at most 60000");
             }
             h.recordValue(Math.max(RttRecorders.LOWEST_MICROS, Math.min(RttRecorders.HIGHEST_MICROS, Math.round(s.asDouble() * 1_000))));
         }
@@ -152,9 +153,14 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw InvalidSave.invalid("unknown field " + at + name + " (known: " + String.join(", ", List.copyOf(known)) + ")");
+                throw InvalidSave.invalid("unknown field " + at + ReasonText.value(name) + " (known: " + String.join(", ", List.copyOf(known)) + ")");
             }
         }
+    }
+
+    /** A value as a reason may quote it: shortened and printable, whatever the client sent. */
+    private static String shown(JsonNode value) {
+        return ReasonText.value(value.toString());
     }
 
     private static JsonNode required(JsonNode node, String field) throws InvalidSave {
@@ -171,7 +177,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
 
     private static double number(JsonNode n, String at, double min, double max) throws InvalidSave {
         if (!n.isNumber() || !(n.asDouble() >= min && n.asDouble() <= max)) {
-            throw InvalidSave.invalid(at + " must be a number from " + (long) min + " to " + (long) max + ", not " + n);
+            throw InvalidSave.invalid(at + " must be a number from " + (long) min + " to " + (long) max + ", not " + shown(n));
         }
         return n.asDouble();
     }
@@ -179,7 +185,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
     private static long integer(JsonNode n, String at, long min, long max) throws InvalidSave {
         double value = number(n, at, (double) min, (double) max);
         if (value != Math.rint(value)) {
-            throw InvalidSave.invalid(at + " must be a whole number, not " + n);
+            throw InvalidSave.invalid(at + " must be a whole number, not " + shown(n));
         }
         return (long) value;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pingscope.http.ReasonText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,15 +91,13 @@ public final class ServerListFile {
         return value.asText();
     }
 
-    /** A value as it may appear in a one-line error: control characters shown as ?, cut at 80 characters. */
+    /** A value as it may appear in a one-line error: control characters and lone surrogates shown as ?, cut at 80 characters. */
     public static String printable(String value) {
-        String cleaned = value.codePoints()
-                .map(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return cleaned.length() > 80 ? cleaned.substring(0, 80) + "..." : cleaned;
+        return ReasonText.of(value, 80);
     }
 
+    /** A message that may quote the file (Jackson's) as one line: shown and cut as a reason quotes client input. */
     private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+        return message == null ? "" : ReasonText.message(message.replaceAll("\\s*\\R\\s*", " ").trim());
     }
 }
