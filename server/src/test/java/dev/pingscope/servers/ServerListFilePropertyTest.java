@@ -3,8 +3,7 @@ package dev.pingscope.servers;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pingscope.InvalidConfigException;
-import dev.pingscope.ServerConfig;
+import dev.pingscope.config.InvalidConfigException;
 import dev.pingscope.properties.Inputs;
 import dev.pingscope.properties.OneLine;
 import dev.pingscope.properties.Property;
@@ -46,8 +45,8 @@ class ServerListFilePropertyTest {
                 .check(bytes -> {
                     Files.write(file, bytes);
                     try {
-                        ServerConfig.Regions regions = ServerConfig.Regions.read("eu", file);
-                        assertTrue(regions.servers().size() <= ServerConfig.Regions.MAX_SERVERS, "at most 100 servers");
+                        RegionSettings regions = RegionSettings.read("eu", file);
+                        assertTrue(regions.servers().size() <= RegionSettings.MAX_SERVERS, "at most 100 servers");
                     } catch (InvalidConfigException refused) {
                         String message = refused.getMessage();
                         assertTrue(message.startsWith(prefix), message);
@@ -66,7 +65,7 @@ class ServerListFilePropertyTest {
         Path file = dir.resolve("servers.json");
         Files.write(file, content.matches("([0-9A-F]{2} ?)+") ? java.util.HexFormat.ofDelimiter(" ").parseHex(content)
                 : content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> ServerConfig.Regions.read("eu", file));
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> RegionSettings.read("eu", file));
         OneLine.assertOneLine(refused.getMessage());
     }
 }
