@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pingscope.properties.Documents;
 import dev.pingscope.properties.Inputs;
 import dev.pingscope.properties.OneLine;
 import dev.pingscope.properties.Property;
 import dev.pingscope.properties.Shrink;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,32 +24,6 @@ class SampleBatchParserPropertyTest {
     private static final int MAX_SAMPLES = 500;
     private final SampleBatchParser parser = new SampleBatchParser(MAX_SAMPLES);
 
-    /** A batch the parser must accept: both kinds or one, optional source and load, fields in any order. */
-    static String validBatch(Random r) {
-        List<String> kinds = new ArrayList<>();
-        for (String kind : List.of("http_head", "ws_echo")) {
-            if (r.nextInt(3) > 0 || (kinds.isEmpty() && kind.equals("ws_echo"))) {
-                List<String> rtts = new ArrayList<>();
-                int n = Inputs.between(r, 1, 8);
-                for (int i = 0; i < n; i++) {
-                    rtts.add(r.nextBoolean() ? Integer.toString(Inputs.between(r, 1, 60_000))
-                            : String.format("%.3f", 0.001 + r.nextDouble() * 999));
-                }
-                kinds.add("\"" + kind + "\": [" + String.join(", ", rtts) + "]");
-            }
-        }
-        List<String> fields = new ArrayList<>();
-        fields.add("\"samples\": {" + String.join(", ", kinds) + "}");
-        if (r.nextBoolean()) {
-            fields.add("\"source\": \"" + Inputs.pick(r, List.of("browser", "synthetic")) + "\"");
-        }
-        if (r.nextBoolean()) {
-            fields.add("\"load\": \"" + Inputs.pick(r, List.of("idle", "download", "upload", "both")) + "\"");
-        }
-        Collections.shuffle(fields, r);
-        return "{" + String.join(", ", fields) + "}";
-    }
-
     /** Parses, and fails unless the outcome is an accepted batch or a documented refusal in one line. */
     void acceptedOrRefusedInOneLine(byte[] body) {
         try {
@@ -64,7 +37,7 @@ class SampleBatchParserPropertyTest {
 
     @Test
     void every_generated_valid_batch_is_accepted() {
-        Property.of("valid batches are accepted", 1_000, SampleBatchParserPropertyTest::validBatch, Shrink::text)
+        Property.of("valid batches are accepted", 1_000, Documents::batch, Shrink::text)
                 .check(json -> parser.parse(json.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -76,7 +49,7 @@ class SampleBatchParserPropertyTest {
 
     @Test
     void mutated_batches_are_accepted_or_refused_with_a_one_line_reason() {
-        Property.of("samples: mutated batches", 4_000, r -> Inputs.document(r, SampleBatchParserPropertyTest::validBatch),
+        Property.of("samples: mutated batches", 4_000, r -> Inputs.document(r, Documents::batch),
                 Shrink::bytes).check(this::acceptedOrRefusedInOneLine);
     }
 
@@ -85,7 +58,7 @@ class SampleBatchParserPropertyTest {
         Random r = new Random(Property.seed());
         int cases = 0;
         for (int doc = 0; doc < 20; doc++) {
-            byte[] valid = validBatch(r).getBytes(StandardCharsets.UTF_8);
+            byte[] valid = Documents.batch(r).getBytes(StandardCharsets.UTF_8);
             for (int cut = 0; cut < valid.length; cut++) {
                 acceptedOrRefusedInOneLine(java.util.Arrays.copyOf(valid, cut));
                 cases++;

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pingscope.properties.Documents;
 import dev.pingscope.properties.Inputs;
 import dev.pingscope.properties.OneLine;
 import dev.pingscope.properties.Property;
 import dev.pingscope.properties.Shrink;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,46 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the operators' query says, {@link AdminQuery#of} reads it or names the bad parameter in one line.
  */
 class SaveRequestPropertyTest {
-    private static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
-
-    /** A save the parser must accept, fields in any order, every optional part sometimes there. */
-    static String validSave(Random r) {
-        List<String> kinds = new ArrayList<>(KINDS);
-        Collections.shuffle(kinds, r);
-        kinds = kinds.subList(0, Inputs.between(r, 1, 3));
-        List<String> probes = new ArrayList<>();
-        for (String kind : kinds) {
-            String loaded = r.nextBoolean() ? "" : ", \"loaded\": " + condition(r);
-            probes.add("\"" + kind + "\": {\"protocol\": \"" + Inputs.pick(r, List.of("h2", "http/1.1", "wss", "ws", "h3")) + "\", "
-                    + "\"idle\": " + condition(r) + loaded + "}");
-        }
-        List<String> settings = new ArrayList<>(List.of(
-                "\"probes\": [" + String.join(", ", kinds.stream().map(k -> "\"" + k + "\"").toList()) + "]",
-                "\"rounds\": " + Inputs.between(r, 1, 1_000_000),
-                "\"interval\": " + (r.nextBoolean() ? Inputs.between(r, 0, 60_000) : r.nextDouble() * 1000),
-                "\"timeout\": " + Inputs.between(r, 1, 60_000),
-                "\"warmup\": " + Inputs.between(r, 0, 100_000)));
-        if (r.nextBoolean()) {
-            settings.add("\"load\": " + Inputs.pick(r, List.of("\"none\"", "\"download\"", "\"upload\"", "\"both\"", "null")));
-        }
-        Collections.shuffle(settings, r);
-        List<String> fields = new ArrayList<>(List.of(
-                "\"source\": \"" + Inputs.pick(r, List.of("browser", "synthetic")) + "\"",
-                "\"settings\": {" + String.join(", ", settings) + "}",
-                "\"probes\": {" + String.join(", ", probes) + "}"));
-        Collections.shuffle(fields, r);
-        return "{" + String.join(", ", fields) + "}";
-    }
-
-    private static String condition(Random r) {
-        List<String> rtts = new ArrayList<>();
-        int n = Inputs.between(r, 0, 6);
-        for (int i = 0; i < n; i++) {
-            rtts.add(r.nextBoolean() ? Integer.toString(Inputs.between(r, 1, 60_000)) : String.format("%.2f", 0.01 + r.nextDouble() * 500));
-        }
-        return "{\"samples\": [" + String.join(", ", rtts) + "], \"lost\": " + Inputs.between(r, 0, 1_000_000) + "}";
-    }
-
     static void readOrRefusedInOneLine(byte[] body) {
         try {
             SaveRequest save = SaveRequest.parse(body);
@@ -78,7 +37,7 @@ class SaveRequestPropertyTest {
 
     @Test
     void every_generated_valid_save_is_read() {
-        Property.of("valid saves are read", 1_000, SaveRequestPropertyTest::validSave, Shrink::text)
+        Property.of("valid saves are read", 1_000, Documents::save, Shrink::text)
                 .check(json -> SaveRequest.parse(json.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -90,7 +49,7 @@ class SaveRequestPropertyTest {
 
     @Test
     void mutated_saves_are_read_or_refused_with_a_one_line_reason() {
-        Property.of("save: mutated saves", 4_000, r -> Inputs.document(r, SaveRequestPropertyTest::validSave), Shrink::bytes)
+        Property.of("save: mutated saves", 4_000, r -> Inputs.document(r, Documents::save), Shrink::bytes)
                 .check(SaveRequestPropertyTest::readOrRefusedInOneLine);
     }
 
@@ -99,7 +58,7 @@ class SaveRequestPropertyTest {
         Random r = new Random(Property.seed());
         int cases = 0;
         for (int doc = 0; doc < 10; doc++) {
-            byte[] valid = validSave(r).getBytes(StandardCharsets.UTF_8);
+            byte[] valid = Documents.save(r).getBytes(StandardCharsets.UTF_8);
             for (int cut = 0; cut < valid.length; cut++) {
                 readOrRefusedInOneLine(java.util.Arrays.copyOf(valid, cut));
                 cases++;
