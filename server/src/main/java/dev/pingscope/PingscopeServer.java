@@ -46,7 +46,7 @@ import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
  * listens; {@link #shutdown} drains gracefully; {@link #stop} ends it all at once.
  *
  * <pre>{@code
- * ServerConfig config = ServerConfig.defaults().withHttp(new HttpSettings("127.0.0.1", 0, "test", List.of(), Duration.ofSeconds(10)));
+ * ServerConfig config = ServerConfig.defaults(); // port 7070 on every address; see ServerConfig
  * PingscopeServer server = PingscopeServer.create(config).start();
  * URI ping = URI.create("http://localhost:" + server.port() + "/ping");
  * }</pre>
@@ -88,8 +88,8 @@ public final class PingscopeServer implements AutoCloseable {
                 new IntakePolicy(origins, clientAddress, config.intake().batchesPerSecond(), config.intake().burst()),
                 new SampleBatchParser(config.intake().maxBatchSamples()), sites, recorders, metrics, config.intake().maxBodyBytes());
         WebSocketAdmission admission = new WebSocketAdmission(webSockets, origins, clientAddress, readiness::isReady);
-        this.loadEndpoints = new LoadHandler(config.load(), BodyLimits.STREAMING, config.http().instance(), origins, clientAddress,
-                requestOrigin, LoadHandler.DEFAULT_SMALL_BYTES_PER_SECOND, LoadHandler.DEFAULT_SMALL_BURST_BYTES, null);
+        this.loadEndpoints = new LoadHandler(config.load(), config.http().streamingBodyLimits(), config.http().instance(), origins,
+                clientAddress, requestOrigin, null);
         metrics.exportLoadStreams(loadEndpoints::openStreams);
         ApiCors cors = new ApiCors(origins);
         MetricsHandler metricsHandler = new MetricsHandler(metrics);
@@ -144,7 +144,7 @@ public final class PingscopeServer implements AutoCloseable {
         results.ifPresent(r -> bodyCaps.put(Results.SAVE_PATH, config.results().maxBodyBytes()));
         // Bodies are read before the pool (no thread waits for them); /ping, in front, runs on the selector thread.
         PingHandler ping = new PingHandler(config.http().instance(), origins,
-                new BodiesFirst(bodyCaps, BodyLimits.DEFAULTS, new PoolHandoff(loadEndpoints)));
+                new BodiesFirst(bodyCaps, config.http().bodyLimits(), new PoolHandoff(loadEndpoints)));
         server.setHandler(config.https().redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);
     }

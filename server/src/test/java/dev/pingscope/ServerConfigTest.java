@@ -79,9 +79,9 @@ class ServerConfigTest {
                 w.maxPerAddress()));
         assertInvalid("--redirect-port", "needs --tls-keystore or --tls-self-signed", () -> new HttpsSettings(null, 8080));
         assertInvalid("--intake-rate", "0.0 is outside 0.01 to 100000", () -> new IntakeSettings(1000, 65_536, 0, 50));
-        assertInvalid("--load-max-bytes", "1024 is outside 1048576 to", () -> new LoadSettings(true, 1024, 256, 32));
-        assertInvalid("--load-max-streams", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 0, 32));
-        assertInvalid("--load-max-per-address", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 256, 0));
+        assertInvalid("--load-max-bytes", "1024 is outside 1048576 to", () -> new LoadSettings(true, 1024, 256, 32, 1 << 20));
+        assertInvalid("--load-max-streams", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 0, 32, 1 << 20));
+        assertInvalid("--load-max-per-address", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 256, 0, 1 << 20));
         assertInvalid("--shutdown-grace", "0ms is outside 100ms to 10m", () -> new AdminSettings("127.0.0.1", 0, Duration.ZERO));
     }
 
@@ -117,7 +117,7 @@ class ServerConfigTest {
     }
 
     private static HttpSettings http(String instance, int port, List<String> trustedProxies) {
-        return new HttpSettings("0.0.0.0", port, instance, trustedProxies, Duration.ofSeconds(10));
+        return new HttpSettings("0.0.0.0", port, instance, trustedProxies, Duration.ofSeconds(10), Duration.ofSeconds(10), 1024);
     }
 
     private static void assertInvalid(String option, String problem, Supplier<Object> build) {

@@ -29,9 +29,20 @@ final class HttpOptions {
             description = "A new connection must send a whole request head within this long (stops slowloris clients).%n  env PINGSCOPE_REQUEST_HEADER_TIMEOUT, default ${DEFAULT-VALUE}")
     Duration requestHeaderTimeout;
 
+    @Option(names = "--body-deadline", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A sample batch's or a save's body must be in within this long of its head (1s to 10m); later: 408 and the"
+                    + " connection closed.%n  env PINGSCOPE_BODY_DEADLINE, default ${DEFAULT-VALUE}")
+    Duration bodyDeadline;
+
+    @Option(names = "--body-min-rate", paramLabel = "BYTES_PER_SECOND",
+            description = "The least any request body, uploads too, must deliver per second, over each 2 s; slower: 408 and the"
+                    + " connection closed (stops trickling clients).%n  env PINGSCOPE_BODY_MIN_RATE, default ${DEFAULT-VALUE}")
+    long bodyMinRate;
+
     HttpSettings settings() {
         String name = instance == null || instance.isBlank() ? HttpSettings.defaults().instance() : instance.trim();
-        return new HttpSettings(host, port, name, trustedProxies == null ? List.of() : trustedProxies, requestHeaderTimeout);
+        return new HttpSettings(host, port, name, trustedProxies == null ? List.of() : trustedProxies, requestHeaderTimeout,
+                bodyDeadline, bodyMinRate);
     }
 
     static void putDefaults(Map<String, String> values) {
@@ -39,5 +50,7 @@ final class HttpOptions {
         values.put("--host", d.host());
         values.put("--port", Integer.toString(d.port()));
         values.put("--request-header-timeout", DurationText.format(d.requestHeaderTimeout()));
+        values.put("--body-deadline", DurationText.format(d.bodyDeadline()));
+        values.put("--body-min-rate", Long.toString(d.bodyMinBytesPerSecond()));
     }
 }

@@ -22,8 +22,13 @@ final class LoadOptions {
             description = "Most concurrent load streams from one client address; more are refused with 429.%n  env PINGSCOPE_LOAD_MAX_PER_ADDRESS, default ${DEFAULT-VALUE}")
     int loadMaxPerAddress;
 
+    @Option(names = "--load-small-rate", paramLabel = "BYTES_PER_SECOND",
+            description = "Bytes a second one client address may take in load requests of at most 64 KiB, which hold no stream"
+                    + " (a burst of two seconds' worth); more get 429.%n  env PINGSCOPE_LOAD_SMALL_RATE, default ${DEFAULT-VALUE}")
+    long loadSmallRate;
+
     LoadSettings settings() {
-        return new LoadSettings(loadEndpoints, loadMaxBytes, loadMaxStreams, loadMaxPerAddress);
+        return new LoadSettings(loadEndpoints, loadMaxBytes, loadMaxStreams, loadMaxPerAddress, loadSmallRate);
     }
 
     static void putDefaults(Map<String, String> values) {
@@ -32,5 +37,6 @@ final class LoadOptions {
         values.put("--load-max-bytes", Long.toString(d.maxBytes()));
         values.put("--load-max-streams", Integer.toString(d.maxStreams()));
         values.put("--load-max-per-address", Integer.toString(d.maxPerAddress()));
+        values.put("--load-small-rate", Long.toString(d.smallBytesPerSecond()));
     }
 }

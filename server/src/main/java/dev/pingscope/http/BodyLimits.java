@@ -23,13 +23,6 @@ public record BodyLimits(Duration deadline, long minBytesPerSecond, Duration rat
     /** 2 s: a lost segment's retransmission (1 s RTO) fits within one window. */
     public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(2);
 
-    /** The intake's batches and the result saves: the deadline and the rate. */
-    public static final BodyLimits DEFAULTS = new BodyLimits(DEFAULT_DEADLINE, DEFAULT_MIN_BYTES_PER_SECOND, DEFAULT_RATE_WINDOW);
-    /**
-     * Uploads (the load endpoint's streams, up to --load-max-bytes): no total deadline, since a large upload on
-     * a slow link may rightly take minutes, but the same rate per window; the load stream limits bound how many.
-     */
-    public static final BodyLimits STREAMING = new BodyLimits(Duration.ZERO, DEFAULT_MIN_BYTES_PER_SECOND, DEFAULT_RATE_WINDOW);
 
     public BodyLimits {
         if (deadline == null || deadline.isNegative()) {

@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  * @param instance             this instance's name, sent in X-Pingscope-Instance and /api/stats (--instance)
  * @param trustedProxies       addresses or CIDR blocks of load balancers whose X-Forwarded-* is believed (--trusted-proxies)
  * @param requestHeaderTimeout a new connection must have sent a whole request head within this long (--request-header-timeout)
+ * @param bodyDeadline         a batch's or a save's body must be in within this long of its head (--body-deadline)
+ * @param bodyMinBytesPerSecond the least any request body (uploads too) must deliver per second, over each window of
+ *                             {@link BodyLimits#DEFAULT_RATE_WINDOW} (--body-min-rate)
  */
-public record HttpSettings(String host, int port, String instance, List<String> trustedProxies, Duration requestHeaderTimeout) {
+public record HttpSettings(String host, int port, String instance, List<String> trustedProxies, Duration requestHeaderTimeout,
+        Duration bodyDeadline, long bodyMinBytesPerSecond) {
     private static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     public HttpSettings {
@@ -29,10 +33,23 @@ public record HttpSettings(String host, int port, String instance, List<String> 
         }
         trustedProxies = checkedProxies(trustedProxies);
         Check.range("--request-header-timeout", requestHeaderTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+        Check.range("--body-deadline", bodyDeadline, Duration.ofSeconds(1), Duration.ofMinutes(10));
+        Check.range("--body-min-rate", bodyMinBytesPerSecond, 1, 1L << 30);
     }
 
     public static HttpSettings defaults() {
-        return new HttpSettings("0.0.0.0", 7070, defaultInstanceName(), List.of(), Duration.ofSeconds(10));
+        return new HttpSettings("0.0.0.0", 7070, defaultInstanceName(), List.of(), Duration.ofSeconds(10),
+                BodyLimits.DEFAULT_DEADLINE, BodyLimits.DEFAULT_MIN_BYTES_PER_SECOND);
+    }
+
+    /** The bounds of a batch's or a save's body: the deadline and the rate. */
+    public BodyLimits bodyLimits() {
+        return new BodyLimits(bodyDeadline, bodyMinBytesPerSecond, BodyLimits.DEFAULT_RATE_WINDOW);
+    }
+
+    /** The bounds of an upload stream: the same rate, no total deadline (a large upload may rightly take minutes). */
+    public BodyLimits streamingBodyLimits() {
+        return new BodyLimits(Duration.ZERO, bodyMinBytesPerSecond, BodyLimits.DEFAULT_RATE_WINDOW);
     }
 
     private static List<String> checkedProxies(List<String> proxies) {

@@ -42,13 +42,6 @@ public final class LoadHandler extends Handler.Wrapper {
     public static final String DISCOVERY_PATH = "/.well-known/nq";
     /** A request of at most this many bytes is a probe, not a load stream: it takes no slot. */
     public static final long SMALL_BYTES = 64 * 1024;
-    /**
-     * What small requests from one address may take on average, bytes per second: 1 MiB/s (8 Mbit/s), ten
-     * times what the draft's highest probe rate (100 a second) costs.
-     */
-    public static final long DEFAULT_SMALL_BYTES_PER_SECOND = 1 << 20;
-    /** What small requests from one address may take at once. */
-    public static final long DEFAULT_SMALL_BURST_BYTES = 2 << 20;
     /** What a small request costs besides its body: its request and answer headers, roughly. */
     static final long SMALL_REQUEST_OVERHEAD_BYTES = 1024;
 
@@ -68,33 +61,25 @@ public final class LoadHandler extends Handler.Wrapper {
     private final RequestOrigin requestOrigin;
     private final ConcurrencyLimiter limiter;
     private final RateLimiter smallRequests;
-    private final long smallBytesPerSecond;
     private final HttpField instanceField;
     private final TimingCors cors;
 
     /**
-     * @param uploadLimits the deadline (none, usually) and minimum rate of an upload's body: {@link BodyLimits#STREAMING}
+     * @param uploadLimits the minimum rate (and no deadline) of an upload's body: HttpSettings.streamingBodyLimits()
      * @param instance    the instance name, sent in X-Pingscope-Instance as /ping does
      * @param requestOrigin the scheme and host the discovery document's URLs are on
-     * @param smallBytesPerSecond  the byte budget of small requests per client address ({@link #DEFAULT_SMALL_BYTES_PER_SECOND})
-     * @param smallBurstBytes      ... and its burst ({@link #DEFAULT_SMALL_BURST_BYTES}); at least SMALL_BYTES + 1 KiB
      * @param next        the handler for every other path (and for these when the endpoints are off)
      */
     public LoadHandler(LoadSettings settings, BodyLimits uploadLimits, String instance, OriginPolicy origins,
-            ClientAddress clientAddress, RequestOrigin requestOrigin, long smallBytesPerSecond, long smallBurstBytes,
-            Handler next) {
+            ClientAddress clientAddress, RequestOrigin requestOrigin, Handler next) {
         super(next);
-        if (smallBurstBytes < SMALL_BYTES + SMALL_REQUEST_OVERHEAD_BYTES) {
-            throw new IllegalArgumentException("the small requests' burst must hold one small request: at least "
-                    + (SMALL_BYTES + SMALL_REQUEST_OVERHEAD_BYTES) + " bytes");
-        }
         this.settings = settings;
         this.uploadLimits = uploadLimits;
         this.clientAddress = clientAddress;
         this.requestOrigin = requestOrigin;
         this.limiter = new ConcurrencyLimiter(settings.maxStreams(), settings.maxPerAddress());
-        this.smallBytesPerSecond = smallBytesPerSecond;
-        this.smallRequests = new RateLimiter(smallBytesPerSecond, smallBurstBytes, RateLimiter.DEFAULT_MAX_KEYS);
+        // The smallest rate (64 KiB/s) gives a burst of 128 KiB, which holds one small request and its overhead.
+        this.smallRequests = new RateLimiter(settings.smallBytesPerSecond(), settings.smallBurstBytes(), RateLimiter.DEFAULT_MAX_KEYS);
         this.instanceField = new PreEncodedHttpField("X-Pingscope-Instance", instance);
         this.cors = new TimingCors(origins);
     }
@@ -221,7 +206,8 @@ public final class LoadHandler extends Handler.Wrapper {
                     "too many clients at once; try again later");
         } else {
             Response.writeError(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
-                    "small load requests from " + client + " above their budget of " + smallBytesPerSecond + " bytes a second");
+                    "small load requests from " + client + " above their budget of " + settings.smallBytesPerSecond()
+                            + " bytes a second (--load-small-rate)");
         }
         return null;
     }

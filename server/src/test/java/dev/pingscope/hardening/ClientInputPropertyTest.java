@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pingscope.ServerConfig;
 import dev.pingscope.TestServer;
 import dev.pingscope.properties.Documents;
 import dev.pingscope.properties.Inputs;
@@ -18,7 +17,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -46,11 +44,9 @@ class ClientInputPropertyTest {
 
     @BeforeAll
     static void start() {
-        ts = TestServer.start(TestServer.testConfig()
-                .withLimits(TestServer.unlimited())
-                .withLoad(new ServerConfig.LoadLimits(true, 1 << 20, 256, 32))
-                .withResults(ServerConfig.Results.defaults().withDataDir(dataDir).withLimits(1_000_000, 262_144)
-                        .withRetention(Duration.ofDays(90), "truncated", TOKEN)));
+        ts = TestServer.start(TestServer.testConfig().unlimited().with("--load-max-bytes", 1 << 20)
+                .withDataDir(dataDir).with("--results-rate", 1_000_000).with("--results-client-address", "truncated")
+                .with("--admin-token", TOKEN));
     }
 
     /** One bad client never hurts another: after every property, a probe and a good batch are still served. */
@@ -211,7 +207,7 @@ class ClientInputPropertyTest {
 
     @Test
     void websocket_text_is_echoed_when_valid_and_closed_with_1007_or_1009_when_not() throws Exception {
-        int max = ts.server.config().wsMaxMessageBytes();
+        int max = ts.server.config().webSocket().maxMessageBytes();
         try (RawWebSocket echo = RawWebSocket.connect(ts.server.port())) {
             assertEquals(101, echo.status());
             Property.of("/ws: valid UTF-8 text is echoed unchanged", 300, r -> {

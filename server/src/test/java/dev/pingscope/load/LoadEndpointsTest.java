@@ -186,7 +186,8 @@ class LoadEndpointsTest {
             double seconds = (System.nanoTime() - started) / 1e9;
             assertTrue(retryAfter != null, "a loop of small downloads got 429 within 8 x 500 requests (" + served + " bytes served)");
             assertTrue(Long.parseLong(retryAfter) >= 1, "Retry-After: " + retryAfter);
-            long bound = LoadHandler.DEFAULT_SMALL_BURST_BYTES + (long) (LoadHandler.DEFAULT_SMALL_BYTES_PER_SECOND * seconds);
+            LoadSettings defaults = LoadSettings.defaults();
+            long bound = defaults.smallBurstBytes() + (long) (defaults.smallBytesPerSecond() * seconds);
             assertTrue(served <= bound, served + " bytes served in " + seconds + " s; the budget allows " + bound);
 
             SmallLoop other = SmallLoop.run("127.0.0.3", port, "/load/download?bytes=65536", 1);
