@@ -8,8 +8,8 @@ import dev.pingscope.sample.Source;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,6 @@ public final class Metrics implements IntakeEvents {
                 .labelNames("version")
                 .callback(cb -> cb.call(1, version))
                 .register(registry);
-        JvmMetrics.builder().register(registry);
     }
 
     /** Exports the number of open WebSocket sessions, read at each scrape. */
@@ -96,8 +95,12 @@ public final class Metrics implements IntakeEvents {
                 .register(registry);
     }
 
-    public PrometheusRegistry registry() {
-        return registry;
+    /** Everything /metrics exposes: this server's metrics, then the process's JVM metrics. */
+    public MetricSnapshots scrape() {
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        registry.scrape().forEach(all::metricSnapshot);
+        JvmMetricsRegistry.REGISTRY.scrape().forEach(all::metricSnapshot);
+        return all.build();
     }
 
     public RttHistogramCollector rtt() {

@@ -22,7 +22,7 @@ public final class MetricsHandler implements Handler {
     public void handle(Context ctx) throws Exception {
         ExpositionFormatWriter writer = formats.findWriter(ctx.header("Accept"));
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-        writer.write(body, metrics.registry().scrape());
+        writer.write(body, metrics.scrape());
         ctx.header("Cache-Control", "no-store");
         ctx.contentType(writer.getContentType());
         ctx.result(body.toByteArray());

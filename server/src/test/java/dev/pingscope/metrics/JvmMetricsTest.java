@@ -2,8 +2,12 @@ package dev.pingscope.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pingscope.PingscopeServer;
 import dev.pingscope.TestServer;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A latency instrument shows its own pauses: the JVM's GC, heap and threads are on /metrics. */
@@ -30,6 +34,22 @@ class JvmMetricsTest {
                 }
             });
         }
+    }
+
+    /** client_java's JvmMetrics keeps every registry it was given: the JVM's metrics must not hold a stopped server. */
+    @Test
+    void a_stopped_server_is_not_kept_alive_by_the_jvm_metrics() throws Exception {
+        List<WeakReference<PingscopeServer>> stopped = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestServer ts = TestServer.start();
+            assertTrue(ts.get("/metrics").body().contains("jvm_threads_current"), "JVM metrics exported");
+            stopped.add(new WeakReference<>(ts.server));
+            ts.close();
+        }
+        TestServer.await("every stopped server collected", Duration.ofSeconds(20), () -> {
+            System.gc();
+            return stopped.stream().allMatch(r -> r.get() == null);
+        });
     }
 
     private static double gcCollections(TestServer ts) throws Exception {
