@@ -13,17 +13,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Connections that each POST a body of a declared length one byte per interval, from one thread on a
- * selector: the slow-body attack of slowhttptest's {@code -B}. A connection the server closes is replaced
- * at once, so that the attack keeps its number of connections; each closed one is recorded with its
- * lifetime and the status line it read.
+ * selector: the slow-body attack of slowhttptest's {@code -B}. As slowhttptest does (its {@code -r}, connections
+ * per second), connections are opened at a steady pace, {@link #OPENS_PER_SECOND}, and each sends its bytes at a
+ * phase of its own, as packets from many clients arrive; a connection the server closes is replaced at that
+ * pace, so that the attack keeps its number of connections. Each closed one is recorded with its lifetime and
+ * the status line it read.
  */
 final class TricklingClients implements AutoCloseable {
     /** One connection the server ended: how long it lived, and the first line it read ("" when none). */
     record Closed(String path, Duration lifetime, String statusLine) {}
+
+    /** 150 a second: 300 connections are open within 2 s, and each closed one is replaced as fast as the server closes. */
+    static final int OPENS_PER_SECOND = 150;
 
     private final InetSocketAddress server;
     private final List<String> paths;
@@ -41,6 +47,8 @@ final class TricklingClients implements AutoCloseable {
         final String path;
         final long openedNanos = System.nanoTime();
         final StringBuilder answer = new StringBuilder();
+        /** When its next byte is due: a phase of its own within the interval. */
+        long nextByteNanos = openedNanos + ThreadLocalRandom.current().nextLong(byteInterval.toNanos());
         int sent;
 
         Connection(String path) throws IOException {
@@ -95,17 +103,26 @@ final class TricklingClients implements AutoCloseable {
         try (Selector selector = Selector.open()) {
             List<Connection> live = new ArrayList<>();
             int next = 0;
-            long nextByteNanos = System.nanoTime() + byteInterval.toNanos();
+            long openEveryNanos = 1_000_000_000L / OPENS_PER_SECOND;
+            long nextOpenNanos = System.nanoTime();
             ByteBuffer in = ByteBuffer.allocate(4096);
             while (running) {
-                while (live.size() < connections && running) {
+                long now = System.nanoTime();
+                while (live.size() < connections && now >= nextOpenNanos && running) {
                     Connection c = new Connection(paths.get(next++ % paths.size()));
                     c.channel.register(selector, SelectionKey.OP_READ, c);
                     live.add(c);
+                    nextOpenNanos += openEveryNanos;
+                }
+                if (live.size() >= connections) {
+                    nextOpenNanos = Math.max(nextOpenNanos, now); // no credit for a burst of opens later
                 }
                 open = live.size();
-                long waitMillis = Math.max(1, (nextByteNanos - System.nanoTime()) / 1_000_000);
-                selector.select(waitMillis);
+                long due = live.size() < connections ? nextOpenNanos : Long.MAX_VALUE;
+                for (Connection c : live) {
+                    due = Math.min(due, c.nextByteNanos);
+                }
+                selector.select(Math.max(1, (due - System.nanoTime()) / 1_000_000));
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection c = (Connection) key.attachment();
                     in.clear();
@@ -123,9 +140,10 @@ final class TricklingClients implements AutoCloseable {
                     }
                 }
                 selector.selectedKeys().clear();
-                if (System.nanoTime() >= nextByteNanos) {
-                    nextByteNanos += byteInterval.toNanos();
-                    for (Connection c : List.copyOf(live)) {
+                now = System.nanoTime();
+                for (Connection c : List.copyOf(live)) {
+                    if (now >= c.nextByteNanos) {
+                        c.nextByteNanos += byteInterval.toNanos();
                         if (c.sent >= declaredLength - 1) {
                             continue; // never complete the body: the last byte is never sent
                         }
