@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedBrowser.class)
 class TricklingBodiesTest {
     static final int TRICKLERS = 300;
-    static final int PASSES = 2;
+    static final int PASSES = 3;
     static final List<String> KINDS = List.of("ws_echo", "ws_ping");
     static final Map<String, Object> OPTIONS = Map.of("probes", KINDS, "duration", 5000, "interval", 20);
 
@@ -52,7 +52,7 @@ class TricklingBodiesTest {
     }
 
     /**
-     * Phases without and with the tricklers alternate, twice, so that both meet the same machine (other work on
+     * Phases without and with the tricklers alternate, three times, so that both meet the same machine (other work on
      * it comes and goes); the p99 of each kind is taken over the samples of both phases of a condition.
      */
     @Test
@@ -88,8 +88,10 @@ class TricklingBodiesTest {
                 "closed by the rate rule, before the " + BodyLimits.DEFAULT_DEADLINE + " deadline: " + longest);
         for (String kind : KINDS) {
             assertTrue(with.get(kind).size() >= 40, kind + " has samples while the bodies trickle");
-            assertEquals(percentile(without.get(kind), 99), percentile(with.get(kind), 99), 2.0,
-                    kind + ": p99 with trickling bodies within 2 ms of the runs without them");
+            // One-sided: the tricklers must not delay the probes; a p99 that comes out lower with them is noise.
+            double added = percentile(with.get(kind), 99) - percentile(without.get(kind), 99);
+            assertTrue(added <= 2.0, kind + ": p99 with trickling bodies at most 2 ms above the runs without them, was "
+                    + String.format("%+.2f ms", added));
         }
     }
 
