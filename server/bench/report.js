@@ -170,7 +170,7 @@ wrk and taskset, and takes about 7 minutes. \`./mvnw verify\` does not run it.
 // comparison (server/bench/goodput.sh) and the saved results' benchmark (server/bench/results-bench.sh)
 // live in the same page, each between its markers: keep them when rewriting the rest.
 const previous = fs.existsSync(outMd) ? fs.readFileSync(outMd, 'utf8') : '';
-const kept = ['prober-compare', 'goodput', 'results-bench', 'soak']
+const kept = ['prober-compare', 'goodput', 'results-bench', 'soak', 'before-after']
   .map((name) => new RegExp(`<!-- ${name}:start[\\s\\S]*<!-- ${name}:end -->`).exec(previous))
   .filter(Boolean)
   .map((match) => match[0]);
