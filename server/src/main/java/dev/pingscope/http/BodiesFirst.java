@@ -2,7 +2,6 @@ package dev.pingscope.http;
 
 import java.util.Map;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -34,19 +33,9 @@ public final class BodiesFirst extends Handler.Wrapper {
         }
         BodyReader.keep(request, response, callback, maxBytes, limits, body -> {
             request.setAttribute(RequestBody.ATTRIBUTE, body);
-            handOn(request, response, callback);
+            PoolHandoff.handleOr404(getHandler(), request, response, callback);
         });
         return true;
-    }
-
-    private void handOn(Request request, Response response, Callback callback) {
-        try {
-            if (!super.handle(request, response, callback)) {
-                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
-            }
-        } catch (Throwable failure) {
-            Response.writeError(request, response, callback, failure);
-        }
     }
 
     /** The decoded path as Javalin routes it: trailing slashes do not count. */

@@ -29,10 +29,14 @@ public final class PoolHandoff extends Handler.Wrapper {
         return true;
     }
 
-    /** The handlers behind, answering 404 when none takes the request (as Jetty's server would). */
     private void handleBehind(Request request, Response response, Callback callback) {
+        handleOr404(getHandler(), request, response, callback);
+    }
+
+    /** The handler behind, answering 404 when it does not take the request (as Jetty's server would), 500 if it throws. */
+    static void handleOr404(Handler next, Request request, Response response, Callback callback) {
         try {
-            if (!super.handle(request, response, callback)) {
+            if (next == null || !next.handle(request, response, callback)) {
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
             }
         } catch (Throwable failure) {
