@@ -26,10 +26,17 @@ public final class ProbeRecorder {
     private final Set<String> protocols = ConcurrentHashMap.newKeySet();
     private final Set<String> instances = ConcurrentHashMap.newKeySet();
     private final SampleSink sink;
+    private final Object intervalLock;
     private volatile String lastError;
 
-    public ProbeRecorder(SampleSink sink) {
+    /**
+     * @param sink         receives every answered probe's raw RTT
+     * @param intervalLock held while a sample is recorded and passed to the sink; whoever takes intervals holds
+     *                     it too, so that a sample is in the interval its sink call was decided for
+     */
+    public ProbeRecorder(SampleSink sink, Object intervalLock) {
         this.sink = sink;
+        this.intervalLock = intervalLock;
     }
 
     private static Recorder newRecorder() {
@@ -38,10 +45,12 @@ public final class ProbeRecorder {
 
     /** A probe answered at receivedNanos that was meant to go at intendedNanos and went at sentNanos. */
     public void answered(long intendedNanos, long sentNanos, long receivedNanos) {
-        corrected.recordValue(micros(receivedNanos - intendedNanos));
         long rawNanos = receivedNanos - sentNanos;
-        raw.recordValue(micros(rawNanos));
-        sink.accept(rawNanos);
+        synchronized (intervalLock) { // the probing client's side, never the server's hot path
+            corrected.recordValue(micros(receivedNanos - intendedNanos));
+            raw.recordValue(micros(rawNanos));
+            sink.accept(rawNanos);
+        }
         sent(intendedNanos, sentNanos);
     }
 

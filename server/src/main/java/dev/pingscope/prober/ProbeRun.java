@@ -59,8 +59,10 @@ public final class ProbeRun {
         final Map<ProbeKind, ProbeRecorder> recorders = new EnumMap<>(ProbeKind.class);
         final Map<ProbeKind, Histogram> totalCorrected = new EnumMap<>(ProbeKind.class);
         final Map<ProbeKind, Histogram> totalRaw = new EnumMap<>(ProbeKind.class);
-        /** False while the ramp runs: its samples are neither counted nor reported. */
+        /** False while the ramp runs: its samples are neither counted nor reported. Changed under {@link #lock}. */
         final AtomicBoolean counting = new AtomicBoolean();
+        /** Held by each answered sample and by {@link #take}: a sample is counted exactly when it is reported. */
+        final Object lock = new Object();
 
         Phase(Load load) {
             this.load = load;
@@ -71,7 +73,7 @@ public final class ProbeRun {
                         if (counting.get()) {
                             sink.accept(nanos);
                         }
-                    }));
+                    }, lock));
                     totalCorrected.put(kind, RttRecorders.newHistogram());
                     totalRaw.put(kind, RttRecorders.newHistogram());
                 }
@@ -80,13 +82,28 @@ public final class ProbeRun {
 
         /** Takes each kind's interval; adds it to the totals while counting; returns the raw intervals. */
         Map<ProbeKind, Histogram> take() throws IOException {
-            boolean keep = counting.get();
+            return take(counting.get());
+        }
+
+        /**
+         * Takes each kind's interval and, in the same step, sets whether the samples after it count: a sample
+         * answered in between would be reported under one decision and totalled under the other.
+         */
+        Map<ProbeKind, Histogram> take(boolean countFromNowOn) throws IOException {
+            boolean keep;
+            Map<ProbeKind, Histogram> correctedIntervals = new EnumMap<>(ProbeKind.class);
             Map<ProbeKind, Histogram> rawIntervals = new EnumMap<>(ProbeKind.class);
-            for (Map.Entry<ProbeKind, ProbeRecorder> entry : recorders.entrySet()) {
-                ProbeKind kind = entry.getKey();
-                Histogram corrected = entry.getValue().takeCorrected(null);
-                Histogram raw = entry.getValue().takeRaw(null);
-                rawIntervals.put(kind, raw);
+            synchronized (lock) {
+                keep = counting.get();
+                recorders.forEach((kind, recorder) -> {
+                    correctedIntervals.put(kind, recorder.takeCorrected(null));
+                    rawIntervals.put(kind, recorder.takeRaw(null));
+                });
+                counting.set(countFromNowOn);
+            }
+            for (ProbeKind kind : recorders.keySet()) {
+                Histogram corrected = correctedIntervals.get(kind);
+                Histogram raw = rawIntervals.get(kind);
                 if (!keep) {
                     continue;
                 }
@@ -220,19 +237,19 @@ public final class ProbeRun {
                 long down = streams.takeDownloaded();
                 long up = streams.takeUploaded();
                 double mbps = (down + up) * 8 / ((now - last) / 1e9) / 1e6;
-                Map<ProbeKind, Histogram> raw = loaded.take();
                 ForeignProber.Interval foreignInterval = foreign.take();
                 if (!loaded.counting.get()) {
                     goodput.add(mbps);
                     goodputStable = goodput.stable();
                     boolean rampOver = goodputStable || now - start > options.loadDuration().toNanos() / 2;
+                    loaded.take(rampOver); // from the next interval on, samples count as loaded
                     if (rampOver) {
-                        loaded.counting.set(true); // from the next interval on, samples count as loaded
                         loadedFromMs = System.currentTimeMillis();
                     } else {
                         streams.add();
                     }
                 } else {
+                    Map<ProbeKind, Histogram> raw = loaded.take();
                     saturatedDown += down;
                     saturatedUp += up;
                     saturatedNanos += now - last;
@@ -250,8 +267,7 @@ public final class ProbeRun {
             }
             // The last samples taken while the streams still run count; none after: a connection that fell
             // behind its schedule sends its backlog at once when the queue drains, and those would read idle.
-            loaded.take();
-            loaded.counting.set(false);
+            loaded.take(false);
             long loadedToMs = System.currentTimeMillis();
             streams.close();
             join(threads);
