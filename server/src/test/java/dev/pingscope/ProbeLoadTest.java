@@ -27,7 +27,7 @@ class ProbeLoadTest {
     void a_download_load_reports_idle_and_loaded_per_kind_goodput_rpm_and_reports_samples_under_their_condition()
             throws Exception {
         try (TestServer ts = TestServer.start(TestServer.testConfig().unlimited())) {
-            int status = probe(ts.uri("").toString(), "--load", "download", "--duration", "2s", "--load-duration", "8s",
+            int status = probe(ts.uri("").toString(), "--load", "download", "--duration", "2s", "--load-duration", "8s", "--load-interval", "1s",
                     "--rate", "50", "--warmup", "2", "--json", "--quiet", "--report-to", ts.uri("").toString());
             assertEquals(0, status, out + " " + err);
             JsonNode result = TestServer.JSON.readTree(out.toString());
@@ -40,6 +40,12 @@ class ProbeLoadTest {
             assertTrue(load.get("rpm").get("loaded").asDouble() > 0 && load.get("rpm").get("idle").asDouble() > 0, load.toString());
             assertTrue(List.of("low", "medium", "high").contains(load.get("confidence").asText()), load.toString());
             assertTrue(load.get("foreign").get("loaded").get("http").get("count").asLong() > 10, "foreign probes ran under load");
+            // the self probes are the server's kernel RTT of the download connections (loopback: well under 50 ms)
+            assertEquals("tcp_info", load.get("self").get("source").asText(), load.toString());
+            double self = load.get("self").get("trimmed_mean_ms").asDouble();
+            assertTrue(self > 0 && self < 50, "TM(http_l) " + self);
+            assertEquals(1, load.get("rpm").get("interval_s").asInt());
+            assertTrue(List.of("poor", "fair", "good", "excellent").contains(load.get("rpm").get("band").asText()), load.toString());
             assertTrue(load.get("loaded_to_ms").asLong() > load.get("loaded_from_ms").asLong(), load.toString());
             for (String kind : List.of("http_head", "ws_echo", "ws_ping")) {
                 JsonNode k = result.get("kinds").get(kind);
@@ -63,12 +69,13 @@ class ProbeLoadTest {
     @Test
     void an_upload_load_counts_its_goodput_upward_and_the_summary_says_so() throws Exception {
         try (TestServer ts = TestServer.start()) {
-            int status = probe(ts.uri("").toString(), "--load", "upload", "--duration", "1s", "--load-duration", "8s",
+            int status = probe(ts.uri("").toString(), "--load", "upload", "--duration", "1s", "--load-duration", "8s", "--load-interval", "1s",
                     "--rate", "20", "--warmup", "1", "--kinds", "http_head,ws_echo", "--quiet");
             assertEquals(0, status, out + " " + err);
             String summary = out.toString();
             assertTrue(summary.contains("under load (upload)"), summary);
-            assertTrue(summary.contains("RPM (draft-ietf-ippm-responsiveness): idle "), summary);
+            assertTrue(summary.contains("RPM (draft-ietf-ippm-responsiveness-09): idle "), summary);
+            assertTrue(summary.contains("self: the kernel's RTT of the load connections (TCP_INFO)"), "the probe's own upload sockets: " + summary);
             assertTrue(summary.matches("(?s).*goodput [0-9.]+ Mbit/s.*"), summary);
         }
     }
@@ -79,5 +86,9 @@ class ProbeLoadTest {
         assertTrue(err.toString().contains("'sideways' is not a direction (download, upload, both)"), err.toString());
         assertEquals(2, probe("http://localhost:1", "--load", "download", "--kinds", "ws_echo"));
         assertTrue(err.toString().contains("needs http_head"), err.toString());
+        assertEquals(2, probe("http://localhost:1", "--load", "download", "--load-interval", "1500ms"));
+        assertTrue(err.toString().contains("'--load-interval': 1500ms is not a whole number of seconds from 1s to 10s"), err.toString());
+        assertEquals(2, probe("http://localhost:1", "--load", "download", "--load-duration", "30s"));
+        assertTrue(err.toString().contains("'--load-duration': 30s is outside 40s to 1h (8 intervals of --load-interval"), err.toString());
     }
 }

@@ -79,9 +79,10 @@ class ServerConfigTest {
                 w.maxPerAddress()));
         assertInvalid("--redirect-port", "needs --tls-keystore or --tls-self-signed", () -> new HttpsSettings(null, 8080));
         assertInvalid("--intake-rate", "0.0 is outside 0.01 to 100000", () -> new IntakeSettings(1000, 65_536, 0, 50));
-        assertInvalid("--load-max-bytes", "1024 is outside 1048576 to", () -> new LoadSettings(true, 1024, 256, 32, 1 << 20));
-        assertInvalid("--load-max-streams", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 0, 32, 1 << 20));
-        assertInvalid("--load-max-per-address", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 256, 0, 1 << 20));
+        assertInvalid("--load-max-bytes", "1024 is outside 1048576 to", () -> new LoadSettings(true, 1024, 256, 32, 1 << 20, 0));
+        assertInvalid("--load-max-streams", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 0, 32, 1 << 20, 0));
+        assertInvalid("--load-max-per-address", "0 is outside 1 to 100000", () -> new LoadSettings(true, 8L << 30, 256, 0, 1 << 20, 0));
+        assertInvalid("--load-unsent-limit", "-1 is outside 0 to", () -> new LoadSettings(true, 8L << 30, 256, 32, 1 << 20, -1));
         assertInvalid("--shutdown-grace", "0ms is outside 100ms to 10m", () -> new AdminSettings("127.0.0.1", 0, Duration.ZERO));
     }
 

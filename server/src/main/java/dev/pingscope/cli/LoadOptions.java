@@ -27,8 +27,14 @@ final class LoadOptions {
                     + " (a burst of two seconds' worth); more get 429.%n  env PINGSCOPE_LOAD_SMALL_RATE, default ${DEFAULT-VALUE}")
     long loadSmallRate;
 
+    @Option(names = "--load-unsent-limit", paramLabel = "BYTES",
+            description = "TCP_NOTSENT_LOWAT of each download stream's connection (Linux): how much the server's own socket"
+                    + " buffer may hold unsent, as the responsiveness draft asks; 0 leaves the kernel's default.%n"
+                    + "  env PINGSCOPE_LOAD_UNSENT_LIMIT, default ${DEFAULT-VALUE}")
+    int loadUnsentLimit;
+
     LoadSettings settings() {
-        return new LoadSettings(loadEndpoints, loadMaxBytes, loadMaxStreams, loadMaxPerAddress, loadSmallRate);
+        return new LoadSettings(loadEndpoints, loadMaxBytes, loadMaxStreams, loadMaxPerAddress, loadSmallRate, loadUnsentLimit);
     }
 
     static void putDefaults(Map<String, String> values) {
@@ -38,5 +44,6 @@ final class LoadOptions {
         values.put("--load-max-streams", Integer.toString(d.maxStreams()));
         values.put("--load-max-per-address", Integer.toString(d.maxPerAddress()));
         values.put("--load-small-rate", Long.toString(d.smallBytesPerSecond()));
+        values.put("--load-unsent-limit", Integer.toString(d.unsentLimitBytes()));
     }
 }

@@ -99,9 +99,15 @@ public final class ProbeCommand implements Callable<Integer> {
                     + " while probing on, and report idle against loaded, goodput and RPM (docs/load.md).")
     String load;
 
-    @Option(names = "--load-duration", defaultValue = "20s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "With --load: the loaded phase, its ramp included (default ${DEFAULT-VALUE}).")
+    @Option(names = "--load-duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "With --load: the loaded phase, its ramp included, at least 8 intervals (default 16 intervals:"
+                    + " 80s at the draft's 5s, 16s at 1s).")
     Duration loadDuration;
+
+    @Option(names = "--load-interval", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "With --load: the responsiveness draft's interval (ID), whole seconds from 1s to 10s; -09's"
+                    + " default is 5s, earlier versions' 1s (default ${DEFAULT-VALUE}).")
+    Duration loadInterval;
 
     @Mixin
     TlsTrustOptions tlsTrust = new TlsTrustOptions();
@@ -196,12 +202,17 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw invalid("--load", "needs http_head in --kinds: it is RPM's self probe (docs/load.md)");
             }
         }
-        if (loadDuration.compareTo(Duration.ofSeconds(8)) < 0 || loadDuration.compareTo(Duration.ofHours(1)) > 0) {
-            throw invalid("--load-duration", DurationConverter.format(loadDuration)
-                    + " is outside 8s to 1h (the draft's goodput test alone needs 7 one-second intervals)");
+        if (loadInterval.toMillis() % 1000 != 0 || loadInterval.toSeconds() < 1 || loadInterval.toSeconds() > 10) {
+            throw invalid("--load-interval", DurationConverter.format(loadInterval) + " is not a whole number of seconds from 1s to 10s");
+        }
+        Duration shortest = loadInterval.multipliedBy(8);
+        Duration phase = loadDuration == null ? loadInterval.multipliedBy(16) : loadDuration;
+        if (phase.compareTo(shortest) < 0 || phase.compareTo(Duration.ofHours(1)) > 0) {
+            throw invalid("--load-duration", DurationConverter.format(phase) + " is outside " + DurationConverter.format(shortest)
+                    + " to 1h (8 intervals of --load-interval: the draft's goodput test alone needs 7)");
         }
         return new ProbeOptions(target, selected, perSecond, connections, duration, timeout, warmup, report, hlog,
-                http11, tlsTrust.trust(), direction, loadDuration);
+                http11, tlsTrust.trust(), direction, phase, loadInterval);
     }
 
     private URI httpUrl(String what, String value) {

@@ -43,6 +43,14 @@ public final class ClientAddress {
         return of(peer, trusted.trusts(peer) ? request.getHeaders().getValuesList(HEADER) : List.of());
     }
 
+    /**
+     * Whether the request's peer is the client itself rather than a trusted proxy: what the kernel knows of the
+     * connection (its RTT) describes the client only then.
+     */
+    public boolean direct(Request request) {
+        return !trusted.trusts(Request.getRemoteAddr(request));
+    }
+
     /** For a Javalin route. */
     public ClientId of(Context ctx) {
         String peer = ctx.req().getRemoteAddr();

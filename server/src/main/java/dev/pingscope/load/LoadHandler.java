@@ -9,7 +9,9 @@ import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.RateLimiter;
 import dev.pingscope.http.RequestOrigin;
 import dev.pingscope.http.TimingCors;
+import dev.pingscope.tcpinfo.TcpSockets;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
@@ -40,6 +42,8 @@ public final class LoadHandler extends Handler.Wrapper {
     public static final String DOWNLOAD_PATH = "/load/download";
     public static final String UPLOAD_PATH = "/load/upload";
     public static final String DISCOVERY_PATH = "/.well-known/nq";
+    /** The kernel's RTT of a run's load streams: the self probes of docs/load.md. */
+    public static final String SELF_PATH = "/load/self";
     /** A request of at most this many bytes is a probe, not a load stream: it takes no slot. */
     public static final long SMALL_BYTES = 64 * 1024;
     /** What a small request costs besides its body: its request and answer headers, roughly. */
@@ -63,6 +67,7 @@ public final class LoadHandler extends Handler.Wrapper {
     private final RateLimiter smallRequests;
     private final HttpField instanceField;
     private final TimingCors cors;
+    private final SelfProbes selfProbes = new SelfProbes();
 
     /**
      * @param uploadLimits the minimum rate (and no deadline) of an upload's body: HttpSettings.streamingBodyLimits()
@@ -95,7 +100,8 @@ public final class LoadHandler extends Handler.Wrapper {
         boolean download = DOWNLOAD_PATH.equals(path);
         boolean upload = UPLOAD_PATH.equals(path);
         boolean discovery = DISCOVERY_PATH.equals(path);
-        if (!settings.enabled() || !(download || upload || discovery)) {
+        boolean self = SELF_PATH.equals(path);
+        if (!settings.enabled() || !(download || upload || discovery || self)) {
             return super.handle(request, response, callback);
         }
         HttpFields.Mutable headers = response.getHeaders();
@@ -115,8 +121,10 @@ public final class LoadHandler extends Handler.Wrapper {
             upload(request, response, callback);
         } else if (discovery && (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))) {
             discovery(request, response, callback);
+        } else if (self && HttpMethod.GET.is(method)) {
+            self(request, response, callback);
         } else {
-            headers.put(HttpHeader.ALLOW, download || discovery ? "GET, HEAD, OPTIONS" : "POST, PUT, OPTIONS");
+            headers.put(HttpHeader.ALLOW, download || discovery || self ? "GET, HEAD, OPTIONS" : "POST, PUT, OPTIONS");
             Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
         }
         return true;
@@ -125,7 +133,13 @@ public final class LoadHandler extends Handler.Wrapper {
     private void download(Request request, Response response, Callback callback, boolean headOnly) {
         long bytes;
         String query = request.getHttpURI().getQuery();
-        Fields.Field asked = query == null ? null : Request.extractQueryParameters(request).get("bytes");
+        Fields parameters = query == null ? null : Request.extractQueryParameters(request);
+        Fields.Field asked = parameters == null ? null : parameters.get("bytes");
+        String run = parameter(parameters, "run");
+        if (run != null && !SelfProbes.validRun(run)) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, RUN_FORM);
+            return;
+        }
         if (asked == null) {
             bytes = settings.maxBytes();
         } else {
@@ -136,9 +150,20 @@ public final class LoadHandler extends Handler.Wrapper {
                 return;
             }
         }
-        Runnable release = admit(request, response, callback, !headOnly && bytes > SMALL_BYTES, headOnly ? 0 : bytes);
+        boolean loadStream = !headOnly && bytes > SMALL_BYTES;
+        Runnable release = admit(request, response, callback, loadStream, headOnly ? 0 : bytes);
         if (release == null) {
             return;
+        }
+        if (loadStream) {
+            SocketChannel channel = TcpSockets.channelOf(request);
+            if (settings.unsentLimitBytes() > 0) {
+                TcpSockets.limitUnsent(channel, settings.unsentLimitBytes());
+            }
+            release = joined(request, run, true, channel, release);
+        } else if (parameters != null && parameters.get("close") != null) {
+            // A foreign probe (docs/load.md): the next one must open a connection of its own, as the draft defines them.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().add(OCTETS);
@@ -152,10 +177,20 @@ public final class LoadHandler extends Handler.Wrapper {
 
     private void upload(Request request, Response response, Callback callback) {
         long length = request.getLength();
+        String query = request.getHttpURI().getQuery();
+        String run = query == null ? null : parameter(Request.extractQueryParameters(request), "run");
+        if (run != null && !SelfProbes.validRun(run)) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, RUN_FORM);
+            return;
+        }
         // A body known to be too large takes no slot: it is drained (the lingering close) and answered 413.
+        boolean loadStream = length <= settings.maxBytes() && (length < 0 || length > SMALL_BYTES);
         Runnable release = length > settings.maxBytes() ? () -> {}
-                : admit(request, response, callback, length < 0 || length > SMALL_BYTES, Math.max(0, length));
+                : admit(request, response, callback, loadStream, Math.max(0, length));
         if (release != null) {
+            if (loadStream) {
+                release = joined(request, run, false, TcpSockets.channelOf(request), release);
+            }
             UploadSink.start(request, response, callback, settings.maxBytes(), uploadLimits, release);
         }
     }
@@ -210,6 +245,43 @@ public final class LoadHandler extends Handler.Wrapper {
                             + " bytes a second (--load-small-rate)");
         }
         return null;
+    }
+
+    private static final String RUN_FORM = "run must be 8 to 64 letters, digits, '-' or '_'";
+
+    private static String parameter(Fields parameters, String name) {
+        Fields.Field field = parameters == null ? null : parameters.get(name);
+        return field == null ? null : field.getValue();
+    }
+
+    /** The stream joins its run's self probes, if it names a run; the returned release also makes it leave. */
+    private Runnable joined(Request request, String run, boolean download, SocketChannel channel, Runnable release) {
+        if (run == null || channel == null) {
+            return release;
+        }
+        Object key = selfProbes.join(run, clientAddress.of(request).limitKey(), download, channel, clientAddress.direct(request));
+        return () -> {
+            selfProbes.leave(key);
+            release.run();
+        };
+    }
+
+    /** {@code GET /load/self?run=R}: the kernel's RTT of each open load stream of the run, from this client only. */
+    private void self(Request request, Response response, Callback callback) {
+        String query = request.getHttpURI().getQuery();
+        String run = query == null ? null : parameter(Request.extractQueryParameters(request), "run");
+        if (!SelfProbes.validRun(run)) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, RUN_FORM);
+            return;
+        }
+        String client = clientAddress.of(request).limitKey();
+        if (chargeSmall(request, response, callback, client, SMALL_REQUEST_OVERHEAD_BYTES) == null) {
+            return;
+        }
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().add(JSON);
+        byte[] body = selfProbes.of(run, client).toString().getBytes(StandardCharsets.UTF_8);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     /**

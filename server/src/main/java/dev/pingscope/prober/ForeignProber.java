@@ -110,8 +110,9 @@ final class ForeignProber implements AutoCloseable {
             }
             long done = System.nanoTime();
             tcp.recordValue(micros(connected - start));
-            if (tls) {
-                handshake.recordValue(micros(secured - connected));
+            if (tls) { // per TLS round trip (draft §5.3): TLS 1.2 takes two before data may flow, 1.3 one
+                String protocol = ((javax.net.ssl.SSLSocket) channel).getSession().getProtocol();
+                handshake.recordValue(micros((secured - connected) / Responsiveness.tlsRoundTrips(protocol)));
             }
             http.recordValue(micros(done - sent));
             if (channel != socket) {

@@ -13,6 +13,11 @@ import org.HdrHistogram.Histogram;
  * @param loadedForeign foreign probes while the link was saturated
  * @param loadedFromMs  wall-clock start of the saturated window whose samples count as loaded
  * @param loadedToMs    its end
+ * @param intervalSeconds the draft's interval (ID) the phase ran with
+ * @param selfSource    what the self probes were: "tcp_info" (the kernel's RTT of the load connections) or
+ *                      "warm_http_head" (the HEAD probes on their kept-alive connection, where the kernel's was not to be had)
+ * @param selfTrimmedMeanMs TM(http_l) over the last MAD intervals, ms
+ * @param selfUnavailable why the kernel's RTT was not to be had, or null
  */
 public record LoadReport(
         Load direction,
@@ -28,7 +33,11 @@ public record LoadReport(
         Foreign loadedForeign,
         long loadedFromMs,
         long loadedToMs,
-        String lastError) {
+        String lastError,
+        long intervalSeconds,
+        String selfSource,
+        double selfTrimmedMeanMs,
+        String selfUnavailable) {
 
     public LoadReport {
         loadedKinds = List.copyOf(loadedKinds);
@@ -36,6 +45,11 @@ public record LoadReport(
 
     /** Foreign probes of one phase, µs; tls is null over plain http. */
     public record Foreign(Histogram tcp, Histogram tls, Histogram http, long lost) {}
+
+    /** The draft's rating band of the loaded RPM (§1.2), or null without one. */
+    public String rpmBand() {
+        return Responsiveness.band(loadedRpm);
+    }
 
     /** Both directions together. */
     public double goodputMbps() {

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +33,9 @@ final class LoadStreams implements AutoCloseable {
     private final LongAdder downloaded = new LongAdder();
     private final LongAdder uploaded = new LongAdder();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<SocketChannel> uploadChannels = new CopyOnWriteArrayList<>();
+    /** Names this run's streams to the server, which hands back their kernel RTT (/load/self). */
+    private final String run = Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE);
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private int downloads;
     private int uploads;
@@ -47,11 +52,14 @@ final class LoadStreams implements AutoCloseable {
     void add() {
         if ((direction == Load.DOWNLOAD || direction == Load.BOTH) && downloads < MAX_PER_DIRECTION) {
             downloads++;
-            start("pingscope-load-download-" + downloads, this::download);
+            start("pingscope-load-download-" + downloads, (socket, tcp) -> download(socket));
         }
         if ((direction == Load.UPLOAD || direction == Load.BOTH) && uploads < MAX_PER_DIRECTION) {
             uploads++;
-            start("pingscope-load-upload-" + uploads, this::upload);
+            start("pingscope-load-upload-" + uploads, (socket, tcp) -> {
+                uploadChannels.add(tcp);
+                upload(socket);
+            });
         }
     }
 
@@ -78,17 +86,41 @@ final class LoadStreams implements AutoCloseable {
         return lastError;
     }
 
+    String run() {
+        return run;
+    }
+
+    int downloads() {
+        return downloads;
+    }
+
+    int uploads() {
+        return uploads;
+    }
+
+    /** The TCP connections of the upload streams open now: this end sends their data, so its kernel has their RTT. */
+    List<SocketChannel> uploadChannels() {
+        return uploadChannels.stream().filter(SocketChannel::isOpen).toList();
+    }
+
     private void start(String name, StreamBody body) {
         Thread t = new Thread(() -> {
-            try (Socket socket = RawHttp.open(target, options, (int) options.timeout().toMillis())) {
-                sockets.add(socket);
-                if (!stopped) {
-                    body.run(socket);
+            // Opened by hand rather than by RawHttp.open: the TCP channel beneath any TLS is what the kernel reports on.
+            Socket tcp = null;
+            try {
+                tcp = RawHttp.connect(target, (int) options.timeout().toMillis());
+                try (Socket socket = Targets.isTls(target) ? RawHttp.secure(tcp, target, options) : tcp) {
+                    sockets.add(socket);
+                    if (!stopped) {
+                        body.run(socket, tcp.getChannel());
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 if (!stopped) {
                     lastError = FailureReason.describe(e);
                 }
+            } finally {
+                closeQuietly(tcp); // already closed with its TLS socket, unless the handshake failed
             }
         }, name);
         t.setDaemon(true);
@@ -98,7 +130,7 @@ final class LoadStreams implements AutoCloseable {
 
     private void download(Socket socket) throws IOException {
         socket.setSoTimeout((int) Math.max(10_000, options.timeout().toMillis()));
-        socket.getOutputStream().write(RawHttp.request("GET", target, Targets.http(target, "/load/download").getRawPath(), ""));
+        socket.getOutputStream().write(RawHttp.request("GET", target, Targets.http(target, "/load/download").getRawPath() + "?run=" + run, ""));
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[CHUNK];
         RawHttp.Head head = RawHttp.readHead(in, buffer);
@@ -114,7 +146,7 @@ final class LoadStreams implements AutoCloseable {
 
     private void upload(Socket socket) throws IOException {
         OutputStream out = socket.getOutputStream();
-        out.write(RawHttp.request("POST", target, Targets.http(target, "/load/upload").getRawPath(),
+        out.write(RawHttp.request("POST", target, Targets.http(target, "/load/upload").getRawPath() + "?run=" + run,
                 "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n"));
         while (!stopped) {
             out.write(UPLOAD_CHUNK);
@@ -155,8 +187,19 @@ final class LoadStreams implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
     @FunctionalInterface
     private interface StreamBody {
-        void run(Socket socket) throws IOException;
+        /** Runs one stream on socket (TLS over https), whose TCP connection is tcp. */
+        void run(Socket socket, SocketChannel tcp) throws IOException;
     }
 }

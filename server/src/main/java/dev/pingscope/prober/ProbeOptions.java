@@ -23,6 +23,7 @@ import java.util.Set;
  * @param trust       which servers' certificates https:// and wss:// accept
  * @param load        after the idle phase, saturate this direction (docs/load.md); IDLE for no loaded phase
  * @param loadDuration the longest the loaded phase (ramp included) may take
+ * @param loadInterval the responsiveness draft's interval (ID): goodput, RPM and stability are taken once per interval
  */
 public record ProbeOptions(
         URI target,
@@ -37,7 +38,8 @@ public record ProbeOptions(
         boolean http11,
         TlsTrust trust,
         Load load,
-        Duration loadDuration) {
+        Duration loadDuration,
+        Duration loadInterval) {
 
     public ProbeOptions {
         kinds = Set.copyOf(kinds);

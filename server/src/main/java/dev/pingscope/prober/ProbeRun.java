@@ -217,27 +217,32 @@ public final class ProbeRun {
         ForeignTotals loadedForeign = new ForeignTotals(tls);
         Stability goodput = new Stability();
         Stability responsiveness = new Stability();
+        RpmWindow window = new RpmWindow(tls);
         boolean goodputStable = false;
-        boolean rpmStable = false;
+        double stableRpm = Double.NaN;
+        double lastRpm = Double.NaN;
         long saturatedDown = 0;
         long saturatedUp = 0;
         long saturatedNanos = 0;
         long loadedFromMs = 0;
+        long intervalNanos = options.loadInterval().toNanos();
         try (LoadStreams streams = new LoadStreams(options, options.load())) {
+            SelfProber self = new SelfProber(options, streams);
             streams.add();
             long start = System.nanoTime();
             long end = start + options.loadDuration().toNanos();
             List<Thread> threads = startConnections(loaded, start + START_DELAY_NANOS, end);
             long last = start;
-            long next = start + TICK_NANOS;
+            long next = start + intervalNanos;
             while (System.nanoTime() < end) {
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next, end) - System.nanoTime()));
-                next += TICK_NANOS;
+                next += intervalNanos;
                 long now = System.nanoTime();
                 long down = streams.takeDownloaded();
                 long up = streams.takeUploaded();
                 double mbps = (down + up) * 8 / ((now - last) / 1e9) / 1e6;
                 ForeignProber.Interval foreignInterval = foreign.take();
+                List<Double> selfSamples = self.take();
                 if (!loaded.counting.get()) {
                     goodput.add(mbps);
                     goodputStable = goodput.stable();
@@ -254,11 +259,14 @@ public final class ProbeRun {
                     saturatedUp += up;
                     saturatedNanos += now - last;
                     loadedForeign.add(foreignInterval);
-                    double rpm = Responsiveness.rpm(foreignInterval.tcp(), foreignInterval.tls(), foreignInterval.http(),
-                            raw.get(ProbeKind.HTTP_HEAD));
-                    if (!Double.isNaN(rpm)) {
-                        responsiveness.add(rpm);
-                        rpmStable |= responsiveness.stable();
+                    // §5.3.1.1: the RPM of an interval is over the probes of the last MAD intervals
+                    window.add(foreignInterval, selfSamples, raw.get(ProbeKind.HTTP_HEAD));
+                    lastRpm = window.rpm();
+                    if (!Double.isNaN(lastRpm)) {
+                        responsiveness.add(lastRpm);
+                        if (Double.isNaN(stableRpm) && responsiveness.stable()) {
+                            stableRpm = lastRpm; // §5.4: "declare responsiveness saturation and report current_responsiveness"
+                        }
                     }
                 }
                 last = now;
@@ -273,18 +281,17 @@ public final class ProbeRun {
             join(threads);
             loaded.take();
             double seconds = Math.max(1e-9, saturatedNanos / 1e9);
+            String selfSource = window.selfFromKernel() ? "tcp_info" : "warm_http_head";
             return new LoadReport(options.load(), streams.streams(), saturatedDown * 8 / seconds / 1e6,
                     saturatedUp * 8 / seconds / 1e6,
-                    rpmOf(idleForeign, idle.totalRaw.get(ProbeKind.HTTP_HEAD)),
-                    rpmOf(loadedForeign, loaded.totalRaw.get(ProbeKind.HTTP_HEAD)),
-                    goodput.confidence(goodputStable), responsiveness.confidence(rpmStable),
+                    Responsiveness.rpm(idleForeign.tcp, idleForeign.tls, idleForeign.http, idle.totalRaw.get(ProbeKind.HTTP_HEAD)),
+                    Double.isNaN(stableRpm) ? lastRpm : stableRpm,
+                    goodput.confidence(goodputStable), responsiveness.confidence(!Double.isNaN(stableRpm)),
                     loaded.reports(), idleForeign.report(), loadedForeign.report(), loadedFromMs, loadedToMs,
-                    streams.lastError() != null ? streams.lastError() : foreign.lastError());
+                    streams.lastError() != null ? streams.lastError() : foreign.lastError(),
+                    options.loadInterval().toSeconds(), selfSource, window.selfTrimmedMeanMs(),
+                    window.selfFromKernel() ? null : self.unavailableReason());
         }
-    }
-
-    private static double rpmOf(ForeignTotals foreign, Histogram self) {
-        return Responsiveness.rpm(foreign.tcp, foreign.tls, foreign.http, self);
     }
 
     private void join(List<Thread> threads) throws InterruptedException {

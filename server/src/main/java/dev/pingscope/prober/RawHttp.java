@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -33,9 +34,12 @@ final class RawHttp {
         return target.getRawAuthority();
     }
 
-    /** A new TCP connection, not yet secured. */
+    /**
+     * A new TCP connection, not yet secured: a socket channel's socket, so that the kernel's view of it can be read
+     * (tcpinfo.TcpSockets).
+     */
     static Socket connect(URI target, int timeoutMillis) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = SocketChannel.open().socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(host(target), port(target)), timeoutMillis);
         socket.setSoTimeout(timeoutMillis);

@@ -88,9 +88,13 @@ public final class ReportFormat {
                 p(l.idleForeign().http(), 50), p(l.loadedForeign().http(), 50),
                 p(l.loadedForeign().http(), 50) - p(l.idleForeign().http(), 50), p(l.loadedForeign().http(), 90),
                 p(l.loadedForeign().http(), 99), l.loadedForeign().http().getTotalCount(), l.loadedForeign().lost()));
-        s.append(String.format(Locale.ROOT, "  RPM (draft-ietf-ippm-responsiveness): idle %.0f, loaded %.0f; confidence %s (goodput %s, responsiveness %s)%n",
-                l.idleRpm(), l.loadedRpm(), l.confidence(), l.goodputConfidence(), l.rpmConfidence()));
-        s.append("  RPM's foreign probes: TCP and TLS handshakes and a 1-byte GET on new connections; self: http_head on its kept-alive connection.\n");
+        s.append(String.format(Locale.ROOT, "  RPM (draft-ietf-ippm-responsiveness-09): idle %.0f, loaded %.0f (%s); confidence %s (goodput %s, responsiveness %s; %ds intervals)%n",
+                l.idleRpm(), l.loadedRpm(), l.rpmBand() == null ? "no rating" : l.rpmBand(), l.confidence(),
+                l.goodputConfidence(), l.rpmConfidence(), l.intervalSeconds()));
+        s.append("  RPM's foreign probes: TCP and TLS handshakes and a 1-byte GET on new connections; self: ")
+                .append("tcp_info".equals(l.selfSource())
+                        ? String.format(Locale.ROOT, "the kernel's RTT of the load connections (TCP_INFO), trimmed mean %.3f ms.%n", l.selfTrimmedMeanMs())
+                        : "http_head on its kept-alive connection (the kernel's RTT was not to be had: " + l.selfUnavailable() + ").\n");
         s.append("  The trimmed means behind RPM hide the tail: see p90 and p99 above.\n");
         if (l.lastError() != null) {
             s.append("  last load or foreign probe error: ").append(l.lastError()).append('\n');
@@ -183,6 +187,12 @@ public final class ReportFormat {
         ObjectNode rpm = node.putObject("rpm");
         putNumber(rpm, "idle", l.idleRpm());
         putNumber(rpm, "loaded", l.loadedRpm());
+        rpm.put("band", l.rpmBand());
+        rpm.put("interval_s", l.intervalSeconds());
+        ObjectNode self = node.putObject("self");
+        self.put("source", l.selfSource());
+        putNumber(self, "trimmed_mean_ms", l.selfTrimmedMeanMs());
+        self.put("unavailable", l.selfUnavailable());
         node.put("confidence", l.confidence());
         node.put("goodput_confidence", l.goodputConfidence());
         node.put("rpm_confidence", l.rpmConfidence());

@@ -52,22 +52,78 @@ class LoadMathTest {
         assertTrue(Double.isNaN(Responsiveness.trimmedMeanMs(RttRecorders.newHistogram())));
     }
 
+    /** networkquality-rs's nq-rpm tests (crates/nq-rpm/src/lib.rs): ten identical samples of each term, in ms. */
     @Test
-    void rpm_weighs_foreign_and_self_probes_half_each_as_the_draft_does() {
-        Histogram tcp = of(20_000);
-        Histogram tls = of(40_000);
-        Histogram http = of(60_000);
-        Histogram self = of(100_000);
-        // 60000 / (1/6 * (20 + 40 + 60) + 1/2 * 100) = 60000 / (20 + 50) = 857.1
-        assertEquals(857.1, Responsiveness.rpm(tcp, tls, http, self), 0.5);
-        // Without TLS: 60000 / (1/4 * (20 + 60) + 1/2 * 100) = 60000 / 70
-        assertEquals(857.1, Responsiveness.rpm(tcp, null, http, self), 0.5);
-        assertTrue(Double.isNaN(Responsiveness.rpm(tcp, null, http, RttRecorders.newHistogram())));
+    void rpm_is_the_mean_of_the_foreign_and_the_loaded_rpm_as_networkquality_rs_pins_it() {
+        assertEquals(2000.0, rpmOfTen(30, 30, 30, 30), 1e-6, "arithmetic_mean_of_the_two_rpms");
+        assertEquals(draft03(30, 30, 30, 30), rpmOfTen(30, 30, 30, 30), 1e-6, "equals_draft03_only_when_foreign_equals_loaded");
+        // reports_higher_than_draft03_when_rtts_diverge: (60000/60 + 60000/20) / 2 = 2000; draft 03 gave 1500
+        assertEquals(2000.0, rpmOfTen(60, 60, 60, 20), 1e-6);
+        assertEquals(1500.0, draft03(60, 60, 60, 20), 1e-6);
+        assertTrue(Double.isNaN(Responsiveness.rpm(Responsiveness.trimmedMean(), Responsiveness.trimmedMean(),
+                Responsiveness.trimmedMean(), Responsiveness.trimmedMean())), "returns_none_without_samples");
+        assertTrue(Double.isNaN(rpmOfTen(0, 0, 0, 0)), "returns_none_on_zero_rtt");
     }
 
-    private static Histogram of(long micros) {
+    @Test
+    void over_plain_http_the_foreign_mean_is_over_tcp_and_http_alone() {
+        // §5.3.1.2: Foreign = 60000 / ((TM(tcp_f) + TM(http_f)) / 2); (60000/40 + 60000/100) / 2 = 1050
+        assertEquals(1050.0, Responsiveness.rpm(20, Double.NaN, 60, 100), 1e-9);
+        // a zero TLS term would have lowered the foreign mean to 26.7 ms and raised the RPM to 1425
+        assertEquals(1425.0, Responsiveness.rpm(20, 0, 60, 100), 1e-9);
+        assertTrue(Double.isNaN(Responsiveness.rpm(20, Double.NaN, Double.NaN, 100)), "no http_f, no RPM");
+        assertTrue(Double.isNaN(Responsiveness.rpm(20, 30, 60, Double.NaN)), "no self probe, no RPM");
+    }
+
+    @Test
+    void the_trimmed_mean_keeps_floor_of_95_percent_as_networkquality_rs_does() {
+        long[][] keptOf = {{1, 0}, {2, 1}, {10, 9}, {19, 18}, {20, 19}, {21, 19}, {40, 38}, {100, 95}};
+        for (long[] pair : keptOf) {
+            assertEquals(pair[1], Responsiveness.kept(pair[0]), "kept of " + pair[0]);
+        }
+        assertTrue(Double.isNaN(Responsiveness.trimmedMean(5)), "one sample keeps none");
+        assertEquals(1.5, Responsiveness.trimmedMean(2, 1, 1000), 1e-9, "three samples keep the best two");
+        // the histogram's trimmed mean agrees with the exact one within its 3 significant digits
         Histogram h = RttRecorders.newHistogram();
-        h.recordValue(micros);
-        return h;
+        double[] ms = new double[40];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = 10 + i * 0.37;
+            h.recordValue(Math.round(ms[i] * 1000));
+        }
+        assertEquals(Responsiveness.trimmedMean(ms), Responsiveness.trimmedMeanMs(h), 0.01);
+    }
+
+    @Test
+    void tls_handshakes_count_one_round_trip_in_tls_1_3_and_two_before() {
+        assertEquals(1, Responsiveness.tlsRoundTrips("TLSv1.3"));
+        assertEquals(2, Responsiveness.tlsRoundTrips("TLSv1.2"));
+    }
+
+    @Test
+    void the_rating_bands_are_the_drafts() {
+        // §1.2: 300 RPM (200 ms), 1000 RPM (60 ms), 6000 RPM (10 ms); "6000 RPM or better" is excellent
+        assertEquals("poor", Responsiveness.band(299.9));
+        assertEquals("fair", Responsiveness.band(300));
+        assertEquals("fair", Responsiveness.band(999.9));
+        assertEquals("good", Responsiveness.band(1000));
+        assertEquals("good", Responsiveness.band(5999.9));
+        assertEquals("excellent", Responsiveness.band(6000));
+        assertEquals(null, Responsiveness.band(Double.NaN));
+    }
+
+    private static double rpmOfTen(double tcp, double tls, double http, double self) {
+        return Responsiveness.rpm(Responsiveness.trimmedMean(ten(tcp)), Responsiveness.trimmedMean(ten(tls)),
+                Responsiveness.trimmedMean(ten(http)), Responsiveness.trimmedMean(ten(self)));
+    }
+
+    private static double[] ten(double ms) {
+        double[] values = new double[10];
+        java.util.Arrays.fill(values, ms);
+        return values;
+    }
+
+    /** Draft 03's formula, which pingscope used before: kept only to show the difference. */
+    private static double draft03(double tcp, double tls, double http, double self) {
+        return 60_000 / ((tcp + tls + http) / 6 + self / 2);
     }
 }
