@@ -39,6 +39,12 @@ class ProbeLoadTest {
             assertEquals(0.0, load.get("upload_mbps").asDouble(), "a download loads one direction");
             assertTrue(load.get("rpm").get("loaded").asDouble() > 0 && load.get("rpm").get("idle").asDouble() > 0, load.toString());
             assertTrue(List.of("low", "medium", "high").contains(load.get("confidence").asText()), load.toString());
+            assertTrue(List.of("poor", "fair", "good", "excellent").contains(load.get("rpm_band").asText()), load.toString());
+            JsonNode outcomes = result.get("outcomes");
+            assertEquals(4, outcomes.size(), outcomes.toString());
+            for (JsonNode o : outcomes) {
+                assertTrue(o.get("conditions").has("idle") && o.get("conditions").has("download"), "both phases judged: " + o);
+            }
             assertTrue(load.get("foreign").get("loaded").get("http").get("count").asLong() > 10, "foreign probes ran under load");
             assertTrue(load.get("loaded_to_ms").asLong() > load.get("loaded_from_ms").asLong(), load.toString());
             for (String kind : List.of("http_head", "ws_echo", "ws_ping")) {
@@ -70,6 +76,8 @@ class ProbeLoadTest {
             assertTrue(summary.contains("under load (upload)"), summary);
             assertTrue(summary.contains("RPM (draft-ietf-ippm-responsiveness): idle "), summary);
             assertTrue(summary.matches("(?s).*goodput [0-9.]+ Mbit/s.*"), summary);
+            assertTrue(summary.matches("(?s).*\n  responsiveness: \\d+ RPM loaded is (poor|fair|good|excellent) .*"), summary);
+            assertTrue(summary.matches("(?s).*\n  (good|fair|poor) for video calls: .*"), summary);
         }
     }
 

@@ -48,6 +48,7 @@ public final class ReportFormat {
         if (report.load() != null) {
             appendLoad(s, report);
         }
+        ProbeOutcomes.appendText(s, report);
         if (report.serverPauses() != null) {
             s.append('\n').append(report.serverPauses().sentence()).append('\n');
         }
@@ -146,6 +147,7 @@ public final class ReportFormat {
         if (report.load() != null) {
             root.set("load", load(mapper, report.load()));
         }
+        root.set("outcomes", ProbeOutcomes.json(mapper, report));
         ServerPauses pauses = report.serverPauses();
         if (pauses != null) {
             ObjectNode node = root.putObject("server_pauses");
@@ -183,6 +185,7 @@ public final class ReportFormat {
         ObjectNode rpm = node.putObject("rpm");
         putNumber(rpm, "idle", l.idleRpm());
         putNumber(rpm, "loaded", l.loadedRpm());
+        node.put("rpm_band", ProbeOutcomes.rpmBand(l));
         node.put("confidence", l.confidence());
         node.put("goodput_confidence", l.goodputConfidence());
         node.put("rpm_confidence", l.rpmConfidence());
