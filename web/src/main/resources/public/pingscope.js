@@ -26,7 +26,7 @@
  *   kept (at most 5000 RTTs per kind) and sent again with the next; what is still unsent at the end is failed.
  *
  * The result ({server, duration, errors, settings, probes: {kind: {count, lost, p50, …, samples}}, comparison,
- *   reported, saved, load…, outcomes}) and each sample: docs/embedding.md. pingscope.version; pingscope.stats.
+ *   reported, saved, load…}) and each sample: docs/embedding.md. pingscope.version; pingscope.stats.
  *
  * RUN WITHOUT CODE: attributes of the script tag
  *   data-auto  measure once the page has loaded; data-badge  also show the median RTT in a corner badge.
@@ -398,7 +398,6 @@
     while (unreported()) flush();
     await Promise.all(posts); // so that result.reported is complete
     result.reported.failed += unreported(); // still no server: not sent
-    // Verdicts per use (docs/outcomes.md); under a load, pingscope-load.js judges the whole run instead.
     if (!o.condition) result.outcomes = await import(new URL('pingscope-outcomes.js', globalThis.pingscope.home)).then((m) => m.default(result), () => null);
     if (o.save) result.saved = await import(new URL('pingscope-save.js', base)).then((m) => m.save(result), (e) => ({ error: e.message }));
     return result;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.pingscope.TestServer;
 import dev.pingscope.outcome.Figures;
@@ -20,6 +21,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -35,10 +37,12 @@ class OutcomesBrowserTest {
     static TestServer ts;
     static Page page;
     static ConsoleErrors errors;
+    static Browser shared;
 
     @BeforeAll
     static void start(Browser browser) {
-        ts = TestServer.start();
+        shared = browser;
+        ts = TestServer.start(TestServer.testConfig().unlimited());
         page = browser.newPage();
         errors = ConsoleErrors.of(page);
         page.navigate(ts.uri("/").toString());
@@ -198,5 +202,29 @@ class OutcomesBrowserTest {
         assertEquals(List.of(), judge("({ probes: { ws_echo: { count: 3, lost: 0, p50: 20, p90: 25, p99: 30 } } })"));
         assertEquals(List.of(), judge("({ probes: {} })"));
         assertEquals(List.of(), judge("null"));
+    }
+
+    /**
+     * Not a test: docs/screenshots/outcomes-page.png, the page after a download run on loopback. {@code -Dpingscope.screenshots=DIR}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "pingscope.screenshots", matches = ".+")
+    void screenshot() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("pingscope.screenshots"));
+        java.nio.file.Files.createDirectories(dir);
+        try (BrowserContext context = shared.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900))) {
+            Page p = context.newPage();
+            p.navigate(ts.uri("/").toString());
+            p.waitForFunction("() => window.pingscope");
+            p.evaluate("() => { const measure = pingscope.measure; pingscope.measure = (o) => measure.call(pingscope,"
+                    + " { ...o, loadInterval: 250, loadDuration: 6000 }); }");
+            p.fill("#duration", "2");
+            p.fill("#interval", "50");
+            p.selectOption("#load", "download");
+            p.click("#start");
+            p.waitForSelector("body[data-state=done]", new Page.WaitForSelectorOptions().setTimeout(60_000));
+            p.waitForTimeout(500);
+            p.screenshot(new Page.ScreenshotOptions().setClip(0, 0, 1000, 900).setPath(dir.resolve("outcomes-page.png")));
+        }
     }
 }
