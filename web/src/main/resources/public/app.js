@@ -4,7 +4,8 @@ import pingscope from './pingscope.mjs';
 import { drawCdf, drawComparison, drawServers, drawTimeline, drawTrend } from './charts.js';
 import { remove, save } from './pingscope-save.js';
 import {
-  choiceWords, headlineKind, KIND_NAMES, loadWords, renderFacts, renderLoadFacts, renderServers, renderSummary, verdictText,
+  choiceWords, headlineKind, KIND_NAMES, loadWords, renderFacts, renderLoadFacts, renderOutcomes, renderServers, renderSummary,
+  verdictText,
 } from './summary.js';
 
 const $ = (id) => document.getElementById(id);
@@ -136,6 +137,7 @@ async function start(event) {
   $('summary-loaded-wrap').hidden = true;
   $('ping-loaded-figure').hidden = true;
   $('ping').textContent = '…';
+  renderOutcomes($('outcomes'), null);
   controller = new AbortController();
   setRunning(true);
   setStatus('Connecting…', 'running');
@@ -175,6 +177,7 @@ async function start(event) {
       $('summary-loaded-wrap').hidden = false;
       redraw();
     }
+    renderOutcomes($('outcomes'), result.outcomes);
     renderFacts($('facts'), result);
     $('verdict').textContent = verdictText(result);
     showPauses(result);

@@ -268,6 +268,9 @@ export default async function measureUnderLoad(o, measure, base) {
       multiplexed, foreign: f.summary, rampMs: from - t0, loadedMs: to - from, bytes,
     };
     result.settings = { ...idle.settings, load: direction };
+    const outcomes = await import('./pingscope-outcomes.js').catch(() => null); // docs/outcomes.md
+    result.load.rpmBand = (await outcomes?.rpmBand(result.load.rpm)) ?? null;
+    result.outcomes = (await outcomes?.default(result)) ?? null;
     return saved(result);
   } finally {
     foreign.stop();

@@ -398,6 +398,7 @@
     while (unreported()) flush();
     await Promise.all(posts); // so that result.reported is complete
     result.reported.failed += unreported(); // still no server: not sent
+    if (!o.condition) result.outcomes = await import(new URL('pingscope-outcomes.js', globalThis.pingscope.home)).then((m) => m.default(result), () => null);
     if (o.save) result.saved = await import(new URL('pingscope-save.js', base)).then((m) => m.save(result), (e) => ({ error: e.message }));
     return result;
   }

@@ -3,7 +3,7 @@
 // the stored result with the measurement page's distribution chart (from the stored CDF points, per kind, idle
 // and under load) and summary table.
 import { drawCdfPoints } from './charts.js';
-import { KIND_NAMES, renderSummary, SAVED_ROWS } from './summary.js';
+import { KIND_NAMES, renderOutcomes, renderSummary, SAVED_ROWS } from './summary.js';
 
 const KINDS = ['http_head', 'ws_echo', 'ws_ping'];
 const CONDITIONS = { idle: 'idle', loaded: 'under load' };
@@ -82,6 +82,10 @@ function render(saved) {
     return section(`Summary (ms), ${CONDITIONS[c]}`, `summary-${c}-heading`, wrap);
   });
 
+  // The verdicts per use, computed by the server from the stored figures (docs/outcomes.md).
+  const outcomes = element('ul', null, { id: 'outcomes', class: 'outcomes', 'aria-label': 'What the line was good for' });
+  renderOutcomes(outcomes, saved.outcomes);
+
   const s = saved.settings || {};
   const settings = element('dl', null, { class: 'settings' });
   for (const [term, detail] of [
@@ -97,6 +101,7 @@ function render(saved) {
     ...(outside('h1') ? [] : [element('h1', 'pingscope: a saved result')]),
     ...(outside('.facts') ? [] : [element('p', `Measured ${created} UTC ${who}.`, { class: 'meta' })]),
     element('p', idle ? `Median round-trip time: ${idle}` : 'No probe got an answer.', { class: 'medians-line' }),
+    outcomes,
     section('Distribution (share of samples at or below each RTT)', 'cdf-heading', legend, cdf),
     ...tables,
     section('Settings', 'settings-heading', settings),

@@ -90,6 +90,21 @@ export function renderFacts(list, result) {
   list.replaceChildren(...facts.flatMap(([term, detail]) => [cell('dt', term), cell('dd', detail)]));
 }
 
+/**
+ * The verdicts per use (result.outcomes, docs/outcomes.md), one line each in plain words: "Poor for video calls:
+ * 1 in 10 round trips took over 300 ms while downloading." Hidden when there are none.
+ */
+export function renderOutcomes(list, outcomes) {
+  const items = (outcomes || []).map((o) => {
+    const item = cell('li', '', { 'data-use': o.use, 'data-rating': o.rating, 'data-condition': o.condition });
+    const rating = cell('strong', `${o.rating[0].toUpperCase()}${o.rating.slice(1)} for ${o.name}`, { class: 'rating' });
+    item.append(rating, `: ${o.reason}.`);
+    return item;
+  });
+  list.replaceChildren(...items);
+  list.hidden = !items.length;
+}
+
 /** The kind that answers "what is my ping?": WebSocket PING when measured (closest to the bare network). */
 export function headlineKind(probes) {
   return ['ws_ping', 'ws_echo', 'http_head'].find((k) => probes[k]?.count) || null;
@@ -124,7 +139,8 @@ export function renderLoadFacts(list, load) {
   const facts = [
     ['Load', `${load.direction}: ${load.goodputMbps.toFixed(1)} Mbit/s over ${load.streams} stream(s)`
       + (load.multiplexed ? ' (HTTP/2 or 3: all on one connection)' : ', one connection each')],
-    ['Responsiveness', load.rpm == null ? '–' : `${load.rpm} RPM (round trips per minute under load; higher is better)`],
+    ['Responsiveness', load.rpm == null ? '–' : `${load.rpm} RPM${load.rpmBand ? `, ${load.rpmBand}` : ''}`
+      + ' (round trips per minute under load; higher is better; the draft\'s bands: poor below 300, fair below 1000, good below 6000, excellent)'],
     ['Confidence', `${load.confidence} (goodput ${load.goodputConfidence}, responsiveness ${load.rpmConfidence})`],
     ['Foreign probes', `${foreign.sent - foreign.lost} of ${foreign.sent} answered, ${foreign.newConnections} on a new connection`],
   ];

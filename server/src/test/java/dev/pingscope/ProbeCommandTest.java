@@ -48,6 +48,11 @@ class ProbeCommandTest {
             }
             assertTrue(summary.contains("99.900%"), summary);
             assertTrue(summary.contains("corrected ms     raw ms"), summary);
+            // The verdicts per use (docs/outcomes.md), of the idle line.
+            for (String use : new String[] {"video calls", "online games", "streaming", "browsing"}) {
+                assertTrue(summary.matches("(?s).*\n  (good|fair|poor) for " + use + ": .* on the idle line \\(ws_echo p\\d\\d [\\d.]+ ms, idle\\)\n.*"),
+                        use + " in " + summary);
+            }
             assertTrue(err.toString().contains("http_head") && err.toString().contains("ok"), "progress line: " + err);
         }
     }
@@ -82,6 +87,15 @@ class ProbeCommandTest {
             }
         }
         assertTrue(json.get("kinds").get("http_head").get("answered").asLong() >= 200, "about 100/s for 2.5 s");
+        JsonNode outcomes = json.get("outcomes");
+        assertEquals(4, outcomes.size(), outcomes.toString());
+        for (JsonNode o : outcomes) {
+            assertEquals("idle", o.get("condition").asText(), o.toString());
+            assertEquals("ws_echo", o.get("kind").asText(), "the rules' first kind: " + o);
+            assertEquals(o.get("rating").asText() + " for " + o.get("name").asText() + ": " + o.get("reason").asText(),
+                    o.get("sentence").asText());
+            assertTrue(o.get("figure").get("stat").isTextual(), o.toString());
+        }
     }
 
     @Test

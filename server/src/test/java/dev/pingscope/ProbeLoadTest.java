@@ -39,13 +39,18 @@ class ProbeLoadTest {
             assertEquals(0.0, load.get("upload_mbps").asDouble(), "a download loads one direction");
             assertTrue(load.get("rpm").get("loaded").asDouble() > 0 && load.get("rpm").get("idle").asDouble() > 0, load.toString());
             assertTrue(List.of("low", "medium", "high").contains(load.get("confidence").asText()), load.toString());
+            assertTrue(List.of("poor", "fair", "good", "excellent").contains(load.get("rpm_band").asText()), load.toString());
+            JsonNode outcomes = result.get("outcomes");
+            assertEquals(4, outcomes.size(), outcomes.toString());
+            for (JsonNode o : outcomes) {
+                assertTrue(o.get("conditions").has("idle") && o.get("conditions").has("download"), "both phases judged: " + o);
+            }
             assertTrue(load.get("foreign").get("loaded").get("http").get("count").asLong() > 10, "foreign probes ran under load");
             // the self probes are the server's kernel RTT of the download connections (loopback: well under 50 ms)
             assertEquals("tcp_info", load.get("self").get("source").asText(), load.toString());
             double self = load.get("self").get("trimmed_mean_ms").asDouble();
             assertTrue(self > 0 && self < 50, "TM(http_l) " + self);
             assertEquals(1, load.get("rpm").get("interval_s").asInt());
-            assertTrue(List.of("poor", "fair", "good", "excellent").contains(load.get("rpm").get("band").asText()), load.toString());
             assertTrue(load.get("loaded_to_ms").asLong() > load.get("loaded_from_ms").asLong(), load.toString());
             for (String kind : List.of("http_head", "ws_echo", "ws_ping")) {
                 JsonNode k = result.get("kinds").get(kind);
@@ -77,6 +82,8 @@ class ProbeLoadTest {
             assertTrue(summary.contains("RPM (draft-ietf-ippm-responsiveness-09): idle "), summary);
             assertTrue(summary.contains("self: the kernel's RTT of the load connections (TCP_INFO)"), "the probe's own upload sockets: " + summary);
             assertTrue(summary.matches("(?s).*goodput [0-9.]+ Mbit/s.*"), summary);
+            assertTrue(summary.matches("(?s).*\n  responsiveness: \\d+ RPM loaded is (poor|fair|good|excellent) .*"), summary);
+            assertTrue(summary.matches("(?s).*\n  (good|fair|poor) for video calls: .*"), summary);
         }
     }
 

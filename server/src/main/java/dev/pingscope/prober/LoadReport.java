@@ -46,11 +46,6 @@ public record LoadReport(
     /** Foreign probes of one phase, µs; tls is null over plain http. */
     public record Foreign(Histogram tcp, Histogram tls, Histogram http, long lost) {}
 
-    /** The draft's rating band of the loaded RPM (§1.2), or null without one. */
-    public String rpmBand() {
-        return Responsiveness.band(loadedRpm);
-    }
-
     /** Both directions together. */
     public double goodputMbps() {
         return downloadMbps + uploadMbps;

@@ -48,6 +48,7 @@ public final class ReportFormat {
         if (report.load() != null) {
             appendLoad(s, report);
         }
+        ProbeOutcomes.appendText(s, report);
         if (report.serverPauses() != null) {
             s.append('\n').append(report.serverPauses().sentence()).append('\n');
         }
@@ -89,7 +90,7 @@ public final class ReportFormat {
                 p(l.loadedForeign().http(), 50) - p(l.idleForeign().http(), 50), p(l.loadedForeign().http(), 90),
                 p(l.loadedForeign().http(), 99), l.loadedForeign().http().getTotalCount(), l.loadedForeign().lost()));
         s.append(String.format(Locale.ROOT, "  RPM (draft-ietf-ippm-responsiveness-09): idle %.0f, loaded %.0f (%s); confidence %s (goodput %s, responsiveness %s; %ds intervals)%n",
-                l.idleRpm(), l.loadedRpm(), l.rpmBand() == null ? "no rating" : l.rpmBand(), l.confidence(),
+                l.idleRpm(), l.loadedRpm(), ProbeOutcomes.rpmBand(l) == null ? "no rating" : ProbeOutcomes.rpmBand(l), l.confidence(),
                 l.goodputConfidence(), l.rpmConfidence(), l.intervalSeconds()));
         s.append("  RPM's foreign probes: TCP and TLS handshakes and a 1-byte GET on new connections; self: ")
                 .append("tcp_info".equals(l.selfSource())
@@ -150,6 +151,7 @@ public final class ReportFormat {
         if (report.load() != null) {
             root.set("load", load(mapper, report.load()));
         }
+        root.set("outcomes", ProbeOutcomes.json(mapper, report));
         ServerPauses pauses = report.serverPauses();
         if (pauses != null) {
             ObjectNode node = root.putObject("server_pauses");
@@ -187,12 +189,12 @@ public final class ReportFormat {
         ObjectNode rpm = node.putObject("rpm");
         putNumber(rpm, "idle", l.idleRpm());
         putNumber(rpm, "loaded", l.loadedRpm());
-        rpm.put("band", l.rpmBand());
         rpm.put("interval_s", l.intervalSeconds());
         ObjectNode self = node.putObject("self");
         self.put("source", l.selfSource());
         putNumber(self, "trimmed_mean_ms", l.selfTrimmedMeanMs());
         self.put("unavailable", l.selfUnavailable());
+        node.put("rpm_band", ProbeOutcomes.rpmBand(l));
         node.put("confidence", l.confidence());
         node.put("goodput_confidence", l.goodputConfidence());
         node.put("rpm_confidence", l.rpmConfidence());

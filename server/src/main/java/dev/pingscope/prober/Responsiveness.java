@@ -98,12 +98,4 @@ final class Responsiveness {
     static int tlsRoundTrips(String protocol) {
         return "TLSv1.3".equals(protocol) ? 1 : 2;
     }
-
-    /** The draft's rating of an RPM (§1.2): poor below 300, fair below 1000, good below 6000, else excellent. */
-    static String band(double rpm) {
-        if (Double.isNaN(rpm)) {
-            return null;
-        }
-        return rpm < 300 ? "poor" : rpm < 1000 ? "fair" : rpm < 6000 ? "good" : "excellent";
-    }
 }

@@ -1,5 +1,6 @@
 package dev.pingscope.results;
 
+import dev.pingscope.outcome.Outcome;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -30,6 +31,8 @@ final class ResultCard {
     private static final Color MUTED = new Color(0x94a3b8);
     private static final Map<String, Color> KIND_COLORS = Map.of(
             "http_head", new Color(0x38bdf8), "ws_echo", new Color(0xa78bfa), "ws_ping", new Color(0x34d399));
+    private static final Map<String, Color> RATING_COLORS = Map.of(
+            "good", new Color(0x4ade80), "fair", new Color(0xfbbf24), "poor", new Color(0xf87171));
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -43,6 +46,25 @@ final class ResultCard {
     static final AtomicLong DRAWINGS = new AtomicLong();
 
     private ResultCard() {}
+
+    /** One line under the title: each use and its rating, coloured by it ("video calls good · online games poor"). */
+    private static void drawOutcomes(Graphics2D g, StoredResult r) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 26));
+        int x = 64;
+        for (Outcome o : StoredOutcomes.of(r)) {
+            if (x > 64) {
+                g.setColor(MUTED);
+                g.drawString(" · ", x, 198);
+                x += g.getFontMetrics().stringWidth(" · ");
+            }
+            g.setColor(TEXT);
+            g.drawString(o.name() + " ", x, 198);
+            x += g.getFontMetrics().stringWidth(o.name() + " ");
+            g.setColor(RATING_COLORS.getOrDefault(o.decided().rating(), TEXT));
+            g.drawString(o.decided().rating(), x, 198);
+            x += g.getFontMetrics().stringWidth(o.decided().rating());
+        }
+    }
 
     static byte[] png(StoredResult r) {
         DRAWINGS.incrementAndGet();
@@ -59,6 +81,8 @@ final class ResultCard {
             g.setColor(MUTED);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 28));
             g.drawString("median round-trip time · " + WHEN.format(r.createdAt()) + " · " + r.browser(), 64, 152);
+
+            drawOutcomes(g, r);
 
             long slowest = 1;
             for (KindResult k : r.probes().values()) {

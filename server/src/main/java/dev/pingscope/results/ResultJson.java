@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pingscope.outcome.OutcomeJson;
 import dev.pingscope.recording.HistogramCodec;
 import dev.pingscope.recording.HistogramStats;
 import java.util.ArrayList;
@@ -95,6 +96,9 @@ final class ResultJson {
                 node.set(Condition.LOADED, summary(k.loaded(), full));
             }
         });
+        if (full) {
+            out.set("outcomes", OutcomeJson.of(JSON, StoredOutcomes.of(r)));
+        }
         return out;
     }
 

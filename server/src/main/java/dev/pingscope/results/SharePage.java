@@ -1,5 +1,6 @@
 package dev.pingscope.results;
 
+import dev.pingscope.outcome.Outcome;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -51,7 +52,12 @@ final class SharePage {
                 row(h, kind, Condition.LOADED, k.protocol(), k.loaded());
             }
         });
-        h.append("</tbody>\n</table>\n</div>\n")
+        h.append("</tbody>\n</table>\n<ul class=\"outcomes fallback\">\n");
+        for (Outcome o : StoredOutcomes.of(r)) {
+            h.append("<li data-use=\"").append(Html.escape(o.use())).append("\" data-rating=\"")
+                    .append(Html.escape(o.decided().rating())).append("\">").append(Html.escape(o.sentence())).append("</li>\n");
+        }
+        h.append("</ul>\n</div>\n")
                 .append("<p><a href=\"/\">Measure your own</a></p>\n</main>\n</body>\n</html>\n");
         return h.toString();
     }

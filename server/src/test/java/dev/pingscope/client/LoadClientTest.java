@@ -68,7 +68,7 @@ class LoadClientTest {
         page.evaluate("(run) => eval(run)('download').then((r) => (window.loadResult = r))", LOADED_RUN);
         page.waitForFunction("() => window.loadResult", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
         Map<String, Object> result = (Map<String, Object>) page.evaluate("() => { const r = loadResult;"
-                + " return { load: r.load, errors: r.errors, aborted: r.aborted,"
+                + " return { load: r.load, errors: r.errors, aborted: r.aborted, outcomes: r.outcomes,"
                 + " probes: Object.fromEntries(Object.entries(r.probes).map(([k, p]) => [k, { idle: { count: p.count, p50: p.p50 },"
                 + "   loaded: p.loaded && { count: p.loaded.count, lost: p.loaded.lost, p50: p.loaded.p50, p90: p.loaded.p90,"
                 + "     p99: p.loaded.p99, max: p.loaded.max, samples: p.loaded.samples.length }, increase: p.increase }])) }; }");
@@ -82,6 +82,16 @@ class LoadClientTest {
         assertTrue(number(load, "streams") >= 1 && number(load, "streams") <= 16, "streams: " + load);
         assertTrue(number(load, "rpm") > 0, "rpm: " + load);
         assertTrue(List.of("low", "medium", "high").contains(load.get("confidence")), "confidence: " + load);
+        assertTrue(List.of("poor", "fair", "good", "excellent").contains(load.get("rpmBand")), "rpmBand: " + load);
+        // One verdict per use (docs/outcomes.md), decided by the idle line or the download load.
+        List<Map<String, Object>> outcomes = (List<Map<String, Object>>) result.get("outcomes");
+        assertEquals(List.of("video_calls", "online_games", "streaming", "browsing"), outcomes.stream().map(o -> o.get("use")).toList());
+        for (Map<String, Object> o : outcomes) {
+            assertTrue(List.of("good", "fair", "poor").contains(o.get("rating")), o.toString());
+            assertTrue(List.of("idle", "download").contains(o.get("condition")), o.toString());
+            assertEquals(o.get("rating") + " for " + o.get("name") + ": " + o.get("reason"), o.get("sentence"));
+            assertTrue(((Map<String, Object>) o.get("conditions")).containsKey("download"), "the loaded phase judged: " + o);
+        }
         Map<String, Object> foreign = (Map<String, Object>) load.get("foreign");
         assertTrue(number(foreign, "sent") > number(foreign, "lost"), "foreign probes answered: " + foreign);
         assertTrue(number(foreign, "http") > 0, "foreign http_f: " + foreign);
@@ -193,6 +203,12 @@ class LoadClientTest {
                 "an idle and a loaded bar per kind");
         assertTrue(page.textContent("#load-facts").matches(".*download: [\\d.]+ Mbit/s over \\d+ stream\\(s\\).*\\d+ RPM.*"),
                 page.textContent("#load-facts"));
+        // Under the large figures, one line per use in plain words, as result.outcomes has them.
+        assertTrue(page.isVisible("#outcomes"), "the outcome lines");
+        assertEquals(page.evaluate("() => pageResult.outcomes.map((o) => `${o.rating[0].toUpperCase()}${o.sentence.slice(1)}.`)"),
+                page.locator("#outcomes li").allTextContents());
+        assertEquals(4, page.locator("#outcomes li").count());
+        assertTrue(page.textContent("#load-facts").matches(".*\\d+ RPM, (poor|fair|good|excellent) .*"), page.textContent("#load-facts"));
         assertTrue(page.isVisible("#summary-loaded"), "the loaded table");
         assertEquals(page.evaluate("() => String(pageResult.probes.http_head.loaded.count)"),
                 page.textContent("#summary-loaded td[data-kind=http_head][data-stat=count]"));

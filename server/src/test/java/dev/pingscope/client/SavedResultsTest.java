@@ -206,6 +206,62 @@ class SavedResultsTest {
     }
 
     @Test
+    void the_share_page_its_fallback_and_its_card_give_the_verdicts_per_use_computed_from_the_stored_figures() throws Exception {
+        // A deep buffer's run (docs/load.md): ws_echo about 12 ms idle, about 350 ms while downloading.
+        StringBuilder idle = new StringBuilder(), loaded = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            idle.append(i == 0 ? "" : ", ").append(11 + (i % 5) * 0.5);
+            loaded.append(i == 0 ? "" : ", ").append(340 + i);
+        }
+        HttpResponse<String> response = ts.send(HttpRequest.newBuilder(ts.uri("/api/results"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"source": "browser",
+                         "settings": {"probes": ["ws_echo"], "rounds": 43, "interval": 200, "timeout": 2000, "warmup": 3,
+                                      "load": "download"},
+                         "probes": {"ws_echo": {"protocol": "ws", "idle": {"samples": [%s], "lost": 0},
+                                                "loaded": {"samples": [%s], "lost": 0}}}}
+                        """.formatted(idle, loaded))));
+        assertEquals(201, response.statusCode(), response.body());
+        String id = TestServer.JSON.readTree(response.body()).get("id").asText();
+        String poor = "poor for video calls: 1 in 10 round trips took over 300 ms while downloading";
+
+        JsonNode outcomes = stored(id).get("outcomes");
+        assertEquals(4, outcomes.size(), outcomes.toString());
+        assertEquals(poor, outcomes.get(0).get("sentence").asText());
+        assertEquals("download", outcomes.get(0).get("condition").asText());
+        assertEquals("good", outcomes.get(0).at("/conditions/idle/rating").asText(), "the idle line was fine for calls");
+        assertEquals("p90", outcomes.get(0).at("/figure/stat").asText());
+
+        String html = ts.get("/r/" + id).body();
+        assertTrue(html.contains("<li data-use=\"video_calls\" data-rating=\"poor\">" + poor + "</li>"), "the page without JavaScript: " + html);
+
+        Page share = browser.newPage();
+        ConsoleErrors errors = ConsoleErrors.of(share);
+        share.navigate(ts.uri("/r/" + id).toString());
+        share.waitForSelector("#result[data-state=loaded]");
+        assertEquals("Poor for video calls: 1 in 10 round trips took over 300 ms while downloading.",
+                share.textContent("#outcomes li[data-use=video_calls]"));
+        assertEquals(4, share.locator("#outcomes li").count());
+        assertEquals(List.of(), errors.list(), "no console errors");
+        share.close();
+
+        // The card: the line of verdicts under the title, "poor" in red.
+        BufferedImage card = ImageIO.read(new ByteArrayInputStream(ts.http.send(HttpRequest.newBuilder(ts.uri("/r/" + id + ".png")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body()));
+        int red = 0;
+        for (int y = 170; y < 205; y++) {
+            for (int x = 64; x < 1136; x++) {
+                int rgb = card.getRGB(x, y);
+                if (((rgb >> 16) & 0xff) > 0xe0 && ((rgb >> 8) & 0xff) < 0x90 && (rgb & 0xff) < 0x90) {
+                    red++;
+                }
+            }
+        }
+        assertTrue(red > 20, "red pixels of the poor verdicts on the card: " + red);
+    }
+
+    @Test
     void a_run_whose_websocket_never_opened_saves_everything_lost_and_the_share_page_says_so() throws Exception {
         Page page = browser.newPage();
         ConsoleErrors errors = ConsoleErrors.of(page);

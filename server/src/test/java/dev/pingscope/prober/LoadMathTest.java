@@ -99,18 +99,6 @@ class LoadMathTest {
         assertEquals(2, Responsiveness.tlsRoundTrips("TLSv1.2"));
     }
 
-    @Test
-    void the_rating_bands_are_the_drafts() {
-        // §1.2: 300 RPM (200 ms), 1000 RPM (60 ms), 6000 RPM (10 ms); "6000 RPM or better" is excellent
-        assertEquals("poor", Responsiveness.band(299.9));
-        assertEquals("fair", Responsiveness.band(300));
-        assertEquals("fair", Responsiveness.band(999.9));
-        assertEquals("good", Responsiveness.band(1000));
-        assertEquals("good", Responsiveness.band(5999.9));
-        assertEquals("excellent", Responsiveness.band(6000));
-        assertEquals(null, Responsiveness.band(Double.NaN));
-    }
-
     private static double rpmOfTen(double tcp, double tls, double http, double self) {
         return Responsiveness.rpm(Responsiveness.trimmedMean(ten(tcp)), Responsiveness.trimmedMean(ten(tls)),
                 Responsiveness.trimmedMean(ten(http)), Responsiveness.trimmedMean(ten(self)));
