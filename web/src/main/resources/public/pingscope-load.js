@@ -17,25 +17,30 @@ const stddev = (xs) => {
 /** The draft's stability test over the last MAD values: their standard deviation below SDT of the last. */
 const stable = (values) => values.length >= MAD && stddev(values.slice(-MAD)) < SDT * values[values.length - 1];
 
-/** The draft's trimmed mean: the mean of the best (lowest) 95 % of the values; null when there are none. */
+/**
+ * The draft's trimmed mean (-09 §5.3.1.1, §10): the mean of the best floor(95 %) of the values, as
+ * networkquality-rs keeps them; null when none is kept (a single sample keeps none).
+ */
 export function trimmedMean(values) {
-  if (!values.length) return null;
-  const kept = [...values].sort((a, b) => a - b).slice(0, Math.ceil(values.length * 0.95));
+  const keep = Math.floor(values.length * 0.95);
+  if (!keep) return null;
+  const kept = [...values].sort((a, b) => a - b).slice(0, keep);
   return kept.reduce((a, v) => a + v, 0) / kept.length;
 }
 
 /**
- * RPM as docs/load.md defines it: 60000 / (foreign + 1/2 * TM(http_s)), foreign being 1/6 * (TM(tcp_f) +
- * TM(tls_f) + TM(http_f)) over TLS and 1/4 * (TM(tcp_f) + TM(http_f)) without. Without any foreign probe that
- * opened a connection (the browser chose to reuse one), the foreign part is 1/2 * TM(http_f). Null when a term
- * has no samples.
+ * RPM by draft-ietf-ippm-responsiveness-09 §5.3.1 (docs/load.md), as prober/Responsiveness.java computes it:
+ * (60000 / mean(TM(tcp_f), TM(tls_f), TM(http_f)) + 60000 / TM(http_l)) / 2, the foreign mean over the terms
+ * that exist (TCP and HTTP over plain http; HTTP alone when the browser reused a connection). Null when http_f
+ * or the self term has no samples, or a term is not positive.
  */
 export function rpm({ tcp, tls, http }, self) {
   const s = trimmedMean(self), h = trimmedMean(http);
   if (s == null || h == null) return null;
-  const t = trimmedMean(tcp), l = trimmedMean(tls);
-  const foreign = t == null ? h / 2 : l == null ? (t + h) / 4 : (t + l + h) / 6;
-  return 60000 / (foreign + s / 2);
+  const terms = [trimmedMean(tcp), trimmedMean(tls), h].filter((v) => v != null);
+  const foreign = terms.reduce((a, v) => a + v, 0) / terms.length;
+  if (!(foreign > 0 && s > 0)) return null;
+  return (60000 / foreign + 60000 / s) / 2;
 }
 
 const rank = { low: 0, medium: 1, high: 2 };
