@@ -67,6 +67,47 @@ class LoadEndpointsTest {
     }
 
     @Test
+    void a_runs_load_streams_report_their_kernel_rtt_to_the_same_client_only() throws Exception {
+        try (TestServer ts = TestServer.start()) {
+            String run = "testrun-" + Long.toHexString(System.nanoTime());
+            HttpResponse<InputStream> stream = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/download?run=" + run)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = stream.body()) {
+                body.readNBytes(4 << 20); // the stream runs: the kernel has RTT samples of its data
+                HttpResponse<String> self = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/self?run=" + run)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, self.statusCode(), self.body());
+                JsonNode answer = TestServer.JSON.readTree(self.body());
+                assertEquals("tcp_info", answer.get("source").asText(), self.body());
+                assertEquals(1, answer.get("streams").size(), self.body());
+                JsonNode one = answer.get("streams").get(0);
+                assertEquals("download", one.get("direction").asText());
+                assertTrue(one.get("self_ms").asDouble() > 0 && one.get("self_ms").asDouble() < 100, self.body());
+                assertEquals(one.get("rtt_ms").asDouble(), one.get("self_ms").asDouble(), "a download's self probe is the sender's RTT");
+                HttpResponse<String> otherRun = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/self?run=another-run")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(0, TestServer.JSON.readTree(otherRun.body()).get("streams").size(), otherRun.body());
+                // another client naming the same run sees nothing of it: the same empty answer, byte for byte
+                try (RawHttp other = new RawHttp("127.0.0.2", ts.uri("").getPort())) {
+                    RawHttp.Answer a = other.get("/load/self?run=" + run);
+                    assertEquals(200, a.status());
+                    assertEquals(otherRun.body().length(), a.bodyBytes(), "an empty list for another address");
+                }
+            }
+            HttpResponse<String> bad = ts.http.send(HttpRequest.newBuilder(ts.uri("/load/self?run=no")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("run must be 8 to 64 letters"), bad.body());
+            assertEquals(400, ts.http.send(HttpRequest.newBuilder(ts.uri("/load/download?run=a%20b%20c%20d%20e")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            try (RawHttp raw = new RawHttp("127.0.0.1", ts.uri("").getPort())) {
+                RawHttp.Answer closing = raw.get("/load/download?bytes=1&close=1");
+                assertEquals("close", closing.headers().getOrDefault("connection", ""), "a foreign probe's connection ends with it");
+            }
+        }
+    }
+
+    @Test
     void the_large_url_offers_at_least_8_gb_and_streams_as_long_as_the_client_reads() throws Exception {
         try (TestServer ts = TestServer.start()) {
             URI large = URI.create(urlsOf(ts).get("large_download_url").asText());
