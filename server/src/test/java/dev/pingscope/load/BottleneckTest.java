@@ -109,6 +109,11 @@ class BottleneckTest {
             for (Run r : List.of(deep, shallow)) {
                 assertEquals(RATE_MBIT, r.goodputMbps(), RATE_MBIT * 0.10, r.buffer() + ": goodput within 10 % of the tbf rate");
                 assertTrue(r.referenceSamples() >= 50, r.buffer() + ": reference samples in the loaded window " + r.referenceSamples());
+                // The self probes are the server's kernel RTT of its download connections (TCP_INFO): they cross the
+                // same queue as the reference. TM keeps the best 95 %, so it sits at or below the median.
+                JsonNode self = r.probe().get("load").get("self");
+                assertEquals("tcp_info", self.get("source").asText(), r.buffer() + ": " + self);
+                assertAgrees("self (TCP_INFO)", r.buffer(), self.get("trimmed_mean_ms").asDouble(), r.referenceP50());
             }
             // The same through Chromium, in the client's namespace, with measure({ load: 'download' }).
             for (String kind : KINDS) {
@@ -230,7 +235,7 @@ class BottleneckTest {
                 "20", Long.toString(durationMillis));
         CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
         Process probe = child(clientNs, "dev.pingscope.cli.Main", "probe", "http://" + SERVER_ADDRESS + ":" + PORT,
-                "--load", "download", "--json", "--quiet", "--duration", "4s", "--warmup", "8", "--load-duration", "13s",
+                "--load", "download", "--json", "--quiet", "--duration", "4s", "--warmup", "8", "--load-duration", "13s", "--load-interval", "1s",
                 "--rate", "40", "--connections", "8", "--timeout", "3s");
         String json = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "probe ended");
@@ -263,6 +268,8 @@ class BottleneckTest {
                         + " (confidence %s), reference p50 %.2f ms (%d samples)%n",
                 r.buffer(), RATE_MBIT, r.goodputMbps(), load.get("streams").asInt(), r.rpmIdle(), r.rpmLoaded(),
                 load.get("confidence").asText(), r.referenceP50(), r.referenceSamples());
+        System.out.printf(Locale.ROOT, "  self probes (%s): trimmed mean %.2f ms%n", load.get("self").get("source").asText(),
+                load.get("self").get("trimmed_mean_ms").asDouble());
         for (String kind : KINDS) {
             System.out.printf(Locale.ROOT, "  %-9s idle p50 %7.2f ms  loaded p50 %8.2f ms  (%d loaded samples)%n", kind,
                     r.idleP50().get(kind), r.loadedP50().get(kind),
@@ -352,6 +359,8 @@ class BottleneckTest {
     private Process child(String namespace, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xss512k",
+                // as pingscope.jar's manifest does: the sockets' descriptors, for TCP_INFO
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(command).start();
