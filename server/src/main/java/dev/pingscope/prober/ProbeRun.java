@@ -226,9 +226,10 @@ public final class ProbeRun {
         long saturatedNanos = 0;
         long loadedFromMs = 0;
         long intervalNanos = options.loadInterval().toNanos();
-        try (LoadStreams streams = new LoadStreams(options, options.load())) {
-            SelfProber self = new SelfProber(options, streams);
+        try (LoadStreams streams = new LoadStreams(options, options.load());
+                SelfProber self = new SelfProber(options, streams)) {
             streams.add();
+            self.start();
             long start = System.nanoTime();
             long end = start + options.loadDuration().toNanos();
             List<Thread> threads = startConnections(loaded, start + START_DELAY_NANOS, end);
@@ -277,6 +278,7 @@ public final class ProbeRun {
             // behind its schedule sends its backlog at once when the queue drains, and those would read idle.
             loaded.take(false);
             long loadedToMs = System.currentTimeMillis();
+            self.close();
             streams.close();
             join(threads);
             loaded.take();

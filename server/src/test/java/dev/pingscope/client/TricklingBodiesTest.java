@@ -89,8 +89,11 @@ class TricklingBodiesTest {
         for (String kind : KINDS) {
             assertTrue(with.get(kind).size() >= 40, kind + " has samples while the bodies trickle");
             // One-sided: the tricklers must not delay the probes; a p99 that comes out lower with them is noise.
+            // A starved pool holds a probe until a trickler's next byte or its 408 (hundreds of ms to seconds); the
+            // 300 connections' own CPU on two shared cores moves the p99 by a few ms (+4.3 ms seen in CI): 10 ms
+            // tells the two apart.
             double added = percentile(with.get(kind), 99) - percentile(without.get(kind), 99);
-            assertTrue(added <= 2.0, kind + ": p99 with trickling bodies at most 2 ms above the runs without them, was "
+            assertTrue(added <= 10.0, kind + ": p99 with trickling bodies at most 10 ms above the runs without them, was "
                     + String.format("%+.2f ms", added));
         }
     }
