@@ -2,13 +2,21 @@
 // measure({ load }) asks for a load, so that the snippet stays small. It runs the idle measurement as always,
 // then ramps load streams to the server's /load/ endpoints until goodput is stable (the IETF responsiveness
 // draft's rule), measures again on a second WebSocket (/ws?load=<direction>) while the load goes on, and
-// computes RPM from foreign probes (new connections, timed by Resource Timing) and self probes (HEAD).
+// computes RPM from foreign probes (new connections, timed by Resource Timing) and self probes (the kernel's
+// RTT of the load connections, which the server reads; the HEAD probes where it cannot).
 // Every field: docs/embedding.md.
 
 const DIRECTIONS = ['download', 'upload', 'both'];
 const MAD = 4; // intervals in a moving average, and moving averages in a stability check
 const SDT = 0.05; // stable: standard deviation below 5 % of the current moving average
 const UPLOAD_BYTES = 4 * 1024 * 1024; // one upload request's body; each stream sends one after another
+const SELF_PER_SECOND = 4; // samplings of the load connections' kernel RTT (GET load/self), as probe does
+// Over HTTP/1.1 the browser opens at most six connections per host and pool: the load streams and the foreign
+// probes share one pool (credentials 'same-origin'), FOREIGN_SLOTS of it for the probes, which must connect anew.
+const FOREIGN_SLOTS = 2;
+
+/** A run's token (load/self?run=R): 16 hex digits, which the server's 8-to-64-character rule accepts. */
+const runToken = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 const stddev = (xs) => {
   const mean = xs.reduce((a, v) => a + v, 0) / xs.length;
@@ -48,7 +56,7 @@ const lower = (a, b) => (rank[a] <= rank[b] ? a : b);
 const confidence = (intervals, reached) => (intervals < MAD ? 'low' : reached ? 'high' : 'medium');
 
 /** Load streams of one run: download fetches read to the end of time, uploads by XMLHttpRequest (progress). */
-function streams(base, signal) {
+function streams(base, signal, run) {
   let bytes = 0, count = 0, failed = 0, body = null;
   const stop = new AbortController(), xhrs = new Set();
   const abort = () => {
@@ -58,9 +66,9 @@ function streams(base, signal) {
   signal?.addEventListener('abort', abort, { once: true });
 
   async function download() {
-    // Credentials 'same-origin' (not the probes' 'omit'): Chromium keeps these connections in a pool apart from
-    // the probes', so that over HTTP/1.1 a probe never waits behind a load stream for one of the six per host.
-    const response = await fetch(new URL('load/download', base), { cache: 'no-store', signal: stop.signal });
+    // Credentials 'same-origin' (not the HEAD probes' 'omit'): Chromium keeps these connections in a pool apart
+    // from the HEAD probes', so that over HTTP/1.1 a probe never waits behind a load stream for one of six per host.
+    const response = await fetch(new URL(`load/download?run=${run}`, base), { cache: 'no-store', signal: stop.signal });
     if (!response.ok) throw new Error(`HTTP ${response.status} from load/download`);
     const reader = response.body.getReader();
     for (;;) {
@@ -80,7 +88,7 @@ function streams(base, signal) {
       const x = new XMLHttpRequest();
       let sent = 0;
       xhrs.add(x);
-      x.open('POST', new URL('load/upload', base));
+      x.open('POST', new URL(`load/upload?run=${run}`, base));
       x.upload.onprogress = (e) => {
         bytes += e.loaded - sent;
         sent = e.loaded;
@@ -116,29 +124,79 @@ function streams(base, signal) {
   };
 }
 
-/** Foreign probes: GETs of the 1-byte object, ten a second, each timed by its own Resource Timing entry. */
-function foreignProbes(base, timeout) {
+/**
+ * Self probes (-09 §5.3, docs/load.md): over HTTP/1.1 no probe can ride a load connection, so the kernel's RTT
+ * of each one stands in, which the server reads from TCP_INFO and hands out per run (GET load/self?run=R).
+ * Sampled SELF_PER_SECOND times a second; why it was not available, when it was not, is kept.
+ */
+function selfProbes(base, run, timeout) {
+  const list = [];
+  let timer = null, busy = false, unavailable = null;
+  async function sample() {
+    if (busy) return; // a slow answer under load delays the next sampling, it does not pile up
+    busy = true;
+    const at = performance.now();
+    try {
+      const response = await fetch(new URL(`load/self?run=${run}`, base), { cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(timeout) });
+      const answer = await response.json().catch(() => null);
+      if (!response.ok || !answer) unavailable = `load/self answered HTTP ${response.status}`;
+      else if (answer.source == null) unavailable = `the server: ${answer.reason}`;
+      for (const s of answer?.streams || []) list.push({ at, ms: s.self_ms });
+    } catch (e) {
+      unavailable = `load/self: ${e.message}`;
+    } finally {
+      busy = false;
+    }
+  }
+  return {
+    start() {
+      timer = setInterval(sample, 1000 / SELF_PER_SECOND);
+    },
+    stop() {
+      clearInterval(timer);
+    },
+    /** The kernel's RTTs (ms) sampled in [from, to). */
+    between(from, to) {
+      return list.filter((x) => x.at >= from && x.at < to).map((x) => x.ms);
+    },
+    get unavailable() { return unavailable; },
+  };
+}
+
+/**
+ * Foreign probes: GETs of the 1-byte object, ten a second, each timed by its own Resource Timing entry. With
+ * fresh (HTTP/1.1 to the page's own origin) each asks the server to close its connection after the answer
+ * (close=1) and goes in the load streams' pool, where FOREIGN_SLOTS connections are left free: so each one opens
+ * a new connection, as the draft defines foreign probes (§5.1), without taking the HEAD probes' warm one. A
+ * probe due while all slots are busy is skipped, not lost (it would only wait in the browser's queue).
+ */
+function foreignProbes(base, timeout, fresh) {
   const run = Math.random().toString(36).slice(2, 10), waiting = new Map(), list = [];
-  let n = 0, timer = null;
+  let n = 0, timer = null, inFlight = 0;
   const observer = new PerformanceObserver((entries) => {
     for (const e of entries.getEntries()) waiting.get(e.name)?.(e);
   });
   observer.observe({ type: 'resource' });
   async function probe() {
-    const url = new URL(`load/download?bytes=1&pingscope=f${run}-${++n}`, base).href, at = performance.now();
+    if (fresh && inFlight >= FOREIGN_SLOTS) return;
+    const close = fresh ? '&close=1' : '';
+    const url = new URL(`load/download?bytes=1${close}&pingscope=f${run}-${++n}`, base).href, at = performance.now();
     const sample = { at, lost: true };
     list.push(sample);
+    inFlight++;
     const entry = new Promise((resolve) => {
       waiting.set(url, resolve);
       setTimeout(() => resolve(null), timeout + 1000);
     });
     try {
-      // Not in the load streams' connection pool (credentials differ): there they would wait for a free connection.
-      const response = await fetch(url, { cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(timeout) });
+      const credentials = fresh ? 'same-origin' : 'omit';
+      const response = await fetch(url, { cache: 'no-store', credentials, signal: AbortSignal.timeout(timeout) });
       await response.arrayBuffer();
       if (!response.ok) return;
     } catch {
       return;
+    } finally {
+      inFlight--;
     }
     const elapsed = performance.now() - at, e = await entry;
     waiting.delete(url);
@@ -194,17 +252,23 @@ export default async function measureUnderLoad(o, measure, base) {
   const idle = await measure({ ...o, load: null, save: false, onProgress: progress('idle') });
   if (idle.aborted) return saved(idle);
 
-  // HTTP/2 and HTTP/3 carry every fetch to one origin on one connection: "parallel" streams are one flow there.
-  // Over HTTP/1.1 the browser opens at most six connections per host and pool; one is left for foreign probes.
+  // HTTP/2 and HTTP/3 carry every fetch to one origin on one connection: "parallel" streams are one flow there,
+  // and no foreign probe can have a connection of its own. Over HTTP/1.1 the browser opens at most six connections
+  // per host and pool; FOREIGN_SLOTS of the load streams' pool are left for foreign probes. A page of another
+  // origin sends no credentials either way, so all its requests share one pool: there foreign probes do not close
+  // connections, or they would take the HEAD probes' warm one (docs/load.md, "In the browser").
   const protocols = idle.probes.http_head?.protocols || [];
   const multiplexed = protocols.some((p) => /^h[23]/.test(p));
-  const maxStreams = multiplexed ? 16 : 5;
-  const load = streams(base, o.signal), foreign = foreignProbes(base, o.timeout || 2000);
+  const fresh = !multiplexed && base.origin === globalThis.location?.origin;
+  const maxStreams = multiplexed ? 16 : 6 - FOREIGN_SLOTS;
+  const run = runToken(), timeout = o.timeout || 2000;
+  const load = streams(base, o.signal, run), foreign = foreignProbes(base, timeout, fresh), self = selfProbes(base, run, timeout);
   const directions = direction === 'both' ? ['download', 'upload'] : [direction];
   const t0 = performance.now(), sleep = (t) => new Promise((r) => setTimeout(r, t - performance.now()));
   const averages = [], perInterval = [];
   let last = 0, p = 0, saturated = false;
   foreign.start();
+  self.start();
   try {
     // Ramp: one stream per direction at first, one more each interval until the moving average of goodput is
     // stable (or half the loaded phase has passed); samples of this time are not kept.
@@ -236,18 +300,28 @@ export default async function measureUnderLoad(o, measure, base) {
     });
     const to = performance.now(), bytes = load.bytes - bytesFrom;
 
-    // Responsiveness per interval of the loaded phase, over the probes so far: stable as the goodput was.
-    const self = loaded.probes.http_head?.samples || [];
+    // Responsiveness at the end of each interval of the loaded phase, over the probes of the last MAD intervals
+    // (§5.3.1.1); the reported one is where it became stable (§5.4), else the last. Self probes are the kernel's
+    // RTT of the load connections where the server gave it, else the HEAD probes on their warm connection.
+    const heads = loaded.probes.http_head?.samples || [];
+    const selfIn = (a, b) => {
+      const kernel = self.between(a, b);
+      return kernel.length ? { source: 'tcp_info', values: kernel }
+        : { source: 'warm_http_head', values: heads.filter((x) => from + x.at >= a && from + x.at < b).map((x) => x.rtt) };
+    };
     const rpms = [];
+    let value = null, selfWindow = null, reached = false;
     for (let end = from + interval; end <= to + 1; end += interval) {
-      const f = foreign.between(from, end).lists, s = self.filter((x) => from + x.at < end).map((x) => x.rtt);
-      const value = rpm(f, s);
-      if (value != null) rpms.push(value);
+      const start = Math.max(from, end - MAD * interval), s = selfIn(start, end);
+      const v = rpm(foreign.between(start, end).lists, s.values);
+      if (v == null) continue;
+      rpms.push(v);
+      if (!reached) [value, selfWindow, reached] = [v, s, stable(rpms)]; // kept once stable
     }
     const f = foreign.between(from, to);
     const goodputConfidence = confidence(rampIntervals, saturated);
-    const rpmConfidence = confidence(rpms.length, stable(rpms));
-    const value = rpm(f.lists, self.map((x) => x.rtt));
+    const rpmConfidence = confidence(rpms.length, reached);
+    selfWindow ??= selfIn(Math.max(from, to - MAD * interval), to);
 
     const result = { ...idle };
     result.duration = idle.duration + (to - t0);
@@ -268,7 +342,11 @@ export default async function measureUnderLoad(o, measure, base) {
     }
     result.load = {
       direction, goodputMbps: to > from ? (bytes * 8) / (to - from) / 1000 : 0, streams: load.count,
-      rpm: value == null ? null : Math.round(value),
+      rpm: value == null ? null : Math.round(value), intervalMs: interval,
+      self: {
+        source: selfWindow.source, trimmedMeanMs: trimmedMean(selfWindow.values),
+        unavailable: selfWindow.source === 'tcp_info' ? null : self.unavailable ?? 'no load connection was open',
+      },
       confidence: lower(goodputConfidence, rpmConfidence), goodputConfidence, rpmConfidence,
       multiplexed, foreign: f.summary, rampMs: from - t0, loadedMs: to - from, bytes,
     };
@@ -279,6 +357,7 @@ export default async function measureUnderLoad(o, measure, base) {
     return saved(result);
   } finally {
     foreign.stop();
+    self.stop();
     load.stop();
   }
 }

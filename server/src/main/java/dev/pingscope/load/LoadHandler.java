@@ -19,6 +19,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -161,8 +162,10 @@ public final class LoadHandler extends Handler.Wrapper {
                 TcpSockets.limitUnsent(channel, settings.unsentLimitBytes());
             }
             release = joined(request, run, true, channel, release);
-        } else if (parameters != null && parameters.get("close") != null) {
-            // A foreign probe (docs/load.md): the next one must open a connection of its own, as the draft defines them.
+        } else if (parameters != null && parameters.get("close") != null
+                && request.getConnectionMetaData().getHttpVersion().getVersion() < HttpVersion.HTTP_2.getVersion()) {
+            // A foreign probe (docs/load.md): the next one must open a connection of its own, as the draft defines
+            // them. Over HTTP/2 the connection carries other streams (and the header is not allowed): left open.
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         response.setStatus(HttpStatus.OK_200);

@@ -11,7 +11,6 @@ import com.microsoft.playwright.Page;
 import dev.pingscope.TestServer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +94,19 @@ class LoadClientTest {
         Map<String, Object> foreign = (Map<String, Object>) load.get("foreign");
         assertTrue(number(foreign, "sent") > number(foreign, "lost"), "foreign probes answered: " + foreign);
         assertTrue(number(foreign, "http") > 0, "foreign http_f: " + foreign);
+        System.out.printf("browser load on loopback: foreign %s, self %s%n", foreign, load.get("self"));
+        // Each foreign probe on a connection of its own (the server closes it after the answer), so tcp_f is there.
+        double answered = number(foreign, "sent") - number(foreign, "lost");
+        assertTrue(number(foreign, "newConnections") >= 0.5 * answered && number(foreign, "tcp") > 0,
+                "foreign probes on new connections: " + foreign);
+        // The self probes are the kernel's RTT of the download connections, which the server read (TCP_INFO).
+        Map<String, Object> self = (Map<String, Object>) load.get("self");
+        assertEquals("tcp_info", self.get("source"), "self probes: " + self);
+        assertTrue(number(self, "trimmedMeanMs") > 0, "TM(http_l): " + self);
+        assertEquals(null, self.get("unavailable"), "self probes: " + self);
+        assertEquals(250.0, number(load, "intervalMs"));
+        assertTrue(requested.stream().anyMatch(u -> u.contains("/load/self?run=")), "the self probes were fetched");
+        assertTrue(requested.stream().filter(u -> u.contains("/load/download?run=")).count() >= 1, "the streams name their run");
 
         Map<String, Object> probes = (Map<String, Object>) result.get("probes");
         for (String kind : KINDS) {
@@ -188,10 +200,11 @@ class LoadClientTest {
         assertTrue(statuses.stream().anyMatch(s -> s.startsWith("Under load (download): round")), "loaded progress: " + statuses);
 
         assertTrue(page.isVisible("#ping-figure") && page.isVisible("#ping-loaded-figure"), "both large figures");
-        double idle = ((Number) page.evaluate("() => pageResult.probes.ws_ping.p50")).doubleValue();
-        double loaded = ((Number) page.evaluate("() => pageResult.probes.ws_ping.loaded.p50")).doubleValue();
-        assertEquals(String.format(Locale.ROOT, "%.1f", idle), page.textContent("#ping"), "the large idle figure: WS PING median");
-        assertEquals(String.format(Locale.ROOT, "%.1f", loaded), page.textContent("#ping-loaded"), "the large loaded figure");
+        // To one decimal as the page rounds it (toFixed: 0.95 may read 0.9, where Java's format gives 1.0).
+        assertEquals(page.evaluate("() => pageResult.probes.ws_ping.p50.toFixed(1)"), page.textContent("#ping"),
+                "the large idle figure: WS PING median");
+        assertEquals(page.evaluate("() => pageResult.probes.ws_ping.loaded.p50.toFixed(1)"), page.textContent("#ping-loaded"),
+                "the large loaded figure");
         assertTrue(page.textContent("#ping-loaded-caption").matches("while downloading: \\d+ RPM"), page.textContent("#ping-loaded-caption"));
 
         assertTrue(page.isVisible("#loaded"), "the idle against loaded section");
@@ -224,8 +237,7 @@ class LoadClientTest {
         Opened opened = runPage("none", requested, statuses);
         Page page = opened.page();
         ConsoleErrors errors = opened.errors();
-        double idle = ((Number) page.evaluate("() => pageResult.probes.ws_ping.p50")).doubleValue();
-        assertEquals(String.format(Locale.ROOT, "%.1f", idle), page.textContent("#ping"));
+        assertEquals(page.evaluate("() => pageResult.probes.ws_ping.p50.toFixed(1)"), page.textContent("#ping"));
         assertFalse(page.isVisible("#ping-loaded-figure"), "no loaded figure");
         assertFalse(page.isVisible("#loaded"), "no idle against loaded section");
         assertFalse(page.isVisible("#summary-loaded"), "no loaded table");

@@ -131,6 +131,22 @@ class BottleneckTest {
                 assertEquals(RATE_MBIT, r.goodputMbps(), RATE_MBIT * 0.10, r.buffer() + ": the browser's goodput within 10 %");
                 assertTrue(r.referenceSamples() >= 50, r.buffer() + ": reference samples in the browser's loaded window");
             }
+            for (BrowserRun r : List.of(deepBrowser, shallowBrowser)) {
+                // Foreign probes on connections of their own (the server closes each after its answer): tcp_f is there.
+                double answered = ((Number) r.foreign().get("sent")).doubleValue() - ((Number) r.foreign().get("lost")).doubleValue();
+                assertTrue(((Number) r.foreign().get("newConnections")).doubleValue() >= 0.5 * answered
+                        && r.foreign().get("tcp") instanceof Number, r.buffer() + ": browser foreign probes " + r.foreign());
+                // Self probes from the server's TCP_INFO of the download connections, crossing the reference's queue.
+                assertEquals("tcp_info", r.self().get("source"), r.buffer() + ": browser self probes " + r.self());
+                assertAgrees("browser self (TCP_INFO)", r.buffer(), ((Number) r.self().get("trimmedMeanMs")).doubleValue(),
+                        r.referenceP50());
+                // The RPM the test computed from its own records: the same within sampling (the kernel's RTT read at
+                // other instants; pingscope's may be the value where it became stable, before the last window).
+                assertEquals(r.testRpm(), r.rpm(), 0.25 * r.testRpm(), r.buffer() + ": browser RPM against the test's " + r.testTerms());
+            }
+            // Verdicts a person understands: a deep buffer is poor for calls while loaded, a shallow one is not.
+            assertEquals("poor", deepBrowser.outcomes().get("video_calls"), "deep: " + deepBrowser.outcomes());
+            assertTrue(!"poor".equals(shallowBrowser.outcomes().get("video_calls")), "shallow: " + shallowBrowser.outcomes());
             assertTrue(deepBrowser.rpm() * 2 < shallowBrowser.rpm(),
                     "the browser's RPM orders the buffers too: deep " + deepBrowser.rpm() + ", shallow " + shallowBrowser.rpm());
         } finally {
@@ -161,7 +177,8 @@ class BottleneckTest {
 
     /** What one run of measure({ load: 'download' }) in Chromium measured, beside the reference of the same window. */
     record BrowserRun(String buffer, Map<String, Double> idleP50, Map<String, Double> loadedP50, double referenceP50,
-            int referenceSamples, double goodputMbps, int streams, double rpm, boolean multiplexed) {}
+            int referenceSamples, double goodputMbps, int streams, double rpm, boolean multiplexed, Map<?, ?> foreign,
+            Map<?, ?> self, double testRpm, Map<String, Double> testTerms, Map<?, ?> outcomes) {}
 
     /**
      * The browser client through the same bottleneck: Chromium runs in the client's namespace (Playwright drives
@@ -180,7 +197,9 @@ class BottleneckTest {
                     "20", Long.toString(durationMillis));
             CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
             Map<?, ?> result;
-            try (Playwright playwright = Browsers.playwright(); Browser browser = Browsers.chromium(playwright, launcher)) {
+            Map<String, Double> testRpm;
+            try (KernelSockets kernel = new KernelSockets(serverNs, PORT, 250);
+                    Playwright playwright = Browsers.playwright(); Browser browser = Browsers.chromium(playwright, launcher)) {
                 Page page = browser.newPage();
                 page.navigate("http://" + SERVER_ADDRESS + ":" + PORT + "/");
                 page.setDefaultTimeout(60_000);
@@ -189,8 +208,15 @@ class BottleneckTest {
                         + " const p = (k, c) => (c === 'loaded' ? r.probes[k].loaded : r.probes[k]).p50;"
                         + " return { from: at - r.load.loadedMs, to: at, goodput: r.load.goodputMbps, streams: r.load.streams,"
                         + " rpm: r.load.rpm, multiplexed: r.load.multiplexed, errors: r.errors, foreign: r.load.foreign,"
+                        + " self: r.load.self, interval: r.load.intervalMs,"
+                        + " outcomes: Object.fromEntries(r.outcomes.map((o) => [o.use, o.conditions.download.rating])),"
+                        // the browser's own record of every foreign probe, for the test's RPM
+                        + " entries: performance.getEntriesByType('resource').filter((e) => e.name.includes('pingscope=f'))"
+                        + "   .map((e) => ({ at: performance.timeOrigin + e.startTime, tcp: e.connectEnd - e.connectStart,"
+                        + "     http: e.responseEnd - e.requestStart })),"
                         + " idle: Object.fromEntries(['http_head', 'ws_echo', 'ws_ping'].map((k) => [k, p(k, 'idle')])),"
                         + " loaded: Object.fromEntries(['http_head', 'ws_echo', 'ws_ping'].map((k) => [k, p(k, 'loaded')])) }; })");
+                testRpm = testRpm(result, kernel);
             }
             reference.destroy();
             assertTrue(result.get("from") instanceof Number && result.get("goodput") instanceof Number,
@@ -203,10 +229,49 @@ class BottleneckTest {
             assertTrue(result.get("rpm") instanceof Number, name + ": the browser's run has an RPM: " + result);
             return new BrowserRun(name, numbers(result.get("idle")), numbers(result.get("loaded")), inWindow[inWindow.length / 2],
                     inWindow.length, ((Number) result.get("goodput")).doubleValue(), ((Number) result.get("streams")).intValue(),
-                    ((Number) result.get("rpm")).doubleValue(), Boolean.TRUE.equals(result.get("multiplexed")));
+                    ((Number) result.get("rpm")).doubleValue(), Boolean.TRUE.equals(result.get("multiplexed")),
+                    (Map<?, ?>) result.get("foreign"), (Map<?, ?>) result.get("self"), testRpm.get("rpm"), testRpm,
+                    (Map<?, ?>) result.get("outcomes"));
         } finally {
             Files.deleteIfExists(launcher);
         }
+    }
+
+    /**
+     * The draft's RPM (-09 §5.3.1) computed by the test over the loaded phase's last MAD = 4 intervals, from its
+     * own records: the foreign probes' Resource Timing entries as the browser keeps them, and the server's
+     * download connections' RTT as {@code ss} reads it from the kernel (not pingscope's TCP_INFO code).
+     */
+    private static Map<String, Double> testRpm(Map<?, ?> result, KernelSockets kernel) {
+        double to = ((Number) result.get("to")).doubleValue();
+        double from = Math.max(((Number) result.get("from")).doubleValue(), to - 4 * ((Number) result.get("interval")).doubleValue());
+        List<Double> tcp = new ArrayList<>();
+        List<Double> http = new ArrayList<>();
+        for (Object o : (List<?>) result.get("entries")) {
+            Map<?, ?> e = (Map<?, ?>) o;
+            double at = ((Number) e.get("at")).doubleValue();
+            if (at >= from && at < to && ((Number) e.get("http")).doubleValue() > 0) {
+                http.add(((Number) e.get("http")).doubleValue());
+                if (((Number) e.get("tcp")).doubleValue() > 0) {
+                    tcp.add(((Number) e.get("tcp")).doubleValue());
+                }
+            }
+        }
+        List<Double> self = kernel.between((long) from, (long) to, 1 << 20).stream().map(KernelSockets.Sample::rttMs).toList();
+        double foreign = (trimmedMean(tcp) + trimmedMean(http)) / 2;
+        Map<String, Double> terms = new LinkedHashMap<>();
+        terms.put("tcp_f", trimmedMean(tcp));
+        terms.put("http_f", trimmedMean(http));
+        terms.put("http_l", trimmedMean(self));
+        terms.put("self_samples", (double) self.size());
+        terms.put("rpm", (60_000 / foreign + 60_000 / trimmedMean(self)) / 2);
+        return terms;
+    }
+
+    /** The draft's trimmed mean: the mean of the best floor(95 %) of the values. */
+    private static double trimmedMean(List<Double> values) {
+        int keep = (int) Math.floor(values.size() * 0.95);
+        return values.stream().sorted().limit(keep).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static Map<String, Double> numbers(Object byKind) {
@@ -216,9 +281,11 @@ class BottleneckTest {
     }
 
     private static void print(BrowserRun r) {
-        System.out.printf(Locale.ROOT, "bottleneck %s, Chromium: goodput %.2f Mbit/s over %d streams%s, RPM loaded %.0f,"
-                        + " reference p50 %.2f ms (%d samples)%n", r.buffer(), r.goodputMbps(), r.streams(),
-                r.multiplexed() ? " (multiplexed)" : "", r.rpm(), r.referenceP50(), r.referenceSamples());
+        System.out.printf(Locale.ROOT, "bottleneck %s, Chromium: goodput %.2f Mbit/s over %d streams%s, RPM loaded %.0f"
+                        + " (the test's own: %.0f from %s), reference p50 %.2f ms (%d samples)%n", r.buffer(), r.goodputMbps(),
+                r.streams(), r.multiplexed() ? " (multiplexed)" : "", r.rpm(), r.testRpm(), r.testTerms(), r.referenceP50(),
+                r.referenceSamples());
+        System.out.printf(Locale.ROOT, "  foreign %s%n  self %s%n  verdicts while downloading %s%n", r.foreign(), r.self(), r.outcomes());
         for (String kind : KINDS) {
             System.out.printf(Locale.ROOT, "  %-9s idle p50 %7.2f ms  loaded p50 %8.2f ms%n", kind, r.idleP50().get(kind),
                     r.loadedP50().get(kind));
