@@ -256,11 +256,13 @@ export default async function measureUnderLoad(o, measure, base) {
   // and no foreign probe can have a connection of its own. Over HTTP/1.1 the browser opens at most six connections
   // per host and pool; FOREIGN_SLOTS of the load streams' pool are left for foreign probes. A page of another
   // origin sends no credentials either way, so all its requests share one pool: there foreign probes do not close
-  // connections, or they would take the HEAD probes' warm one (docs/load.md, "In the browser").
+  // connections, or they would take the HEAD probes' warm one (docs/load.md, "In the browser"). An upload stream's
+  // connection is idle between two bodies, where a foreign probe of its pool would take it and have it closed:
+  // with uploads the foreign probes stay in the HEAD probes' pool and keep their connections.
   const protocols = idle.probes.http_head?.protocols || [];
   const multiplexed = protocols.some((p) => /^h[23]/.test(p));
-  const fresh = !multiplexed && base.origin === globalThis.location?.origin;
-  const maxStreams = multiplexed ? 16 : 6 - FOREIGN_SLOTS;
+  const fresh = direction === 'download' && !multiplexed && base.origin === globalThis.location?.origin;
+  const maxStreams = multiplexed ? 16 : fresh ? 6 - FOREIGN_SLOTS : 5;
   const run = runToken(), timeout = o.timeout || 2000;
   const load = streams(base, o.signal, run), foreign = foreignProbes(base, timeout, fresh), self = selfProbes(base, run, timeout);
   const directions = direction === 'both' ? ['download', 'upload'] : [direction];

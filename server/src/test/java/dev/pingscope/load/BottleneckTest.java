@@ -35,7 +35,10 @@ import org.junit.jupiter.api.Timeout;
  * sits in the router, as in a home router or a modem, not in the sender's own stack (where TCP Small
  * Queues would keep it short). Both ends use Reno, a loss-based congestion control as the draft asks for
  * (this machine's default, BBR, is delay-based and would hide the bloat). Two runs: a deep buffer (1 MB,
- * 400 ms at 20 Mbit/s: bufferbloat) and a shallow one (32 KB, 13 ms).
+ * 400 ms at 20 Mbit/s: bufferbloat) and a shallow one (32 KB, 13 ms); and the deep one again against a second
+ * server without TCP_NOTSENT_LOWAT ({@code --load-unsent-limit 0}), to measure what the draft's option changes.
+ * The test keeps records of its own ({@link KernelSockets}: {@code ss} in the server's namespace; the browser's
+ * Resource Timing entries) and computes RPM from them, to check the clients' RPM.
  *
  * <p>Then the same through the browser client: Chromium, started inside the client's namespace, loads
  * pingscope's page from the server and runs {@code measure({ load: 'download' })} at each buffer depth.
@@ -50,6 +53,8 @@ class BottleneckTest {
     private static final String CLIENT_ADDRESS = "169.254.77.2";
     private static final int PORT = 7070;
     private static final int ECHO_PORT = 7071;
+    /** A second server, without TCP_NOTSENT_LOWAT on its download streams, for the with-and-without run. */
+    private static final int NO_LOWAT_PORT = 7072;
     private static final double RATE_MBIT = 20;
     private static final String DEEP_LIMIT = "1mb";
     private static final String SHALLOW_LIMIT = "32kb";
@@ -64,7 +69,8 @@ class BottleneckTest {
 
     /** What one run measured. */
     record Run(String buffer, JsonNode probe, Map<String, Double> idleP50, Map<String, Double> loadedP50,
-            double referenceP50, int referenceSamples, double goodputMbps, double rpmLoaded, double rpmIdle) {}
+            double referenceP50, int referenceSamples, double goodputMbps, double rpmLoaded, double rpmIdle,
+            double notSentP50, long notSentMax, double kernelSelfTm, double testRpm) {}
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -76,17 +82,23 @@ class BottleneckTest {
             Process server = child(serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port", Integer.toString(PORT),
                     "--instance", "bottleneck", "--ping-interval", "100ms", "--shutdown-grace", "1s");
             Process echo = child(serverNs, ReferenceEcho.class.getName(), "server", SERVER_ADDRESS, Integer.toString(ECHO_PORT));
+            Process noLowat = child(serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port", Integer.toString(NO_LOWAT_PORT),
+                    "--instance", "no-lowat", "--ping-interval", "100ms", "--shutdown-grace", "1s", "--load-unsent-limit", "0");
             awaitLine(server, "listening on", 20);
+            awaitLine(noLowat, "listening on", 20);
             awaitLine(echo, "listening", 20);
 
-            Run deep = run("deep (" + DEEP_LIMIT + ")", DEEP_LIMIT);
+            Run deep = run("deep (" + DEEP_LIMIT + ")", DEEP_LIMIT, PORT);
+            Thread.sleep(2_000);
+            Run deepNoLowat = run("deep (" + DEEP_LIMIT + "), no TCP_NOTSENT_LOWAT", DEEP_LIMIT, NO_LOWAT_PORT);
             Thread.sleep(2_000); // the deep queue drains and the first run's processes finish exiting
             BrowserRun deepBrowser = browserRun("deep (" + DEEP_LIMIT + ")");
             Thread.sleep(2_000);
-            Run shallow = run("shallow (" + SHALLOW_LIMIT + ")", SHALLOW_LIMIT);
+            Run shallow = run("shallow (" + SHALLOW_LIMIT + ")", SHALLOW_LIMIT, PORT);
             Thread.sleep(2_000);
             BrowserRun shallowBrowser = browserRun("shallow (" + SHALLOW_LIMIT + ")");
             print(deep);
+            print(deepNoLowat);
             print(shallow);
             print(deepBrowser);
             print(shallowBrowser);
@@ -106,6 +118,16 @@ class BottleneckTest {
             }
             assertTrue(deep.rpmLoaded() * 2 < shallow.rpmLoaded(),
                     "RPM orders the buffers as the RTTs do: deep " + deep.rpmLoaded() + ", shallow " + shallow.rpmLoaded());
+            // TCP_NOTSENT_LOWAT (64 KiB by default) keeps the server's own unsent backlog short: at most the mark plus
+            // about one segment batch; without it the socket buffer holds far more, behind which a stream's data waits.
+            assertTrue(deep.notSentP50() <= 192 * 1024, "with TCP_NOTSENT_LOWAT: unsent p50 " + deep.notSentP50());
+            assertTrue(deepNoLowat.notSentP50() > 2 * deep.notSentP50(),
+                    "unsent p50 without TCP_NOTSENT_LOWAT " + deepNoLowat.notSentP50() + ", with " + deep.notSentP50());
+            for (Run r : List.of(deep, deepNoLowat, shallow)) {
+                // The probe's RPM against the test's: its self term from ss in the server's namespace (the same kernel
+                // figures, read at other instants and over the whole loaded phase), its foreign terms as reported.
+                assertEquals(r.testRpm(), r.rpmLoaded(), 0.25 * r.testRpm(), r.buffer() + ": probe's RPM against the test's");
+            }
             for (Run r : List.of(deep, shallow)) {
                 assertEquals(RATE_MBIT, r.goodputMbps(), RATE_MBIT * 0.10, r.buffer() + ": goodput within 10 % of the tbf rate");
                 assertTrue(r.referenceSamples() >= 50, r.buffer() + ": reference samples in the loaded window " + r.referenceSamples());
@@ -292,7 +314,7 @@ class BottleneckTest {
         }
     }
 
-    private Run run(String name, String limit) throws Exception {
+    private Run run(String name, String limit, int port) throws Exception {
         for (String device : List.of("vcr", "vsr")) { // toward the client (download) and toward the server (upload)
             ip("netns", "exec", routerNs, "tc", "qdisc", "replace", "dev", device, "root", "tbf", "rate", (int) RATE_MBIT + "mbit",
                     "burst", "10kb", "limit", limit);
@@ -301,7 +323,8 @@ class BottleneckTest {
         Process reference = child(clientNs, ReferenceEcho.class.getName(), "client", SERVER_ADDRESS, Integer.toString(ECHO_PORT),
                 "20", Long.toString(durationMillis));
         CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
-        Process probe = child(clientNs, "dev.pingscope.cli.Main", "probe", "http://" + SERVER_ADDRESS + ":" + PORT,
+        KernelSockets kernel = new KernelSockets(serverNs, port, 250);
+        Process probe = child(clientNs, "dev.pingscope.cli.Main", "probe", "http://" + SERVER_ADDRESS + ":" + port,
                 "--load", "download", "--json", "--quiet", "--duration", "4s", "--warmup", "8", "--load-duration", "13s", "--load-interval", "1s",
                 "--rate", "40", "--connections", "8", "--timeout", "3s");
         String json = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -311,6 +334,7 @@ class BottleneckTest {
                     StandardCharsets.UTF_8) + json);
         }
         reference.destroy();
+        kernel.close();
         JsonNode result = JSON.readTree(json);
         JsonNode load = result.get("load");
         long from = load.get("loaded_from_ms").asLong();
@@ -325,8 +349,15 @@ class BottleneckTest {
             idle.put(kind, k.get("raw").get("p50_ms").asDouble());
             loaded.put(kind, k.get("loaded").get("raw").get("p50_ms").asDouble());
         }
+        List<KernelSockets.Sample> streams = kernel.between(from, to, 1 << 20);
+        assertTrue(streams.size() >= 10, name + ": ss saw the download connections: " + streams.size());
+        double[] notSent = streams.stream().mapToDouble(KernelSockets.Sample::notSentBytes).sorted().toArray();
+        double selfTm = trimmedMean(streams.stream().map(KernelSockets.Sample::rttMs).toList());
+        JsonNode foreign = load.get("foreign").get("loaded");
+        double foreignMean = (foreign.get("tcp_trimmed_mean_ms").asDouble() + foreign.get("http_trimmed_mean_ms").asDouble()) / 2;
         return new Run(name, result, idle, loaded, inWindow[inWindow.length / 2], inWindow.length,
-                load.get("goodput_mbps").asDouble(), load.get("rpm").get("loaded").asDouble(), load.get("rpm").get("idle").asDouble());
+                load.get("goodput_mbps").asDouble(), load.get("rpm").get("loaded").asDouble(), load.get("rpm").get("idle").asDouble(),
+                notSent[notSent.length / 2], (long) notSent[notSent.length - 1], selfTm, (60_000 / foreignMean + 60_000 / selfTm) / 2);
     }
 
     private static void print(Run r) {
@@ -335,8 +366,9 @@ class BottleneckTest {
                         + " (confidence %s), reference p50 %.2f ms (%d samples)%n",
                 r.buffer(), RATE_MBIT, r.goodputMbps(), load.get("streams").asInt(), r.rpmIdle(), r.rpmLoaded(),
                 load.get("confidence").asText(), r.referenceP50(), r.referenceSamples());
-        System.out.printf(Locale.ROOT, "  self probes (%s): trimmed mean %.2f ms%n", load.get("self").get("source").asText(),
-                load.get("self").get("trimmed_mean_ms").asDouble());
+        System.out.printf(Locale.ROOT, "  self probes (%s): trimmed mean %.2f ms; ss: trimmed mean %.2f ms, unsent p50 %.0f"
+                        + " max %d bytes; the test's RPM %.0f%n", load.get("self").get("source").asText(),
+                load.get("self").get("trimmed_mean_ms").asDouble(), r.kernelSelfTm(), r.notSentP50(), r.notSentMax(), r.testRpm());
         for (String kind : KINDS) {
             System.out.printf(Locale.ROOT, "  %-9s idle p50 %7.2f ms  loaded p50 %8.2f ms  (%d loaded samples)%n", kind,
                     r.idleP50().get(kind), r.loadedP50().get(kind),
