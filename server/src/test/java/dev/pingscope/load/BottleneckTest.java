@@ -166,9 +166,13 @@ class BottleneckTest {
                 // other instants; pingscope's may be the value where it became stable, before the last window).
                 assertEquals(r.testRpm(), r.rpm(), 0.25 * r.testRpm(), r.buffer() + ": browser RPM against the test's " + r.testTerms());
             }
-            // Verdicts a person understands: a deep buffer is poor for calls while loaded, a shallow one is not.
-            assertEquals("poor", deepBrowser.outcomes().get("video_calls"), "deep: " + deepBrowser.outcomes());
-            assertTrue(!"poor".equals(shallowBrowser.outcomes().get("video_calls")), "shallow: " + shallowBrowser.outcomes());
+            // Verdicts a person understands: the deep buffer is poor for games and not good for calls while loaded
+            // (its loaded p90 of about 300-400 ms sits at the calls' 300 ms edge: poor in one run, fair in another),
+            // the shallow one good for both. OutcomesBrowserTest pins "poor for calls" on a distribution past the edge.
+            assertEquals("poor", deepBrowser.outcomes().get("online_games"), "deep: " + deepBrowser.outcomes());
+            assertTrue(List.of("poor", "fair").contains(deepBrowser.outcomes().get("video_calls")), "deep: " + deepBrowser.outcomes());
+            assertEquals("good", shallowBrowser.outcomes().get("video_calls"), "shallow: " + shallowBrowser.outcomes());
+            assertTrue(!"poor".equals(shallowBrowser.outcomes().get("online_games")), "shallow: " + shallowBrowser.outcomes());
             assertTrue(deepBrowser.rpm() * 2 < shallowBrowser.rpm(),
                     "the browser's RPM orders the buffers too: deep " + deepBrowser.rpm() + ", shallow " + shallowBrowser.rpm());
         } finally {
