@@ -67,7 +67,8 @@ function streams(base, signal, run) {
 
   async function download() {
     // Credentials 'same-origin' (not the HEAD probes' 'omit'): Chromium keeps these connections in a pool apart
-    // from the HEAD probes', so that over HTTP/1.1 a probe never waits behind a load stream for one of six per host.
+    // from the HEAD probes', so that over HTTP/1.1 a HEAD probe never waits behind a load stream for one of six
+    // per host; in a download test the foreign probes share this pool, on the connections left free for them.
     const response = await fetch(new URL(`load/download?run=${run}`, base), { cache: 'no-store', signal: stop.signal });
     if (!response.ok) throw new Error(`HTTP ${response.status} from load/download`);
     const reader = response.body.getReader();
