@@ -3,6 +3,7 @@ package dev.pingscope.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pingscope.http.BodyLimits;
+import dev.pingscope.http.BodyReader;
 import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.http.OriginPolicy;
@@ -152,7 +153,7 @@ public final class LoadHandler extends Handler.Wrapper {
             }
         }
         boolean loadStream = !headOnly && bytes > SMALL_BYTES;
-        Runnable release = admit(request, response, callback, loadStream, headOnly ? 0 : bytes);
+        Runnable release = admit(request, response, callback, false, loadStream, headOnly ? 0 : bytes);
         if (release == null) {
             return;
         }
@@ -189,7 +190,7 @@ public final class LoadHandler extends Handler.Wrapper {
         // A body known to be too large takes no slot: it is drained (the lingering close) and answered 413.
         boolean loadStream = length <= settings.maxBytes() && (length < 0 || length > SMALL_BYTES);
         Runnable release = length > settings.maxBytes() ? () -> {}
-                : admit(request, response, callback, loadStream, Math.max(0, length));
+                : admit(request, response, callback, true, loadStream, Math.max(0, length));
         if (release != null) {
             if (loadStream) {
                 release = joined(request, run, false, TcpSockets.channelOf(request), release);
@@ -202,22 +203,24 @@ public final class LoadHandler extends Handler.Wrapper {
      * Takes a load stream's slot, or charges a small request to its address's byte budget; or answers 503 or
      * 429 and returns null.
      *
+     * @param upload     the refusal waits until the request's body is drained (see {@link #refuse})
      * @param bodyBytes  what a small request carries (its download or upload body)
      * @return what gives the slot back (safe to run more than once)
      */
-    private Runnable admit(Request request, Response response, Callback callback, boolean loadStream, long bodyBytes) {
+    private Runnable admit(Request request, Response response, Callback callback, boolean upload, boolean loadStream,
+            long bodyBytes) {
         String client = clientAddress.of(request).limitKey();
         if (!loadStream) {
-            return chargeSmall(request, response, callback, client, bodyBytes + SMALL_REQUEST_OVERHEAD_BYTES);
+            return chargeSmall(request, response, callback, upload, client, bodyBytes + SMALL_REQUEST_OVERHEAD_BYTES);
         }
         switch (limiter.tryAcquire(client)) {
             case TOO_MANY_TOTAL -> {
-                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                refuse(request, response, callback, upload, HttpStatus.SERVICE_UNAVAILABLE_503,
                         "this instance carries its maximum of load streams (--load-max-streams)");
                 return null;
             }
             case TOO_MANY_FROM_ADDRESS -> {
-                Response.writeError(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
+                refuse(request, response, callback, upload, HttpStatus.TOO_MANY_REQUESTS_429,
                         "too many load streams from " + client + " (--load-max-per-address)");
                 return null;
             }
@@ -233,21 +236,36 @@ public final class LoadHandler extends Handler.Wrapper {
     }
 
     /** A small request goes on if its address's byte budget has room for it; it holds nothing to give back. */
-    private Runnable chargeSmall(Request request, Response response, Callback callback, String client, long cost) {
+    private Runnable chargeSmall(Request request, Response response, Callback callback, boolean upload, String client,
+            long cost) {
         RateLimiter.Verdict verdict = smallRequests.tryAcquire(client, cost);
         if (verdict == RateLimiter.Verdict.ACCEPTED) {
             return () -> {};
         }
         response.getHeaders().put(HttpHeader.RETRY_AFTER, smallRequests.retryAfterSeconds(cost));
         if (verdict == RateLimiter.Verdict.TABLE_FULL) {
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+            refuse(request, response, callback, upload, HttpStatus.SERVICE_UNAVAILABLE_503,
                     "too many clients at once; try again later");
         } else {
-            Response.writeError(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
+            refuse(request, response, callback, upload, HttpStatus.TOO_MANY_REQUESTS_429,
                     "small load requests from " + client + " above their budget of " + settings.smallBytesPerSecond()
                             + " bytes a second (--load-small-rate)");
         }
         return null;
+    }
+
+    /**
+     * Answers a refusal. An upload's client may write its whole body before it reads anything: its answer then
+     * waits until the body is drained, within the lingering close's bounds ({@link BodyReader} with a cap of 0
+     * drains everything), since closing on unread input makes the kernel reset the connection and lose it.
+     */
+    private void refuse(Request request, Response response, Callback callback, boolean upload, int status, String reason) {
+        if (!upload) {
+            Response.writeError(request, response, callback, status, reason);
+            return;
+        }
+        BodyReader.count(request, response, callback, 0, uploadLimits, body -> Response.writeError(request, response, callback,
+                status, reason));
     }
 
     private static final String RUN_FORM = "run must be 8 to 64 letters, digits, '-' or '_'";
@@ -278,7 +296,7 @@ public final class LoadHandler extends Handler.Wrapper {
             return;
         }
         String client = clientAddress.of(request).limitKey();
-        if (chargeSmall(request, response, callback, client, SMALL_REQUEST_OVERHEAD_BYTES) == null) {
+        if (chargeSmall(request, response, callback, false, client, SMALL_REQUEST_OVERHEAD_BYTES) == null) {
             return;
         }
         response.setStatus(HttpStatus.OK_200);
