@@ -11,12 +11,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The server's own pauses: while the JVM the server runs in is made to stop (full collections of a large
  * live heap, forced by this test), the hiccup recorder must show them in /api/stats and /metrics within one
  * recording interval, and /api/pauses must report them for the window that holds them.
  */
+@Isolated // timing and allocation: a busy neighbour would move its figures
 class HiccupTest {
     /** Small linked objects, about 32 bytes each: enough of them that marking and compacting takes a while. */
     private static final int NODES = 8_000_000;

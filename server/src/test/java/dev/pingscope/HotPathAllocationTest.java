@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The probe paths must add as little and as steady a delay as possible, so they must not allocate per
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * figures. The bounds are loose (a few times what was measured) so that they catch a regression such as
  * routing /ping through the servlet layer, not noise.
  */
+@Isolated // timing and allocation: a busy neighbour would move its figures
 class HotPathAllocationTest {
     private static final int WARMUP = 5_000;
     private static final int PROBES = 20_000;

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpServer;
 import dev.pingscope.Repository;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,11 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The snippet on another origin: web/examples served by a second server on another port ({@link ExampleSite}),
  * with pingscope allowing exactly that origin.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class EmbeddingTest {
     static HttpServer embedder;

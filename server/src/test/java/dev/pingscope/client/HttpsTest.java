@@ -9,6 +9,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import dev.pingscope.TestTls;
 import dev.pingscope.tls.SelfSignedCertificate;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * pingscope.js over HTTPS: a pingscope server with a self-signed certificate (h2 and http/1.1 by ALPN, wss:),
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a browser context of its own (no connection left open by another test) that accepts the certificate, as a
  * browser whose user trusts it would.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class HttpsTest {
     static TlsSettings tls;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * measure({ load }) in a real Chromium against a real server on loopback (docs/load.md): idle and loaded figures
  * per kind, goodput, streams and RPM, samples reported under their condition; and without a load, none of it,
  * and pingscope-load.js is never fetched.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class LoadClientTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * pingscope.js measures what the network adds: a delaying proxy between Chromium and the server adds a
  * known round-trip time, and every probe kind sees it. Through the same proxy: late answers count as
  * lost, and probes keep their schedule when answers take longer than the interval (open loop).
  */
+@Isolated // timing: a busy neighbour would move its figures
 @ExtendWith(SharedBrowser.class)
 class MeasurementAccuracyTest {
     static final Duration ONE_WAY_DELAY = Duration.ofMillis(20);

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.ColorScheme;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The page at / in a real Chromium: runs, shows every number, draws every sample in both charts, fits a phone,
  * works by keyboard.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class MeasurementPageTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");

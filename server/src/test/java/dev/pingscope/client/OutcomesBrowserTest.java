@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import dev.pingscope.outcome.Figures;
 import dev.pingscope.outcome.OutcomeJson;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * pingscope-outcomes.js in a real Chromium (docs/outcomes.md): it gives the same verdicts as the Java rules for the
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (Chromium ws_echo: idle p50 1.9 ms; loaded p50 358.7 ms deep, 12.5 ms shallow), with the p90 and p99 of such a
  * FIFO queue, which stays full: a few ms above the median.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class OutcomesBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();

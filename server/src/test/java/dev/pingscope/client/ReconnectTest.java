@@ -1,6 +1,5 @@
 package dev.pingscope.client;
 
-import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import dev.pingscope.TestConfig;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * pingscope.js reconnects its WebSocket during a run. A run outlives its server: the server shuts down
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reconnects, keeps probing HEAD, and the samples it could not report while the server was away reach the
  * new one. And a server that closes every connection at once is not hammered: the backoff grows.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class ReconnectTest {
     static Browser browser;

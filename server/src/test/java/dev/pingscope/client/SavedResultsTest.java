@@ -12,6 +12,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.sun.net.httpserver.HttpServer;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -32,11 +33,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Saved results (docs/results.md) from the clients' side, in a real Chromium against a real server: the page saves
  * each run and lists them, the share page shows what was saved, the snippet saves only when asked.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
+@ResourceLock(TestResources.RESULT_CARDS)
 @ExtendWith(SharedBrowser.class)
 class SavedResultsTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");

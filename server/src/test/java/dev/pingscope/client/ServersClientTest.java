@@ -8,6 +8,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * measure({ server: 'auto' }) and measure({ servers: 'all' }) (docs/embedding.md#servers) in a real Chromium:
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedBrowser.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(TestResources.SHARED_BROWSERS)
 class ServersClientTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
     static final List<String> NAMES = List.of("near", "mid", "far");

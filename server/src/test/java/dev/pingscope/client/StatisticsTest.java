@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * pingscope.stats, evaluated in Chromium, against data whose answers are known: worked by hand, given by
  * a closed formula, or computed here by an independent Java implementation of the same bootstrap.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class StatisticsTest {
     static TestServer ts;

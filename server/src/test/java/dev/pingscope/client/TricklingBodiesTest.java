@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Case 4 of issue 17: 300 connections trickle request bodies at one byte a second to the intake and to the
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * echo or its PINGs (the p99s stay within 2 ms of the run without them), and the body reader's rate rule
  * closes every trickling connection (408) well within the body deadline.
  */
+@Isolated // timing: a busy neighbour would move its figures
 @ExtendWith(SharedBrowser.class)
 class TricklingBodiesTest {
     static final int TRICKLERS = 300;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import dev.pingscope.properties.Documents;
 import dev.pingscope.properties.Inputs;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Through the real server, on raw sockets (so that any bytes can be sent): odd query strings and path
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * comes within the deadline with a documented status, never a 5xx, and JSON errors carry a one-line reason;
  * afterwards the server still answers a probe and a good batch.
  */
+@ResourceLock(TestResources.RESULT_CARDS)
 class ClientInputPropertyTest {
     private static final String TOKEN = "property-admin-token";
     private static final Set<String> INTAKE_REASONS = Set.of("malformed", "empty", "unknown_kind", "unknown_source",

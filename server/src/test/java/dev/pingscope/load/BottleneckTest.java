@@ -10,6 +10,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
+import dev.pingscope.TestResources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Latency under load through a real bottleneck (issue 11, docs/load.md). Three network namespaces: the
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.Timeout;
  * agree with the reference's median over the same window. Addresses are link-local (169.254.77.1 and .2)
  * and exist only inside the namespaces the test makes and removes.
  */
+@ResourceLock(TestResources.BANDWIDTH)
 class BottleneckTest {
     private static final String SERVER_ADDRESS = "169.254.77.1";
     private static final String CLIENT_ADDRESS = "169.254.77.2";

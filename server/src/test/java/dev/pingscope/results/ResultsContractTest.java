@@ -1,6 +1,5 @@
 package dev.pingscope.results;
 
-import dev.pingscope.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pingscope.TestConfig;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import dev.pingscope.recording.HistogramCodec;
 import dev.pingscope.recording.RttRecorders;
@@ -47,6 +48,7 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * docs/results.md, end to end against a real server and a real database: the same tests run on SQLite
@@ -484,6 +486,7 @@ abstract class ResultsContractTest {
     }
 
     @Test
+    @ResourceLock(TestResources.RESULT_CARDS)
     void a_burst_of_a_thousand_card_requests_for_one_id_costs_about_one_drawing() throws Exception {
         TestServer s = server();
         JsonNode saved = saved(s, payload("browser", 12.4, 15));

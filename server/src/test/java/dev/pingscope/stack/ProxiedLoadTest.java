@@ -9,6 +9,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import dev.pingscope.TestTls;
 import dev.pingscope.tls.SelfSignedCertificate;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * balancer that buffers, refuses bodies (413) or stalls shows as lost goodput or errors. Runs alternate between
  * the paths, so that the machine's load drifts over all of them alike.
  */
+@ResourceLock(TestResources.BANDWIDTH)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProxiedLoadTest {
     static final double LINK_MBIT = 40;
