@@ -36,7 +36,8 @@ export function tick() {
 
 /**
  * p in (0, 100) of ascending readings, each spread evenly over [v - step/2, v + step/2]: the q where that
- * spread's distribution function reaches p / 100. With step 0 it is the plain percentile between closest ranks.
+ * spread's distribution function reaches p / 100 (the grouped-data percentile, on a grid). With step 0 it is
+ * the plain percentile between closest ranks.
  */
 export function spreadPercentile(asc, p, step) {
   const n = asc.length;
@@ -58,13 +59,18 @@ export function spreadPercentile(asc, p, step) {
     return a + ((b - a) * (q + h) - (prefix[b] - prefix[a])) / step;
   };
   const target = n * p / 100;
-  let lo = asc[0] - h, hi = asc[n - 1] + h;
-  for (let i = 0; i < 60 && hi - lo > 1e-9; i++) {
-    const mid = (lo + hi) / 2;
-    if (mass(mid) < target) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  const first = (reached) => { // the smallest q where reached(mass(q)), to 1e-9 ms
+    let lo = asc[0] - h, hi = asc[n - 1] + h;
+    for (let i = 0; i < 60 && hi - lo > 1e-9; i++) {
+      const mid = (lo + hi) / 2;
+      if (reached(mass(mid))) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  };
+  // Where the spread is flat at p (readings further apart than a step), the middle of the flat part:
+  // then, as for the plain median of an even count, the mean of the two readings around it.
+  return (first((m) => m >= target - 1e-9) + first((m) => m > target + 1e-9)) / 2;
 }
 
 function closestRanks(asc, p) {
