@@ -182,4 +182,42 @@ class ClockFieldsTest {
             page.close();
         }
     }
+
+    /** The page's summary table has a row for each kind's clock: its step and what it leaves uncertain in p50. */
+    @Test
+    void the_pages_summary_table_shows_each_kinds_clock_step_and_error_bound() {
+        Page page = browser.newPage();
+        try {
+            page.navigate(pingscope() + "/");
+            page.fill("#duration", "1");
+            page.fill("#interval", "50");
+            page.click("#start");
+            page.waitForSelector("body[data-state=done]", new Page.WaitForSelectorOptions().setTimeout(30_000));
+            for (String k : List.of("http_head", "ws_echo")) {
+                String text = page.textContent("#summary td[data-kind=" + k + "][data-stat=clock]");
+                assertTrue(text.matches("[0-9.]+ µs, ±0\\.01"), k + ": the isolated page's 5 µs clock, two steps: " + text);
+            }
+        } finally {
+            page.close();
+        }
+    }
+
+    /** Not a test: docs/screenshots/clock-page.png, the summary after a run on loopback. {@code -Dpingscope.screenshots=DIR}. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "pingscope.screenshots", matches = ".+")
+    void screenshot() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("pingscope.screenshots"));
+        java.nio.file.Files.createDirectories(dir);
+        try (com.microsoft.playwright.BrowserContext context = browser.newContext(
+                new Browser.NewContextOptions().setViewportSize(1000, 900))) {
+            Page page = context.newPage();
+            page.navigate(pingscope() + "/");
+            page.fill("#duration", "3");
+            page.fill("#interval", "50");
+            page.click("#start");
+            page.waitForSelector("body[data-state=done]", new Page.WaitForSelectorOptions().setTimeout(30_000));
+            page.locator("#summary").screenshot(new com.microsoft.playwright.Locator.ScreenshotOptions()
+                    .setPath(dir.resolve("clock-page.png")));
+        }
+    }
 }
