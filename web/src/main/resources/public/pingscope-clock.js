@@ -11,6 +11,7 @@ const STEPS = [1, 0.1, 0.02, 0.005, 0.001];
 export const QUANTIZED = 0.05;
 const MIN_READINGS = 8; // fewer readings fit a coarse grid by chance too often
 const TRIALS = 200;
+const SIMULATED = 500; // RTTs per simulated run at most: beyond, the simulated error is scaled by sqrt(500 / n)
 /** What a grid cannot tell about the median, in steps: the largest bias of spreadPercentile seen, 0.13, rounded up. */
 const IDENTIFIED = 0.15;
 
@@ -95,30 +96,33 @@ export function quantize(x, step, model, next) {
  * p50 of the exact ones| over TRIALS simulated runs of the same size. Each run draws exact RTTs from the
  * readings spread over their step, reads them on both coarse clocks (floor and jitter) and keeps the worse;
  * plus IDENTIFIED steps.
- * offsets (the server time subtracted from each HEAD reading) move the reading on the clock's grid.
+ * offsets (the server time subtracted from each HEAD reading) move the reading on the clock's grid. Runs
+ * of more than SIMULATED RTTs are simulated at that size and the error scaled by the square root of the
+ * sizes' ratio (it falls so with n: CoarseClockStatisticsTest), which keeps this under about 0.2 s.
  */
 export function errorBound(rtts, step, { offsets = null, seed = 1, trials = TRIALS } = {}) {
   const n = rtts.length;
   if (!n) return null;
   if (!(step >= QUANTIZED)) return 2 * step; // a reading is off by under 2 steps, and so is any order statistic
-  const next = globalThis.pingscope.stats.random(seed), exact = new Float64Array(n), read = new Float64Array(n);
+  const size = Math.min(n, SIMULATED), next = globalThis.pingscope.stats.random(seed);
+  const exact = new Float64Array(size), read = new Float64Array(size);
   let worst = 0;
   for (const model of ['floor', 'jitter']) {
     const errors = new Float64Array(trials);
     for (let t = 0; t < trials; t++) {
-      for (let j = 0; j < n; j++) {
+      for (let j = 0; j < size; j++) {
         const i = Math.floor(next() * n), off = offsets ? offsets[i] : 0;
         exact[j] = Math.max(0, rtts[i] + off + (next() - 0.5) * step);
         read[j] = quantize(exact[j], step, model, next) - off;
         exact[j] -= off;
       }
-      errors[t] = Math.abs(spreadPercentile(read.slice().sort(), 50, step) - closestRanks(exact.slice().sort(), 50));
+      errors[t] = Math.abs(spreadPercentile(read.sort(), 50, step) - closestRanks(exact.sort(), 50));
     }
     worst = Math.max(worst, closestRanks(errors.sort(), 95));
   }
   // The simulated RTTs are flat within a step, so the runs cannot show what a sloped density within a step
   // shifts (the grid does not identify it): up to 0.13 step in CoarseClockStatisticsTest's shapes.
-  return +(worst + IDENTIFIED * step).toFixed(4);
+  return +(worst * Math.sqrt(size / n) + IDENTIFIED * step).toFixed(4);
 }
 
 /**
@@ -130,16 +134,18 @@ export function compareClocked(a, b, { stepA = 0, stepB = 0, boundA = 0, boundB 
     return { difference: null, low: null, high: null, seed, clock: null, verdict: 'Too few samples to compare HTTP HEAD with WebSocket echo.' };
   }
   const next = globalThis.pingscope.stats.random(seed), diffs = new Float64Array(resamples);
-  const bufA = new Float64Array(a.length), bufB = new Float64Array(b.length);
-  const resampled = (from, buf, step) => {
-    for (let i = 0; i < buf.length; i++) buf[i] = from[Math.floor(next() * from.length)];
-    return spreadPercentile(buf.sort(), 50, step);
+  const ascA = sorted(a), ascB = sorted(b), bufA = new Float64Array(a.length), bufB = new Float64Array(b.length);
+  const resampled = (asc, buf, step) => { // drawn as counts per rank, so the resample comes out sorted
+    const n = asc.length, counts = new Uint32Array(n);
+    for (let i = 0; i < n; i++) counts[Math.floor(next() * n)]++;
+    for (let i = 0, j = 0; i < n; i++) for (let c = counts[i]; c > 0; c--) buf[j++] = asc[i];
+    return spreadPercentile(buf, 50, step);
   };
-  for (let i = 0; i < resamples; i++) diffs[i] = resampled(a, bufA, stepA) - resampled(b, bufB, stepB);
+  for (let i = 0; i < resamples; i++) diffs[i] = resampled(ascA, bufA, stepA) - resampled(ascB, bufB, stepB);
   diffs.sort();
   const clock = Math.hypot(boundA, boundB);
   const c = {
-    difference: spreadPercentile(sorted(a), 50, stepA) - spreadPercentile(sorted(b), 50, stepB),
+    difference: spreadPercentile(ascA, 50, stepA) - spreadPercentile(ascB, 50, stepB),
     low: closestRanks(diffs, 2.5) - clock, high: closestRanks(diffs, 97.5) + clock, seed, clock,
   };
   const ci = `95 % interval of HEAD minus echo, the clock's ±${clock.toFixed(2)} ms included: ${c.low.toFixed(2)} to ${c.high.toFixed(2)} ms`;
