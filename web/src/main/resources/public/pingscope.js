@@ -17,8 +17,9 @@
  *   http_head  HEAD server/ping?pingscope=<unique>: Resource Timing responseStart - requestStart minus Server-Timing
  *              app;dur (zeroed timing: performance.now() around the fetch). Records nextHopProtocol (h2, http/1.1)
  *              and whether the connection was new: then its TCP and TLS setup times.
- *   ws_echo    performance.now() around the echo of 'e<seq>' on a WebSocket to server/ws (wss: from https:).
+ *   ws_echo    performance.now() at sending 'e<seq>' on a WebSocket to server/ws, to its echo's event timeStamp.
  *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
+ * A coarse clock: pingscope-clock.js (probes[k].clock).
  * Reconnects: a WebSocket that closes or fails during the run is opened again after random(0, min(5 s,
  *   250 ms * 2^n)) (full jitter; n counts closes since a connection lasted 5 s); HEAD goes on.
  * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples (text/plain) every reportInterval, by
@@ -180,8 +181,7 @@
       else lost[kind]++;
     }
 
-    // Samples to the server: text/plain needs no CORS preflight; sendBeacon survives the page closing. A batch
-    // that finds no server (network error, 5xx, 429) goes back to pending, at most 5000 per kind, to be retried.
+    // text/plain needs no CORS preflight; sendBeacon survives the page closing.
     function flush(beacon) {
       const batch = {};
       let n = 0;
@@ -260,7 +260,7 @@
         if (!result.errors.includes(problem)) result.errors.push(problem);
         return lose('http_head', round);
       }
-      const server = +(/app;dur=([\d.]+)/.exec(response.headers.get('Server-Timing'))?.[1] || 0);
+      const dur = /app;dur=([\d.]+)/.exec(response.headers.get('Server-Timing')), server = dur ? +dur[1] : null;
       const instance = response.headers.get('X-Pingscope-Instance');
       if (instance && !result.instances.http.includes(instance)) result.instances.http.push(instance);
       const e = await timingEntry(url);
@@ -282,7 +282,6 @@
     }
 
     // One WebSocket carries the echo probes and the server's PINGs, reopened with backoff (see Reconnects above).
-    // The count restarts only after a connection that lasted 5 s, so accept-then-close does not loop fast.
     const echoes = new Map(), wsUrl = new URL('ws', base);
     wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
     if (o.condition) wsUrl.search = `load=${o.condition}`;
@@ -301,9 +300,9 @@
           resolve(null);
           if (!done && !stopped()) retry = setTimeout(openSocket, Math.random() * Math.min(5000, 250 * 2 ** failures++));
         };
-        s.onmessage = ({ data }) => {
+        s.onmessage = ({ data, timeStamp: t }) => {
           const now = performance.now();
-          if (data[0] === 'e') return echoes.get(+data.slice(1))?.(now);
+          if (data[0] === 'e') return echoes.get(+data.slice(1))?.(t > 0 && t <= now ? t : now); // else 0 or epoch
           let m;
           try { m = JSON.parse(data); } catch { return; }
           if (m.type === 'hello') {
@@ -395,6 +394,7 @@
     const head = samples.http_head, echo = samples.ws_echo;
     if (head?.length) result.precise.resourceTiming = head.every((s) => s.source === 'resource-timing');
     if (head && echo) result.comparison = compare(head.map((s) => s.rtt), echo.map((s) => s.rtt), { resamples: o.resamples, seed });
+    await import(new URL('pingscope-clock.js', globalThis.pingscope.home)).then((m) => m.default(result, o), () => {});
     while (unreported()) flush();
     await Promise.all(posts); // so that result.reported is complete
     result.reported.failed += unreported(); // still no server: not sent

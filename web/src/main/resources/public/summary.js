@@ -15,10 +15,18 @@ const ROWS = [
   ['jitter_mean_abs_diff', 'jitter, mean |Δ|', (s) => ms(s.jitter?.meanAbsDiff)],
   ['jitter_rfc3550', 'jitter, RFC 3550', (s) => ms(s.jitter?.rfc3550)],
   ['timing', 'timed by', (s) => timingSources(s.samples)],
+  ['clock', 'clock step, p50 ±', (s) => clockNote(s.clock)],
   ['protocol', 'protocol', (s) => (s.protocols == null ? '…' : s.protocols.join(', ') || '–')],
 ];
 
 const ms = (v) => (v == null ? '–' : v.toFixed(2));
+
+/** The step the kind's clock read in (µs below 0.1 ms) and what it leaves uncertain in p50, from pingscope-clock.js. */
+function clockNote(c) {
+  if (c?.step == null) return '–';
+  const step = c.step >= 0.1 ? `${c.step} ms` : `${+(c.step * 1000).toFixed(1)} µs`;
+  return `${step}, ±${c.errorBound.toFixed(2)}${c.quantized ? ' (coarse)' : ''}`;
+}
 
 function timingSources(samples) {
   const names = { 'resource-timing': 'Resource Timing', 'performance.now': 'performance.now()', server: 'server' };

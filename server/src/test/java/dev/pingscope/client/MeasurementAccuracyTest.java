@@ -132,6 +132,90 @@ class MeasurementAccuracyTest {
         }
     }
 
+    /** Makes every event's timeStamp 0, so that pingscope.js times the echo by performance.now() in the handler. */
+    static final String NO_EVENT_TIMESTAMP = "Object.defineProperty(Event.prototype, 'timeStamp', { get: () => 0 });";
+
+    /**
+     * Not a speed assertion: prints what timing the echo by its message event's timeStamp changes. Four pages
+     * at once, direct and through the proxy, with the event's timeStamp and without it (made 0, so the
+     * handler's performance.now() is used); the error is |p50 through the proxy - p50 direct - injected|, and
+     * echo - PING is what the page adds over the server's own PING on the same connection. Asserted: Chromium
+     * gives a WebSocket message a timeStamp on performance.now()'s clock, at or before the handler runs.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_echo_is_timed_by_its_message_events_timestamp_and_the_figures_with_and_without_it_are_printed() {
+        Page probe = browser.newPage();
+        try {
+            probe.navigate(direct() + "/");
+            Map<String, Object> gaps = (Map<String, Object>) probe.evaluate("""
+                    () => new Promise((resolve) => {
+                      const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws'), gaps = [];
+                      let n = 0;
+                      ws.onmessage = (e) => {
+                        const now = performance.now();
+                        if (e.data[0] === 'e') gaps.push(now - e.timeStamp);
+                        if (n < 40) setTimeout(() => ws.send(`e${++n}`), 5);
+                        else { ws.close(); gaps.sort((a, b) => a - b); resolve({ min: gaps[0], p50: gaps[gaps.length >> 1], max: gaps.at(-1), n: gaps.length }); }
+                      };
+                    })
+                    """);
+            System.out.printf("performance.now() in the handler minus the message event's timeStamp: min %.3f, p50 %.3f, max %.3f ms (%d echoes)%n",
+                    number(gaps, "min"), number(gaps, "p50"), number(gaps, "max"), (long) number(gaps, "n"));
+            assertTrue(number(gaps, "min") >= 0, "the timeStamp is never after the handler's performance.now()");
+            assertTrue(number(gaps, "max") < 1000, "the timeStamp is on performance.now()'s clock, not the epoch's");
+        } finally {
+            probe.close();
+        }
+        Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
+        double[] error = new double[2];
+        double[] overPing = new double[2];
+        int repetitions = 3;
+        for (int r = 0; r < repetitions; r++) {
+            proxy.resetHeld();
+            List<Page> pages = new ArrayList<>();
+            try {
+                for (int variant = 0; variant < 2; variant++) {
+                    for (String origin : List.of(direct(), throughProxy())) {
+                        Page page = browser.newPage();
+                        pages.add(page);
+                        if (variant == 1) {
+                            page.addInitScript(NO_EVENT_TIMESTAMP);
+                        }
+                        page.navigate(origin + "/");
+                        page.waitForFunction("() => window.pingscope");
+                    }
+                }
+                for (Page page : pages) {
+                    page.evaluate("(o) => { window.run = pingscope.measure(o); }", options);
+                }
+                List<Map<String, Object>> results = new ArrayList<>();
+                for (Page page : pages) {
+                    results.add((Map<String, Object>) page.evaluate("() => window.run"));
+                }
+                double injected = 2 * proxy.heldMillisP50();
+                for (int variant = 0; variant < 2; variant++) {
+                    Map<String, Object> base = results.get(2 * variant);
+                    Map<String, Object> proxied = results.get(2 * variant + 1);
+                    double echoDirect = number(probe(base, "ws_echo"), "p50");
+                    double echoProxied = number(probe(proxied, "ws_echo"), "p50");
+                    double e = Math.abs(echoProxied - echoDirect - injected);
+                    double over = echoDirect - number(probe(base, "ws_ping"), "p50");
+                    error[variant] += e / repetitions;
+                    overPing[variant] += over / repetitions;
+                    System.out.printf("run %d, %-29s echo p50 direct %.3f, proxied %.3f (injected %.2f): error %.3f ms; echo - PING %.3f ms%n",
+                            r + 1, variant == 0 ? "event timeStamp:" : "performance.now() in handler:",
+                            echoDirect, echoProxied, injected, e, over);
+                }
+            } finally {
+                pages.forEach(Page::close);
+            }
+        }
+        System.out.printf("echo over %d runs: mean error %.3f ms with the event's timeStamp, %.3f ms without; "
+                + "echo - PING %.3f ms with, %.3f ms without%n", repetitions, error[0], error[1], overPing[0], overPing[1]);
+        assertTrue(error[0] < 2.0, "the echo tracks the injected delay with the event's timeStamp: " + error[0]);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void a_probe_unanswered_within_its_timeout_counts_as_lost_and_warm_up_rounds_are_discarded() {
