@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpServer;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,12 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A run's result says what clock timed each kind: on pingscope's own (cross-origin isolated) page Chromium's
  * 5 us clock, on a page of another origin its 100 us clock, whose percentiles then leave the grid. And a
  * HEAD answer whose Server-Timing the page cannot read is said to be so, not taken as 0.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class ClockFieldsTest {
     static final Map<String, Object> OPTIONS = Map.of("rounds", 40, "interval", 25, "warmup", 2, "report", false);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * pingscope-clock.js, evaluated in Chromium, against readings whose exact values are known: RTTs drawn
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * WebKit 1 ms rounded down). The clocks are written here again from those descriptions, not taken from
  * the module.
  */
+@ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
 class CoarseClockStatisticsTest {
     static TestServer ts;
