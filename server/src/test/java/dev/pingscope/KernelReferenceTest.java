@@ -120,6 +120,32 @@ class KernelReferenceTest {
         return 0;
     }
 
+    @Test
+    void pingscope_probe_reports_the_kernel_rtt_of_its_own_connections_and_proxied_behind_a_trusted_proxy() throws Exception {
+        for (boolean proxied : new boolean[] {false, true}) {
+            TestConfig config = TestServer.testConfig();
+            try (TestServer ts = TestServer.start(proxied ? config.withTrustedProxies(List.of("127.0.0.1")) : config)) {
+                java.io.StringWriter out = new java.io.StringWriter();
+                int status = dev.pingscope.cli.Cli.commandLine(java.util.Map.of(), new java.io.PrintWriter(out, true),
+                        new java.io.PrintWriter(new java.io.StringWriter(), true)).execute("probe", ts.uri("").toString(),
+                        "--duration", "2s", "--rate", "20", "--warmup", "0", "--json", "--quiet");
+                assertEquals(0, status, out.toString());
+                JsonNode reference = TestServer.JSON.readTree(out.toString()).get("reference");
+                if (proxied) {
+                    assertEquals("proxied", reference.get("http_head").get("unavailable").asText(), reference.toString());
+                    assertEquals("proxied", reference.get("ws").get("unavailable").asText(), reference.toString());
+                } else {
+                    // Loopback: tens of µs; one HEAD in ten asks, and every ping_rtt of the idle connection.
+                    assertEquals("srtt", reference.get("http_head").get("figure").asText(), reference.toString());
+                    assertTrue(reference.get("http_head").get("samples").asInt() >= 2, reference.toString());
+                    assertTrue(reference.get("http_head").get("rtt_ms").asDouble() < 5, reference.toString());
+                    assertEquals("min_rtt", reference.get("ws").get("figure").asText(), reference.toString());
+                    assertTrue(reference.get("ws").get("rtt_ms").asDouble() < 5, reference.toString());
+                }
+            }
+        }
+    }
+
     private static JsonNode helloOf(TestServer ts, String query) throws Exception {
         WebSocketProbeTest.Client c = connect(ts, query);
         JsonNode hello = TestServer.JSON.readTree(c.next(Duration.ofSeconds(5)));
