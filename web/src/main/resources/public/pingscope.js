@@ -22,9 +22,7 @@
  * A coarse clock: pingscope-clock.js (probes[k].clock).
  * Reconnects: a WebSocket that closes or fails during the run is opened again after random(0, min(5 s,
  *   250 ms * 2^n)) (full jitter; n counts closes since a connection lasted 5 s); HEAD goes on.
- * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples (text/plain) every reportInterval, by
- *   sendBeacon when the page is hidden or closed. A batch that finds no server (network error, 5xx, 429) is
- *   kept (at most 5000 RTTs per kind) and sent again with the next; what is still unsent at the end is failed.
+ * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples every reportInterval (see flush).
  *
  * The result ({server, duration, errors, settings, probes: {kind: {count, lost, p50, …, samples}}, comparison,
  *   reported, saved, load…}) and each sample: docs/embedding.md. pingscope.version; pingscope.stats.
@@ -243,7 +241,7 @@
     }
 
     async function probeHead(round) {
-      const s = ++seq, url = new URL(`ping?pingscope=${runId}-${s}`, base).href;
+      const s = ++seq, url = new URL(`ping?pingscope=${runId}-${s}${round % Math.ceil(1000 / o.interval) ? '' : '&ref=1'}`, base).href;
       const abort = new AbortController(), timer = setTimeout(() => abort.abort(), o.timeout);
       const start = performance.now();
       let response;
@@ -269,6 +267,7 @@
         kind: 'http_head', seq: s, round, at: start - t0, rtt: (timed ? e.responseStart - e.requestStart : elapsed) - server,
         source: timed ? 'resource-timing' : 'performance.now', elapsed, server,
         protocol: e?.nextHopProtocol || null, newConnection: !!e && e.connectEnd > e.connectStart,
+        kernel: /tcp.*/.exec(response.headers.get('Server-Timing'))?.[0],
       };
       if (sample.protocol) headProtocols.add(sample.protocol);
       if (sample.newConnection) {
@@ -284,7 +283,7 @@
     // One WebSocket carries the echo probes and the server's PINGs, reopened with backoff (see Reconnects above).
     const echoes = new Map(), wsUrl = new URL('ws', base);
     wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    if (o.condition) wsUrl.search = `load=${o.condition}`;
+    wsUrl.search = `ping=${Math.ceil(o.interval)}&ref=1${o.condition ? `&load=${o.condition}` : ''}`;
     let ws = null, socket = null, sockets = 0, failures = 0, openedAt = 0, retry;
     /** Resolves with the socket once its hello arrived, or null when it closed first. */
     function openSocket() {
@@ -315,7 +314,7 @@
             ws = s;
             resolve(s);
           } else if (collectingPings && m.type === 'ping_rtt') {
-            keep({ kind: 'ws_ping', seq: m.seq, round: roundAt(now), at: now - t0, rtt: m.rtt_ms, source: 'server' });
+            keep({ kind: 'ws_ping', seq: m.seq, round: roundAt(now), at: now - t0, rtt: m.rtt_ms, source: 'server', kernel: m.tcp });
           } else if (collectingPings && m.type === 'ping_lost') {
             lose('ws_ping', roundAt(now));
           }
@@ -398,7 +397,8 @@
     while (unreported()) flush();
     await Promise.all(posts); // so that result.reported is complete
     result.reported.failed += unreported(); // still no server: not sent
-    if (!o.condition) result.outcomes = await import(new URL('pingscope-outcomes.js', globalThis.pingscope.home)).then((m) => m.default(result), () => null);
+    const lazy = (f) => import(new URL(`pingscope-${f}.js`, globalThis.pingscope.home)).then((m) => m.default(result), () => null);
+    if (!o.condition) [result.outcomes, result.reference] = [await lazy('outcomes'), await lazy('reference')];
     if (o.save) result.saved = await import(new URL('pingscope-save.js', base)).then((m) => m.save(result), (e) => ({ error: e.message }));
     return result;
   }

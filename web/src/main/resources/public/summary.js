@@ -69,8 +69,9 @@ export function renderSummary(table, probes, only = null, caption = 'Statistics 
 }
 
 export function verdictText(result) {
-  if (!result.comparison) return 'The verdict compares HTTP HEAD with WebSocket echo: measure both to get one.';
-  return result.comparison.verdict;
+  const kernel = result.reference?.verdict ? ` Against the kernel: ${result.reference.verdict}` : '';
+  if (!result.comparison) return `The verdict compares HTTP HEAD with WebSocket echo: measure both to get one.${kernel}`;
+  return result.comparison.verdict + kernel;
 }
 
 /** Facts about the run: who answered, how precise the timers were, what was discarded. */

@@ -58,6 +58,7 @@ public final class PingscopeServer implements AutoCloseable {
     /** The server's own pauses: runs from start() to stop(), beside the probes it may delay. */
     private final HiccupRecorder hiccups = new HiccupRecorder();
     private final WebSocketProbes webSockets;
+    private final Metrics metrics;
     private final RequestHeaderDeadline headerDeadline;
     private final TlsListeners tlsListeners = new TlsListeners();
     private final LoadHandler loadEndpoints;
@@ -74,7 +75,9 @@ public final class PingscopeServer implements AutoCloseable {
         this.reporter = new IntervalReporter(recorders, hiccups, config.http().instance(), config.regions().region(), Clock.systemUTC(),
                 hlogDir == null ? null : HistogramStore.open(hlogDir));
         Metrics metrics = new Metrics(BuildVersion.current(), config.regions().region(), recorders.series());
-        this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, config.webSocket(), config.http().instance());
+        this.metrics = metrics;
+        this.webSockets = new WebSocketProbes(recorders, metrics::pingLost, metrics.kernelRtt("ws"), config.webSocket(),
+                config.http().instance());
         metrics.exportOpenSessions(webSockets::openSessions);
         reporter.onInterval(metrics.rtt()::update);
         reporter.onHiccups(metrics.hiccups()::update);
@@ -109,7 +112,7 @@ public final class PingscopeServer implements AutoCloseable {
             // /ping, /ws and the load endpoints run as Jetty core handlers in front of Javalin: a probe costs no
             // servlet, session or router work, Javalin 7 does not expose the PONG frames that ws_ping needs, and
             // a load stream is written asynchronously, never compressed.
-            c.jetty.modifyServer(server -> probesInFront(server, origins, admission));
+            c.jetty.modifyServer(server -> probesInFront(server, origins, clientAddress, admission));
             PageFiles.serve(c);
             readiness.routes(c);
             c.routes.before("/api/*", cors.addHeaders());
@@ -136,14 +139,14 @@ public final class PingscopeServer implements AutoCloseable {
         return new PingscopeServer(config);
     }
 
-    private void probesInFront(Server server, OriginPolicy origins, WebSocketAdmission admission) {
+    private void probesInFront(Server server, OriginPolicy origins, ClientAddress clientAddress, WebSocketAdmission admission) {
         WebSocketUpgradeHandler upgrade = webSockets.upgradeHandler(server, admission);
         upgrade.setHandler(server.getHandler());
         loadEndpoints.setHandler(upgrade);
         Map<String, Integer> bodyCaps = new HashMap<>(Map.of(IntakeHandler.PATH, config.intake().maxBodyBytes()));
         results.ifPresent(r -> bodyCaps.put(Results.SAVE_PATH, config.results().maxBodyBytes()));
         // Bodies are read before the pool (no thread waits for them); /ping, in front, runs on the selector thread.
-        PingHandler ping = new PingHandler(config.http().instance(), origins,
+        PingHandler ping = new PingHandler(config.http().instance(), origins, clientAddress, metrics.kernelRtt("http_head"),
                 new BodiesFirst(bodyCaps, config.http().bodyLimits(), new PoolHandoff(loadEndpoints)));
         server.setHandler(config.https().redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);

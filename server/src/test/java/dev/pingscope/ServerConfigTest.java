@@ -53,7 +53,7 @@ class ServerConfigTest {
         WebSocketSettings d = WebSocketSettings.defaults();
         assertInvalid("--ping-interval", "0ms is outside 100ms to 1m", () -> new WebSocketSettings(Duration.ZERO,
                 d.pingTimeout(), d.idleTimeout(), d.maxMessageBytes(), d.maxMessagesPerSecond(), d.maxQueuedFrames(),
-                d.maxConnections(), d.maxPerAddress()));
+                d.maxConnections(), d.maxPerAddress(), d.minPingInterval()));
     }
 
     @Test
@@ -73,10 +73,13 @@ class ServerConfigTest {
         WebSocketSettings w = WebSocketSettings.defaults();
         assertInvalid("--ws-idle-timeout", "must be longer than --ping-interval", () -> new WebSocketSettings(
                 Duration.ofSeconds(1), w.pingTimeout(), Duration.ofSeconds(1), w.maxMessageBytes(), w.maxMessagesPerSecond(),
-                w.maxQueuedFrames(), w.maxConnections(), w.maxPerAddress()));
+                w.maxQueuedFrames(), w.maxConnections(), w.maxPerAddress(), w.minPingInterval()));
         assertInvalid("--ws-max-queued-frames", "1 is outside 2 to 100000", () -> new WebSocketSettings(w.pingInterval(),
                 w.pingTimeout(), w.idleTimeout(), w.maxMessageBytes(), w.maxMessagesPerSecond(), 1, w.maxConnections(),
-                w.maxPerAddress()));
+                w.maxPerAddress(), w.minPingInterval()));
+        assertInvalid("--ws-min-ping-interval", "2s must not be longer than --ping-interval (1s)", () -> new WebSocketSettings(
+                w.pingInterval(), w.pingTimeout(), w.idleTimeout(), w.maxMessageBytes(), w.maxMessagesPerSecond(),
+                w.maxQueuedFrames(), w.maxConnections(), w.maxPerAddress(), Duration.ofSeconds(2)));
         assertInvalid("--redirect-port", "needs --tls-keystore or --tls-self-signed", () -> new HttpsSettings(null, 8080));
         assertInvalid("--intake-rate", "0.0 is outside 0.01 to 100000", () -> new IntakeSettings(1000, 65_536, 0, 50));
         assertInvalid("--load-max-bytes", "1024 is outside 1048576 to", () -> new LoadSettings(true, 1024, 256, 32, 1 << 20, 0));

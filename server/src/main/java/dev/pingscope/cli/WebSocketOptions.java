@@ -40,9 +40,14 @@ final class WebSocketOptions {
             description = "Most frames waiting for a client that does not read; then it is disconnected.%n  env PINGSCOPE_WS_MAX_QUEUED_FRAMES, default ${DEFAULT-VALUE}")
     int wsMaxQueuedFrames;
 
+    @Option(names = "--ws-min-ping-interval", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "The fastest PING interval a connection may ask for (/ws?ping=MS; 10ms up to --ping-interval, which is"
+                    + " the slowest).%n  env PINGSCOPE_WS_MIN_PING_INTERVAL, default ${DEFAULT-VALUE}")
+    Duration wsMinPingInterval;
+
     WebSocketSettings settings() {
         return new WebSocketSettings(pingInterval, pingTimeout, wsIdleTimeout, wsMaxMessageBytes, wsMaxMessagesPerSecond,
-                wsMaxQueuedFrames, wsMaxConnections, wsMaxPerAddress);
+                wsMaxQueuedFrames, wsMaxConnections, wsMaxPerAddress, wsMinPingInterval);
     }
 
     static void putDefaults(Map<String, String> values) {
@@ -55,5 +60,6 @@ final class WebSocketOptions {
         values.put("--ws-max-per-address", Integer.toString(d.maxPerAddress()));
         values.put("--ws-max-messages-per-second", Integer.toString(d.maxMessagesPerSecond()));
         values.put("--ws-max-queued-frames", Integer.toString(d.maxQueuedFrames()));
+        values.put("--ws-min-ping-interval", DurationText.format(d.minPingInterval()));
     }
 }

@@ -6,14 +6,18 @@ import dev.pingscope.recording.SiteSeries;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Source;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The metrics pingscope exports (docs/metrics.md), all on one API: Prometheus' client_java, whose registry
@@ -33,6 +37,12 @@ public final class Metrics implements IntakeEvents {
     private final Map<ProbeKind, Map<Source, CounterDataPoint>> accepted = new EnumMap<>(ProbeKind.class);
     private final Map<RejectReason, CounterDataPoint> rejected = new EnumMap<>(RejectReason.class);
     private final CounterDataPoint pingsLost;
+    /** The connection kinds whose kernel RTT probes can ask for: HEAD's connections, and the WebSocket's (echo and PING share it). */
+    public static final List<String> KERNEL_RTT_KINDS = List.of("http_head", "ws");
+    /** Upper bounds of pingscope_kernel_rtt_seconds: 100 µs to 5 s, about two per octave where RTTs usually sit. */
+    private static final double[] KERNEL_RTT_BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1,
+        0.2, 0.5, 1, 2, 5};
+    private final Map<String, DistributionDataPoint> kernelRtt = new HashMap<>();
     private final String region;
 
     /**
@@ -70,6 +80,14 @@ public final class Metrics implements IntakeEvents {
                 .help("Probes with no answer within their timeout, per probe kind (the server's PINGs).")
                 .labelNames("kind", "region").withoutExemplars().register(registry)
                 .labelValues(ProbeKind.WS_PING.wireName(), region);
+        Histogram kernel = Histogram.builder().name("pingscope_kernel_rtt_seconds")
+                .help("The kernel's RTT (TCP_INFO) of the probe connections that asked for it, per connection kind: the"
+                        + " reference each probe is compared with (http_head: smoothed RTT, ws: min_rtt; docs/protocol.md).")
+                .labelNames("kind", "region").classicOnly().classicUpperBounds(KERNEL_RTT_BOUNDS).withoutExemplars()
+                .register(registry);
+        for (String kind : KERNEL_RTT_KINDS) {
+            kernelRtt.put(kind, kernel.labelValues(kind, region));
+        }
         // The usual info-metric pattern: always 1, the version in a label, so a query can join on it or count versions.
         GaugeWithCallback.builder().name("pingscope_build_info")
                 .help("Always 1; the label version is the running build's version.")
@@ -110,6 +128,15 @@ public final class Metrics implements IntakeEvents {
     /** The server's own pauses, refreshed by the reporter (pingscope_server_hiccup_seconds). */
     public HiccupHistogramCollector hiccups() {
         return hiccups;
+    }
+
+    /** Where a probe connection's kernel RTT (µs) goes, for one of {@link #KERNEL_RTT_KINDS}. */
+    public LongConsumer kernelRtt(String kind) {
+        DistributionDataPoint point = kernelRtt.get(kind);
+        if (point == null) {
+            throw new IllegalArgumentException("no kernel RTT series for " + kind);
+        }
+        return micros -> point.observe(micros / 1e6);
     }
 
     /** Counts one server PING that got no PONG in time. */

@@ -1,7 +1,13 @@
 package dev.pingscope.ping;
 
+import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.TimingCors;
+import dev.pingscope.tcpinfo.KernelReference;
+import dev.pingscope.tcpinfo.TcpInfo;
+import dev.pingscope.tcpinfo.TcpSockets;
+import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,6 +29,10 @@ import org.eclipse.jetty.util.Callback;
  * and for allowed origins the CORS and Timing-Allow-Origin headers that let a page on another site read
  * them. CORS preflights get 204; any other method gets 405.
  *
+ * <p>A probe that asks, by ending its query with {@code ref=1}, also gets its connection's kernel RTT
+ * ({@link KernelReference}) as more Server-Timing entries; the page asks once a second, and a probe that does not
+ * ask pays one look at the query's end.
+ *
  * <p>It never blocks: with {@link dev.pingscope.http.PoolHandoff} behind it, Jetty answers {@code /ping} on
  * the selector thread that read the request.
  */
@@ -39,13 +49,25 @@ public final class PingHandler extends Handler.Wrapper {
     private static final HttpField PREFLIGHT_MAX_AGE =
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
 
+    /** The query's end that asks for the kernel's RTT: {@code ?…&ref=1} or {@code ?ref=1}. */
+    public static final String REFERENCE_FLAG = "ref=1";
+
     private final HttpField instanceField;
     private final TimingCors cors;
+    private final ClientAddress clientAddress;
+    private final LongConsumer kernelRttMicros;
 
-    public PingHandler(String instance, OriginPolicy origins, Handler next) {
+    /**
+     * @param clientAddress   tells a direct peer from a trusted proxy (whose hop the kernel would measure)
+     * @param kernelRttMicros gets each flagged probe's smoothed RTT (the metrics' pingscope_kernel_rtt_seconds)
+     */
+    public PingHandler(String instance, OriginPolicy origins, ClientAddress clientAddress, LongConsumer kernelRttMicros,
+            Handler next) {
         super(next);
         this.instanceField = new PreEncodedHttpField(INSTANCE_HEADER, instance);
         this.cors = new TimingCors(origins);
+        this.clientAddress = clientAddress;
+        this.kernelRttMicros = kernelRttMicros;
     }
 
     @Override
@@ -62,7 +84,8 @@ public final class PingHandler extends Handler.Wrapper {
             if (cors.addTo(request, headers)) {
                 headers.add(EXPOSE);
             }
-            headers.add("Server-Timing", serverTiming(System.nanoTime() - request.getBeginNanoTime()));
+            String timing = serverTiming(System.nanoTime() - request.getBeginNanoTime());
+            headers.add("Server-Timing", asksReference(request) ? timing + reference(request) : timing);
             response.setStatus(HttpStatus.NO_CONTENT_204);
         } else if (HttpMethod.OPTIONS.is(method)
                 && request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD) != null) {
@@ -76,6 +99,23 @@ public final class PingHandler extends Handler.Wrapper {
         }
         callback.succeeded();
         return true;
+    }
+
+    private static boolean asksReference(Request request) {
+        String query = request.getHttpURI().getQuery();
+        if (query == null || !query.endsWith(REFERENCE_FLAG)) {
+            return false;
+        }
+        int at = query.length() - REFERENCE_FLAG.length();
+        return at == 0 || query.charAt(at - 1) == '&';
+    }
+
+    /** The Server-Timing entries of the connection's kernel RTT, after the app's time was taken. */
+    private String reference(Request request) {
+        boolean direct = clientAddress.direct(request);
+        Optional<TcpInfo> info = KernelReference.read(TcpSockets.channelOf(request), direct);
+        info.ifPresent(i -> kernelRttMicros.accept(i.rttMicros()));
+        return KernelReference.serverTiming(info, direct);
     }
 
     /** "app;dur=0.123": the duration in milliseconds with microsecond resolution, written without String.format. */

@@ -25,11 +25,25 @@ final class HttpHeadProber implements Runnable {
         headArrivedNanos = System.nanoTime();
         return HttpResponse.BodySubscribers.discarding();
     };
+    /** One probe in this many asks for its connection's kernel RTT. */
+    private static final int REFERENCE_EVERY = 10;
+    private final KernelReadings reference;
+    private final HttpRequest flaggedRequest;
     /** False until a request went through: the next probe opens the connection first, untimed. */
     private boolean connected;
 
-    HttpHeadProber(HttpClient client, ProbeOptions options, ProbeRecorder recorder, Schedule schedule, long endNanos) {
+    /**
+     * @param reference where every {@value #REFERENCE_EVERY}th probe's kernel RTT goes (it asks with ?ref=1), or null
+     */
+    HttpHeadProber(HttpClient client, ProbeOptions options, ProbeRecorder recorder, Schedule schedule, long endNanos,
+            KernelReadings reference) {
         this.client = client;
+        this.reference = reference;
+        this.flaggedRequest = HttpRequest.newBuilder(Targets.http(options.target(), "/ping?ref=1"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(options.timeout())
+                .header("User-Agent", "pingscope-probe")
+                .build();
         this.request = HttpRequest.newBuilder(Targets.http(options.target(), "/ping"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .timeout(options.timeout())
@@ -49,11 +63,11 @@ final class HttpHeadProber implements Runnable {
             if (intended >= endNanos || Thread.currentThread().isInterrupted()) {
                 return;
             }
-            probeOnce(intended, probe >= warmup);
+            probeOnce(intended, probe >= warmup, reference != null && probe % REFERENCE_EVERY == 0);
         }
     }
 
-    private void probeOnce(long intended, boolean counted) {
+    private void probeOnce(long intended, boolean counted, boolean flagged) {
         long sent = System.nanoTime();
         try {
             if (!connected) {
@@ -62,8 +76,11 @@ final class HttpHeadProber implements Runnable {
                 connected = true;
                 sent = System.nanoTime();
             }
-            HttpResponse<Void> response = check(client.send(request, timingHandler));
+            HttpResponse<Void> response = check(client.send(flagged ? flaggedRequest : request, timingHandler));
             long received = headArrivedNanos;
+            if (flagged && counted) {
+                reference.head(response.headers().firstValue("server-timing").orElse(null));
+            }
             recorder.served(ProtocolNames.of(response.version()),
                     response.headers().firstValue("x-pingscope-instance").orElse(null));
             if (counted) {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The result of one probe run: kinds hold the idle figures (the whole run without --load); load is null
  * without --load, delivery null without --report-to, serverPauses null when the target is not a pingscope
- * server (it has no /api/pauses).
+ * server (it has no /api/pauses); reference holds the kernel's RTT of the idle phase's own connections.
  */
 public record ProbeReport(
         ProbeOptions options,
@@ -13,7 +13,8 @@ public record ProbeReport(
         List<KindReport> kinds,
         LoadReport load,
         ReportDelivery delivery,
-        ServerPauses serverPauses) {
+        ServerPauses serverPauses,
+        KernelReadings reference) {
 
     public ProbeReport {
         kinds = List.copyOf(kinds);

@@ -37,6 +37,8 @@ public final class ProbeRun {
     /** Lets every connection start before the first probe is due. */
     private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** The kernel RTT of the idle phase's own connections, as the server reads it for them. */
+    private final KernelReadings reference = new KernelReadings();
     private final ProbeOptions options;
     private final PrintWriter progress;
     private final SampleReporter reporter;
@@ -207,7 +209,7 @@ public final class ProbeRun {
         ServerPauses pauses = ServerPauses.fetch(options, (System.nanoTime() - runStart) / 1e9);
         ReportDelivery delivery = reporter == null ? null : reporter.finish();
         closeHlog();
-        return new ProbeReport(options, elapsed, idle.reports(), load, delivery, pauses);
+        return new ProbeReport(options, elapsed, idle.reports(), load, delivery, pauses, reference);
     }
 
     /** The loaded phase: ramp until the goodput is stable, then count the samples as loaded until the end. */
@@ -310,12 +312,13 @@ public final class ProbeRun {
         for (int c = 0; c < n; c++) {
             if (phase.recorders.containsKey(ProbeKind.HTTP_HEAD)) {
                 threads.add(startThread("pingscope-probe-http-" + c, new HttpHeadProber(ProbeClients.forHead(options),
-                        options, phase.recorders.get(ProbeKind.HTTP_HEAD), new Schedule(start, period, c, n), end)));
+                        options, phase.recorders.get(ProbeKind.HTTP_HEAD), new Schedule(start, period, c, n), end,
+                        phase.load == Load.IDLE ? reference : null)));
             }
             if (phase.recorders.containsKey(ProbeKind.WS_ECHO) || phase.recorders.containsKey(ProbeKind.WS_PING)) {
                 threads.add(startThread("pingscope-probe-ws-" + c, new WebSocketProber(ProbeClients.forWebSocket(options),
                         options, phase.recorders.get(ProbeKind.WS_ECHO), phase.recorders.get(ProbeKind.WS_PING),
-                        new Schedule(start, period, c, n), end, c, phase.load)));
+                        new Schedule(start, period, c, n), end, c, phase.load, phase.load == Load.IDLE ? reference : null)));
             }
         }
         return threads;

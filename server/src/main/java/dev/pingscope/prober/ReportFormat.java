@@ -66,6 +66,9 @@ public final class ReportFormat {
             }
             s.append('\n');
         }
+        if (report.reference() != null) {
+            s.append(report.reference().sentence()).append('\n');
+        }
         return s.toString();
     }
 
@@ -152,6 +155,9 @@ public final class ReportFormat {
             root.set("load", load(mapper, report.load()));
         }
         root.set("outcomes", ProbeOutcomes.json(mapper, report));
+        if (report.reference() != null) {
+            root.set("reference", report.reference().json(mapper));
+        }
         ServerPauses pauses = report.serverPauses();
         if (pauses != null) {
             ObjectNode node = root.putObject("server_pauses");

@@ -2,6 +2,7 @@ package dev.pingscope.prober;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
@@ -14,7 +15,8 @@ record ServerMessage(
         @JsonProperty("type") String type,
         @JsonProperty("instance") String instance,
         @JsonProperty("seq") long seq,
-        @JsonProperty("rtt_ms") double rttMs) {
+        @JsonProperty("rtt_ms") double rttMs,
+        @JsonProperty("tcp") JsonNode tcp) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

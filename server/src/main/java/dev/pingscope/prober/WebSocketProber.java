@@ -30,6 +30,8 @@ final class WebSocketProber implements Runnable {
     private final int warmup;
     private final long endNanos;
     private final String prefix;
+    /** Where the kernel RTT of ping_rtt messages goes (the idle phase's connections ask for it), or null. */
+    private final KernelReadings reference;
     private final Listener listener = new Listener();
     private volatile WebSocket socket;
     private volatile boolean closed = true;
@@ -42,10 +44,12 @@ final class WebSocketProber implements Runnable {
      * @param ping null to ignore the server's ping reports
      */
     WebSocketProber(HttpClient client, ProbeOptions options, ProbeRecorder echo, ProbeRecorder ping,
-            Schedule schedule, long endNanos, int connection, Load load) {
+            Schedule schedule, long endNanos, int connection, Load load, KernelReadings reference) {
         this.client = client;
         // A loaded phase opens a WebSocket of its own, so that the server records its PINGs under the condition.
-        this.uri = Targets.webSocket(options.target(), load == Load.IDLE ? "/ws" : "/ws?load=" + load.wireName());
+        // The idle phase's connections ask for their kernel RTT with each ping_rtt (docs/protocol.md).
+        this.uri = Targets.webSocket(options.target(), load == Load.IDLE ? "/ws?ref=1" : "/ws?load=" + load.wireName());
+        this.reference = reference;
         this.echo = echo;
         this.ping = ping;
         this.schedule = schedule;
@@ -186,6 +190,9 @@ final class WebSocketProber implements Runnable {
             }
         } else if (ping != null && message.isPingRtt()) {
             ping.measured(message.rttNanos());
+            if (reference != null) {
+                reference.ws(message.tcp());
+            }
         } else if (ping != null && message.isPingLost()) {
             ping.lost();
         }

@@ -4,10 +4,13 @@ import dev.pingscope.sample.Load;
 import dev.pingscope.sample.ProbeKind;
 import dev.pingscope.sample.Site;
 import dev.pingscope.sample.Source;
+import dev.pingscope.tcpinfo.KernelReference;
+import dev.pingscope.tcpinfo.TcpInfo;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -49,6 +52,10 @@ public final class ProbeSocket implements FrameHandler {
     private final String clientAddress;
     /** The condition this connection's PINGs are recorded under, fixed at the upgrade (/ws?load=…). */
     private final Load load;
+    /** Its PING interval and whether it gets its kernel RTT, as asked at the upgrade. */
+    private final ConnectionAsks asks;
+    /** The kernel's RTT of this connection as a ping_rtt member, read after each PING by the pinger thread; "" when not asked. */
+    private volatile String tcp = "";
     /** For sends that complete no received frame: a send that Jetty refuses (too many queued frames) disconnects. */
     private final Callback disconnectOnFailure = new SendFailure(this);
     private final long[] outstandingSentNanos;
@@ -74,12 +81,13 @@ public final class ProbeSocket implements FrameHandler {
     private boolean echoOpen;
     private List<String> heldMessages;
 
-    ProbeSocket(WebSocketProbes probes, String clientAddress, Load load) {
+    ProbeSocket(WebSocketProbes probes, String clientAddress, Load load, ConnectionAsks asks) {
         this.probes = probes;
         this.clientAddress = clientAddress;
         this.load = load;
-        this.outstandingSentNanos = new long[probes.pingSlots()];
-        this.outstandingSeq = new long[probes.pingSlots()];
+        this.asks = asks;
+        this.outstandingSentNanos = new long[probes.pingSlots(asks.pingInterval())];
+        this.outstandingSeq = new long[probes.pingSlots(asks.pingInterval())];
     }
 
     @Override
@@ -94,8 +102,8 @@ public final class ProbeSocket implements FrameHandler {
             this.session = coreSession;
             // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
             // The first PING waits for this monitor, so the hello is still the first frame.
-            wheelSlot = probes.opened(this);
-            sendServerMessage(probes.helloMessage);
+            wheelSlot = probes.opened(this, asks.pingStep());
+            sendServerMessage(probes.helloFor(asks));
         }
         callback.succeeded();
         coreSession.demand();
@@ -231,7 +239,7 @@ public final class ProbeSocket implements FrameHandler {
         }
         long rttNanos = receivedNanos - sentNanos;
         probes.recorders.recordNanos(ProbeKind.WS_PING, Source.SERVER, Site.NONE, load, rttNanos);
-        sendServerMessage(ServerMessages.pingRtt(seq, rttNanos));
+        sendServerMessage(ServerMessages.pingRtt(seq, rttNanos, tcp));
     }
 
     @Override
@@ -251,7 +259,7 @@ public final class ProbeSocket implements FrameHandler {
         release();
     }
 
-    /** Called by the pinger thread once per ping interval. */
+    /** Called by the pinger thread once per ping interval (the server's, or the one this connection asked for). */
     synchronized void sendPing() {
         CoreSession s = session;
         if (closed || s == null || !s.isOutputOpen()) {
@@ -268,6 +276,12 @@ public final class ProbeSocket implements FrameHandler {
         outstandingSentNanos[free] = now;
         outstandingSeq[free] = pingSeq;
         s.sendFrame(new Frame(OpCode.PING, ByteBuffer.allocate(Long.BYTES).putLong(0, now)), disconnectOnFailure, false);
+        if (asks.reference()) {
+            // After the PING left, off the reader's path: the figures include the last PONG's ACK.
+            Optional<TcpInfo> info = KernelReference.read(asks.channel(), asks.direct());
+            info.ifPresent(i -> probes.kernelRttMicros.accept(i.minRttMicros()));
+            tcp = KernelReference.json(info, asks.direct());
+        }
     }
 
     /** Counts PINGs past their timeout as lost, and returns a free slot for the next one. */
@@ -347,7 +361,7 @@ public final class ProbeSocket implements FrameHandler {
             return;
         }
         closed = true;
-        probes.closed(this, wheelSlot);
+        probes.closed(this, wheelSlot, asks.pingStep());
     }
 
     /** Completes a received frame once what answers it (its echo, a PONG) is written; a failed write disconnects. */

@@ -17,12 +17,24 @@ final class ServerMessages {
     private ServerMessages() {}
 
     static String hello(WebSocketSettings settings, String instance) {
+        return hello(settings, instance, null);
+    }
+
+    /** The hello of a connection that asked for its own PING interval or its kernel RTT (asks), or of any (null). */
+    static String hello(WebSocketSettings settings, String instance, ConnectionAsks asks) {
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("type", "hello");
         hello.put("protocol", PROTOCOL_VERSION);
         hello.put("instance", instance);
-        hello.put("ping_interval_ms", settings.pingInterval().toMillis());
+        hello.put("ping_interval_ms", asks == null ? settings.pingInterval().toMillis() : asks.pingInterval());
         hello.put("ping_timeout_ms", settings.pingTimeout().toMillis());
+        if (asks != null && asks.requestedPing() > 0) {
+            hello.put("ping_interval_requested_ms", asks.requestedPing());
+            hello.put("ping_interval_range_ms", new long[] {settings.minPingInterval().toMillis(), settings.pingInterval().toMillis()});
+        }
+        if (asks != null && asks.reference()) {
+            hello.put("tcp_reference", true);
+        }
         try {
             return JSON.writeValueAsString(hello);
         } catch (JsonProcessingException e) {
@@ -30,9 +42,10 @@ final class ServerMessages {
         }
     }
 
-    static String pingRtt(long seq, long rttNanos) {
+    /** @param tcp the connection's kernel RTT as a JSON member (KernelReference.json), or "" when it did not ask */
+    static String pingRtt(long seq, long rttNanos, String tcp) {
         long rttMicros = rttNanos / 1_000; // as recorded: whole microseconds
-        return "{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + rttMicros / 1_000.0 + "}";
+        return "{\"type\":\"ping_rtt\",\"seq\":" + seq + ",\"rtt_ms\":" + rttMicros / 1_000.0 + tcp + "}";
     }
 
     static String pingLost(long seq) {

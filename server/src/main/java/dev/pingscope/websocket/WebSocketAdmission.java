@@ -4,6 +4,7 @@ import dev.pingscope.http.ClientAddress;
 import dev.pingscope.http.OriginPolicy;
 import dev.pingscope.http.RequestHost;
 import dev.pingscope.sample.Load;
+import dev.pingscope.tcpinfo.TcpSockets;
 import java.util.Base64;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -22,7 +23,8 @@ import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
  * server's own page) gets in while the server accepts connections and the client address and the
  * instance are under their caps. Refusals are HTTP answers: 400 for a key that is not 16 bytes of base64,
  * 403 origin, 503 draining or full, 429 too many from one address, 400 for a load condition
- * ({@code /ws?load=download}) that is not one of {@link Load}'s. A refusal takes no slot; an admitted
+ * ({@code /ws?load=download}) that is not one of {@link Load}'s, and for a PING interval ({@code ping=MS}) or a
+ * reference flag ({@code ref=1}) that is not a number or not 1. A refusal takes no slot; an admitted
  * upgrade that fails later gives its slot back when its HTTP exchange ends.
  */
 public final class WebSocketAdmission implements WebSocketNegotiator {
@@ -63,8 +65,22 @@ public final class WebSocketAdmission implements WebSocketNegotiator {
                     "load must be one of " + Load.NAMES + " (the condition this connection's PINGs are recorded under)");
             return null;
         }
+        long ping = pingOf(request);
+        if (ping < 0) {
+            Response.writeError(request, response, callback, 400,
+                    "ping must be a whole number of milliseconds from 1 to 3600000 (the PING interval asked for; the server"
+                            + " keeps it within --ws-min-ping-interval and --ping-interval)");
+            return null;
+        }
+        Boolean reference = referenceOf(request);
+        if (reference == null) {
+            Response.writeError(request, response, callback, 400, "ref must be 1 (each ping_rtt then carries the kernel's RTT)");
+            return null;
+        }
+        ConnectionAsks asks = probes.asks(ping, reference, reference ? TcpSockets.channelOf(request) : null,
+                clientAddress.direct(request));
         String client = clientAddress.of(request).limitKey();
-        ProbeSocket socket = probes.admit(client, load, (status, message) -> Response.writeError(request, response, callback, status, message));
+        ProbeSocket socket = probes.admit(client, load, asks, (status, message) -> Response.writeError(request, response, callback, status, message));
         if (socket != null) {
             // The socket holds an admission slot from here, and Jetty gives it back through the socket (onClosed)
             // only if the connection upgrades. After negotiate() the upgrade can still fail without the socket ever
@@ -91,6 +107,33 @@ public final class WebSocketAdmission implements WebSocketNegotiator {
         } catch (IllegalArgumentException notBase64) {
             return false;
         }
+    }
+
+    /** The ping query parameter in ms: 0 when absent, -1 when it is not a whole number of ms within an hour. */
+    private static long pingOf(Request request) {
+        String value = parameter(request, "ping");
+        if (value == null) {
+            return 0;
+        }
+        if (value.isEmpty() || value.length() > 7 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        long ms = Long.parseLong(value);
+        return ms >= 1 && ms <= 3_600_000 ? ms : -1;
+    }
+
+    /** The ref query parameter: false when absent, true for 1, null for anything else. */
+    private static Boolean referenceOf(Request request) {
+        String value = parameter(request, "ref");
+        return value == null ? Boolean.FALSE : "1".equals(value) ? Boolean.TRUE : null;
+    }
+
+    private static String parameter(Request request, String name) {
+        if (request.getHttpURI().getQuery() == null) {
+            return null;
+        }
+        Fields.Field field = Request.extractQueryParameters(request).get(name);
+        return field == null ? null : field.getValue();
     }
 
     /** The load query parameter's condition: idle when absent, null when it names none. */

@@ -4,7 +4,9 @@ import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.Load;
 import java.time.Duration;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
@@ -25,6 +27,8 @@ public final class WebSocketProbes implements AutoCloseable {
 
     final RttRecorders recorders;
     final Runnable pingLost;
+    /** Gets the kernel's min_rtt (µs) of a connection that asked for its reference, once per PING. */
+    final LongConsumer kernelRttMicros;
     final Duration pingInterval;
     final Duration pingTimeout;
     final Duration idleTimeout;
@@ -37,6 +41,7 @@ public final class WebSocketProbes implements AutoCloseable {
      */
     final int maxHeldMessages;
     private final WebSocketSettings settings;
+    private final String instance;
     private final ConcurrencyLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final PingWheel pinger;
@@ -46,10 +51,13 @@ public final class WebSocketProbes implements AutoCloseable {
      * @param pingLost  called for each PING that got no PONG in time
      * @param instance  this instance's name, told to each client in its hello
      */
-    public WebSocketProbes(RttRecorders recorders, Runnable pingLost, WebSocketSettings settings, String instance) {
+    public WebSocketProbes(RttRecorders recorders, Runnable pingLost, LongConsumer kernelRttMicros, WebSocketSettings settings,
+            String instance) {
         this.recorders = recorders;
         this.pingLost = pingLost;
+        this.kernelRttMicros = kernelRttMicros;
         this.settings = settings;
+        this.instance = instance;
         this.pingInterval = settings.pingInterval();
         this.pingTimeout = settings.pingTimeout();
         this.idleTimeout = settings.idleTimeout();
@@ -86,13 +94,13 @@ public final class WebSocketProbes implements AutoCloseable {
      * @param load the condition its PINGs are recorded under
      * @return the socket, or null after answering the upgrade with 503 (instance full) or 429 (address full)
      */
-    public ProbeSocket admit(String clientAddress, Load load, Refusal refusal) {
+    public ProbeSocket admit(String clientAddress, Load load, ConnectionAsks asks, Refusal refusal) {
         ConcurrencyLimiter.Verdict verdict = limiter.tryAcquire(clientAddress);
         switch (verdict) {
             case TOO_MANY_TOTAL -> refusal.refuse(503, "this instance holds its maximum of WebSocket connections");
             case TOO_MANY_FROM_ADDRESS -> refusal.refuse(429, "too many WebSocket connections from " + clientAddress);
             default -> {
-                return new ProbeSocket(this, clientAddress, load);
+                return new ProbeSocket(this, clientAddress, load, asks);
             }
         }
         return null;
@@ -126,23 +134,55 @@ public final class WebSocketProbes implements AutoCloseable {
         return limiter.addressesHeld();
     }
 
-    /** How many PINGs may be unanswered at once before the oldest must have timed out. */
-    int pingSlots() {
-        long slots = pingTimeout.toNanos() / pingInterval.toNanos() + 2;
+    /**
+     * What a connection asked for at its upgrade, as granted. A PING interval ({@code ping}, ms) is clamped to
+     * [--ws-min-ping-interval, --ping-interval], then rounded down to the nearest the wheel keeps evenly spaced:
+     * --ping-interval divided by one of {@link PingWheel#STEPS} (for 1 s: 10, 20, 40, 50, 100, 200, 250, 500, 1000 ms),
+     * never below the minimum (then rounded up instead).
+     *
+     * @param requestedPingMillis the interval asked for, or 0 for the server's
+     */
+    public ConnectionAsks asks(long requestedPingMillis, boolean reference, SocketChannel channel, boolean direct) {
+        long intervalNanos = pingInterval.toNanos();
+        long wanted = requestedPingMillis <= 0 ? intervalNanos
+                : Math.max(settings.minPingInterval().toNanos(), Math.min(intervalNanos, requestedPingMillis * 1_000_000));
+        int step = PingWheel.SLOTS;
+        for (int i = PingWheel.STEPS.length - 1; i >= 0; i--) {
+            long nanos = intervalNanos / PingWheel.SLOTS * PingWheel.STEPS[i];
+            if (nanos < settings.minPingInterval().toNanos()) {
+                break;
+            }
+            step = PingWheel.STEPS[i];
+            if (nanos <= wanted) {
+                break;
+            }
+        }
+        return new ConnectionAsks(step, intervalNanos / PingWheel.SLOTS * step / 1_000_000, Math.max(0, requestedPingMillis),
+                reference, reference ? channel : null, direct);
+    }
+
+    /** The hello of a connection that asked for something: its own interval, or whether it gets a reference. */
+    String helloFor(ConnectionAsks asks) {
+        return asks.askedAnything() ? ServerMessages.hello(settings, instance, asks) : helloMessage;
+    }
+
+    /** How many PINGs may be unanswered at once before the oldest must have timed out, at this PING interval. */
+    int pingSlots(long intervalMillis) {
+        long slots = pingTimeout.toMillis() / Math.max(1, intervalMillis) + 2;
         return (int) Math.min(64, slots);
     }
 
-    /** Counts the socket as open and puts it in the ping wheel; returns its slot there, for {@link #closed}. */
-    int opened(ProbeSocket socket) {
+    /** Counts the socket as open and puts it in the ping wheel; returns its first slot there, for {@link #closed}. */
+    int opened(ProbeSocket socket, int step) {
         openSessions.incrementAndGet();
-        return pinger.add(socket);
+        return pinger.add(socket, step);
     }
 
     /** @param wheelSlot what {@link #opened} returned, or -1 if the socket never opened */
-    void closed(ProbeSocket socket, int wheelSlot) {
+    void closed(ProbeSocket socket, int wheelSlot, int step) {
         if (wheelSlot >= 0) {
             openSessions.decrementAndGet();
-            pinger.remove(socket, wheelSlot);
+            pinger.remove(socket, wheelSlot, step);
         }
         limiter.release(socket.clientAddress());
     }

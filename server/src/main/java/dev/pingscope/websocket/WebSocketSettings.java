@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param maxQueuedFrames      most frames waiting for a client that does not read (more: disconnected) (--ws-max-queued-frames)
  * @param maxConnections       most open connections on this instance (more: 503 at the upgrade) (--ws-max-connections)
  * @param maxPerAddress        most open connections from one client address (more: 429 at the upgrade) (--ws-max-per-address)
+ * @param minPingInterval      the fastest PING interval a connection may ask for ({@code /ws?ping=MS}), 10 ms up to
+ *                             pingInterval, which is also the slowest (--ws-min-ping-interval)
  */
 public record WebSocketSettings(
         Duration pingInterval,
@@ -26,7 +28,8 @@ public record WebSocketSettings(
         int maxMessagesPerSecond,
         int maxQueuedFrames,
         int maxConnections,
-        int maxPerAddress) {
+        int maxPerAddress,
+        Duration minPingInterval) {
 
     public WebSocketSettings {
         Check.range("--ping-interval", pingInterval, Duration.ofMillis(100), Duration.ofSeconds(60));
@@ -41,10 +44,15 @@ public record WebSocketSettings(
         Check.range("--ws-max-queued-frames", maxQueuedFrames, 2, 100_000);
         Check.range("--ws-max-connections", maxConnections, 1, 1_000_000);
         Check.range("--ws-max-per-address", maxPerAddress, 1, 1_000_000);
+        Check.range("--ws-min-ping-interval", minPingInterval, Duration.ofMillis(10), Duration.ofSeconds(60));
+        if (minPingInterval.compareTo(pingInterval) > 0) {
+            throw new InvalidConfigException("--ws-min-ping-interval", DurationText.format(minPingInterval)
+                    + " must not be longer than --ping-interval (" + DurationText.format(pingInterval) + ")");
+        }
     }
 
     public static WebSocketSettings defaults() {
         return new WebSocketSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), 1024, 100, 64,
-                20_000, 100);
+                20_000, 100, Duration.ofMillis(100));
     }
 }

@@ -63,8 +63,8 @@ class PoolHandoffTest {
     @Test
     void the_ping_handler_is_non_blocking_with_the_handoff_behind_it_and_blocking_without() {
         OriginPolicy any = new OriginPolicy(List.of("*"));
-        assertEquals(InvocationType.NON_BLOCKING, new PingHandler("t", any, new PoolHandoff(new BlockingBehind())).getInvocationType());
-        assertEquals(InvocationType.BLOCKING, new PingHandler("t", any, new BlockingBehind()).getInvocationType());
+        assertEquals(InvocationType.NON_BLOCKING, new PingHandler("t", any, new ClientAddress(TrustedProxies.NONE), us -> {}, new PoolHandoff(new BlockingBehind())).getInvocationType());
+        assertEquals(InvocationType.BLOCKING, new PingHandler("t", any, new ClientAddress(TrustedProxies.NONE), us -> {}, new BlockingBehind()).getInvocationType());
     }
 
     @Test

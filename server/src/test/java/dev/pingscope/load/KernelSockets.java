@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  */
 final class KernelSockets implements AutoCloseable {
     /** One connection at one sampling. */
-    record Sample(long wallMs, String peer, double rttMs, long bytesSent, long notSentBytes) {}
+    record Sample(long wallMs, String peer, double rttMs, long bytesSent, long notSentBytes, double rttVarMs, double minRttMs,
+            long segsOut) {}
 
-    private static final Pattern RTT = Pattern.compile("\\brtt:([0-9.]+)/");
+    private static final Pattern RTT = Pattern.compile("\\brtt:([0-9.]+)/([0-9.]+)");
+    private static final Pattern MIN_RTT = Pattern.compile("\\bminrtt:([0-9.]+)");
+    private static final Pattern SEGS_OUT = Pattern.compile("\\bsegs_out:([0-9]+)");
     private static final Pattern SENT = Pattern.compile("\\bbytes_sent:([0-9]+)");
     private static final Pattern NOTSENT = Pattern.compile("\\bnotsent:([0-9]+)");
 
@@ -63,7 +66,10 @@ final class KernelSockets implements AutoCloseable {
             }
             Matcher rtt = RTT.matcher(line);
             if (peer != null && rtt.find()) {
-                samples.add(new Sample(now, peer, Double.parseDouble(rtt.group(1)), number(SENT, line), number(NOTSENT, line)));
+                Matcher min = MIN_RTT.matcher(line);
+                samples.add(new Sample(now, peer, Double.parseDouble(rtt.group(1)), number(SENT, line), number(NOTSENT, line),
+                        Double.parseDouble(rtt.group(2)), min.find() ? Double.parseDouble(min.group(1)) : Double.NaN,
+                        number(SEGS_OUT, line)));
             }
             peer = null;
         }
@@ -83,6 +89,11 @@ final class KernelSockets implements AutoCloseable {
             }
         }
         return in;
+    }
+
+    /** Every sample in [fromMs, toMs]. */
+    List<Sample> between(long fromMs, long toMs) {
+        return between(fromMs, toMs, -1);
     }
 
     @Override
