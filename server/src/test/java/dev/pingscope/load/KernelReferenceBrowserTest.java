@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * result.reference through a real path: Chromium in a client namespace measures the server in a server
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * about ten times the PINGs of one at the server's 1 s, and one asking below --ws-min-ping-interval gets the
  * minimum. Names (pr…) and addresses (169.254.79.x) of its own, so it runs beside BottleneckTest.
  */
+@Isolated // timing: the kernel and the reference echo are compared within 0.5 ms
 class KernelReferenceBrowserTest {
     private static final int PORT = 7090;
     private static final int PROXIED_PORT = 7091;
