@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * A test run once per browser (Chromium, Firefox, WebKit; -Dpingscope.browsers picks fewer), named
- * "[firefox]" so that a failure says which. The method takes a {@link TestBrowser}.
+ * "[firefox]" (reports: "method(TestBrowser) [firefox]"), so that a failure says which. The method takes a {@link TestBrowser}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
