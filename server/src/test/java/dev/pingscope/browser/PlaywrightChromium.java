@@ -46,7 +46,12 @@ public final class PlaywrightChromium implements TestBrowser, AutoCloseable {
         playwright.close();
     }
 
-    /** A Playwright page: every call is Playwright's own. */
+    /** A page a Chromium-only test set up with Playwright (a route, a context option), for the shared helpers. */
+    public static TestPage wrap(Page page) {
+        return new PlaywrightPage(page);
+    }
+
+    /** A Playwright page: every call is Playwright's own; close() closes its context. */
     public static final class PlaywrightPage implements TestPage {
         private final Page page;
         private final List<String> errors = new CopyOnWriteArrayList<>();
