@@ -12,6 +12,10 @@ set -euo pipefail
 # program|Debian package|why the tests need it (each package once; a package may provide several programs)
 needs=(
   "chromium|chromium|browser tests drive Debian's Chromium through Playwright (PINGSCOPE_TEST_BROWSER names another)"
+  "firefox-esr|firefox-esr|browser tests run in Firefox ESR too, headless, over WebDriver BiDi (PINGSCOPE_TEST_FIREFOX names another)"
+  "WebKitWebDriver|webkit2gtk-driver|browser tests run in WebKitGTK too, over W3C WebDriver (WebKitWebDriver)"
+  "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser|libwebkit2gtk-4.1-0|WebKitGTK's MiniBrowser, the WebKit the tests drive"
+  "Xvfb|xvfb|MiniBrowser has no headless mode: it runs on a virtual X display"
   "nginx|nginx-light|stack tests run the deployment's nginx.conf in front of test servers"
   "prometheus promtool|prometheus|stack tests scrape with a real Prometheus; promtool checks the rules and alerts"
   "docker-compose|docker-compose|validates docker-compose.yml (config -q only: no Docker engine needed)"

@@ -2,6 +2,7 @@ package dev.pingscope.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -9,6 +10,13 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.ColorScheme;
 import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
+import dev.pingscope.browser.BrowserKind;
+import dev.pingscope.browser.InEveryBrowser;
+import dev.pingscope.browser.TestBrowser;
+import dev.pingscope.browser.TestPage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -16,12 +24,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * The page at / in a real Chromium: runs, shows every number, draws every sample in both charts, fits a phone,
- * works by keyboard.
+ * The page at / in Chromium, Firefox and WebKit: runs, shows every number, draws every sample in both charts, fits a
+ * phone, works by keyboard.
  */
 @ResourceLock(TestResources.SHARED_BROWSERS)
 @ExtendWith(SharedBrowser.class)
@@ -31,12 +40,12 @@ class MeasurementPageTest {
             "stddev", "jitter_mean_abs_diff", "jitter_rfc3550");
 
     static TestServer ts;
-    static Browser browser;
+    static Browser chromium;
 
     @BeforeAll
     static void start(Browser shared) {
         ts = TestServer.start();
-        browser = shared;
+        chromium = shared;
     }
 
     @AfterAll
@@ -46,29 +55,39 @@ class MeasurementPageTest {
 
     /**
      * Sets a short run through the form, starts it with the mouse and waits for it to end. The result the run
-     * returns to the page is kept as window.pageResult (by wrapping pingscope.measure, which app.js calls).
+     * returns to the page is kept as window.pageResult (by wrapping pingscope.measure, which app.js calls), and the
+     * URL of every resource the page fetched from then on in window.requested (Resource Timing sees them in every
+     * browser, where request events are Playwright's alone).
      */
-    static void runShortMeasurement(Page page, String seconds) {
+    static void runShortMeasurement(TestPage page, String seconds) {
         page.navigate(ts.uri("/").toString());
         page.waitForFunction("() => window.pingscope");
         page.evaluate("() => { const measure = pingscope.measure;"
-                + " pingscope.measure = (o) => measure.call(pingscope, o).then((r) => (window.pageResult = r)); }");
+                + " pingscope.measure = (o) => measure.call(pingscope, o).then((r) => (window.pageResult = r));"
+                + " window.requested = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) requested.push(e.name); })"
+                + ".observe({ type: 'resource' }); }");
         page.fill("#duration", seconds);
         page.fill("#interval", "50");
         page.click("#start");
-        page.waitForSelector("body[data-state=done]", new Page.WaitForSelectorOptions().setTimeout(20_000));
+        page.waitForSelector("body[data-state=done]", Duration.ofSeconds(20));
     }
 
-    @Test
-    void a_short_run_shows_numbers_for_all_three_probe_kinds_the_verdict_and_both_charts() {
-        Page page = browser.newPage();
-        ConsoleErrors errors = ConsoleErrors.of(page);
+    @InEveryBrowser
+    void a_short_run_shows_numbers_for_all_three_probe_kinds_the_verdict_and_both_charts(TestBrowser browser) {
+        TestPage page = browser.newPage();
         runShortMeasurement(page, "2");
 
         for (String kind : KINDS) {
             for (String stat : NUMERIC_STATS) {
                 String text = page.textContent("td[data-kind=" + kind + "][data-stat=" + stat + "]");
                 double value = Double.parseDouble(text);
+                if (browser.kind() == BrowserKind.FIREFOX && kind.equals("http_head") && stat.equals("min")) {
+                    // Known, reported, not the clock: Firefox stamps requestStart 2-4 ms after fetchStart on a reused
+                    // connection, so responseStart - requestStart can be shorter than the server's own app;dur and a
+                    // HEAD sample comes out below zero (seen: -0.05 ms). At most the server's duration below zero.
+                    assertTrue(value > -2, "Firefox's HEAD min is at most the server's duration below zero: " + text);
+                    continue;
+                }
                 assertTrue(value >= 0, kind + " " + stat + " = " + text);
             }
             double count = Double.parseDouble(page.textContent("td[data-kind=" + kind + "][data-stat=count]"));
@@ -86,35 +105,29 @@ class MeasurementPageTest {
         assertEquals("http/1.1", page.textContent("td[data-kind=http_head][data-stat=protocol]"), "plain HTTP: no h2");
         assertEquals("ws", page.textContent("td[data-kind=ws_echo][data-stat=protocol]"));
         assertEquals("ws", page.textContent("td[data-kind=ws_ping][data-stat=protocol]"));
-        assertEquals(List.of(), errors.list(), "no console errors");
+        assertEquals(List.of(), page.consoleErrors(), "no console errors");
         page.close();
     }
 
-    @Test
-    void after_a_run_the_page_says_how_long_the_server_paused_during_it() {
-        Page page = browser.newPage();
-        ConsoleErrors errors = ConsoleErrors.of(page);
-        List<String> asked = new ArrayList<>();
-        page.onRequest(request -> {
-            if (request.url().contains("/api/pauses")) {
-                asked.add(request.url());
-            }
-        });
+    @InEveryBrowser
+    void after_a_run_the_page_says_how_long_the_server_paused_during_it(TestBrowser browser) {
+        TestPage page = browser.newPage();
         runShortMeasurement(page, "2");
-        page.waitForSelector("#pauses:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(10_000));
+        page.waitForSelector("#pauses:not([hidden])", Duration.ofSeconds(10));
         String sentence = page.textContent("#pauses");
         assertTrue(sentence.matches("The server (did not pause more than \\d+ ms during this run\\."
                 + "|paused up to \\d+ ms during this run; RTTs above that may be the server's own\\.)"), sentence);
         double durationMs = ((Number) page.evaluate("() => pageResult.duration")).doubleValue();
-        assertEquals(List.of(ts.uri("/api/pauses?seconds=" + (long) Math.ceil(durationMs / 1000)).toString()), asked,
+        assertEquals(List.of(ts.uri("/api/pauses?seconds=" + (long) Math.ceil(durationMs / 1000)).toString()),
+                page.evaluate("() => requested.filter((u) => u.includes('/api/pauses'))"),
                 "asked the measured server for the run's length, rounded up");
-        assertEquals(List.of(), errors.list(), "no console errors");
+        assertEquals(List.of(), page.consoleErrors(), "no console errors");
         page.close();
     }
 
-    @Test
-    void each_chart_draws_every_sample_of_the_result_and_the_distribution_ends_at_100_percent() {
-        Page page = browser.newPage();
+    @InEveryBrowser
+    void each_chart_draws_every_sample_of_the_result_and_the_distribution_ends_at_100_percent(TestBrowser browser) {
+        TestPage page = browser.newPage();
         runShortMeasurement(page, "2");
         Axis cdfX = Axis.of(page, "#cdf", "middle");
         Axis cdfY = Axis.of(page, "#cdf", "end");
@@ -127,7 +140,7 @@ class MeasurementPageTest {
             assertTrue(count >= 3, kind + ": " + count);
 
             // Timeline: one point per sample, in time order, the highest at the kind's largest RTT.
-            List<double[]> points = timelinePoints(page.locator("#timeline path.series." + kind).getAttribute("d"));
+            List<double[]> points = timelinePoints(page.getAttribute("#timeline path.series." + kind, "d"));
             assertEquals(count, points.size(), "timeline points of " + kind);
             for (int i = 1; i < points.size(); i++) {
                 assertTrue(points.get(i)[0] >= points.get(i - 1)[0], kind + ": points in time order at " + i);
@@ -136,7 +149,7 @@ class MeasurementPageTest {
             assertEquals(timelineY.pixel(maxMs), highest, 0.11, kind + ": the highest point is its max RTT, " + maxMs + " ms");
 
             // CDF: starts at 0 %, rises by 1/count at each sample in RTT order, and ends at 100 % at the max RTT.
-            List<double[]> steps = cdfSteps(page.locator("#cdf path.series." + kind).getAttribute("d"));
+            List<double[]> steps = cdfSteps(page.getAttribute("#cdf path.series." + kind, "d"));
             assertEquals(cdfY.pixel(0), steps.get(0)[1], 0.11, kind + ": the CDF starts at 0 %");
             steps = steps.subList(1, steps.size());
             assertEquals(count, steps.size(), "CDF steps of " + kind);
@@ -153,44 +166,47 @@ class MeasurementPageTest {
         page.close();
     }
 
-    @Test
-    void at_375_px_width_the_page_has_no_horizontal_scroll() {
-        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(375, 700));
-        ConsoleErrors errors = ConsoleErrors.of(page);
+    @InEveryBrowser
+    void at_375_px_width_the_page_has_no_horizontal_scroll(TestBrowser browser) {
+        assumeTrue(browser.kind() != BrowserKind.WEBKIT, "MiniBrowser's window is at least 447 px wide (its toolbar):"
+                + " WebKit cannot show a 375 px viewport here");
+        TestPage page = browser.newPage(375, 700);
         runShortMeasurement(page, "1");
+        assertEquals(375, ((Number) page.evaluate("() => innerWidth")).intValue(), "the viewport's width");
         Object overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertEquals(0, ((Number) overflow).intValue(), "document wider than the viewport by this many px");
+        // Within the layout width: 375 px less Firefox's classic scrollbar (Chromium's headless one takes none).
         Object tooWide = page.evaluate("() => [...document.querySelectorAll('main *')]"
-                + ".filter((e) => e.getBoundingClientRect().right > 375)"
+                + ".filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)"
                 + ".map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + e.getBoundingClientRect().right)");
-        assertEquals(List.of(), tooWide, "elements that end beyond 375 px (hidden in a scroll box)");
-        assertEquals(List.of(), errors.list(), "no console errors");
+        assertEquals(List.of(), tooWide, "elements that end beyond the 375 px viewport (hidden in a scroll box)");
+        assertEquals(List.of(), page.consoleErrors(), "no console errors");
         page.close();
     }
 
-    @Test
-    void start_and_stop_work_by_keyboard_alone() {
-        Page page = browser.newPage();
-        ConsoleErrors errors = ConsoleErrors.of(page);
+    @InEveryBrowser
+    void start_and_stop_work_by_keyboard_alone(TestBrowser browser) {
+        TestPage page = browser.newPage();
         page.navigate(ts.uri("/").toString());
         for (int presses = 0; !"start".equals(focusedId(page)); presses++) {
             assertTrue(presses < 20, "Tab reaches the Start button");
-            page.keyboard().press("Tab");
+            page.press("Tab");
         }
-        page.keyboard().press("Enter");
+        page.press("Enter");
         page.waitForSelector("body[data-state=running]");
         assertEquals("stop", focusedId(page), "focus moves to Stop once a run starts");
-        page.waitForSelector("td[data-kind=ws_echo][data-stat=count]:not(:text-is('0'))");
-        page.keyboard().press("Space");
-        page.waitForSelector("body[data-state=stopped]", new Page.WaitForSelectorOptions().setTimeout(5_000));
+        page.waitForFunction("() => document.querySelector('td[data-kind=ws_echo][data-stat=count]')?.textContent !== '0'");
+        page.press("Space");
+        page.waitForSelector("body[data-state=stopped]", Duration.ofSeconds(5));
         assertTrue(page.textContent("#status").startsWith("Stopped after"), page.textContent("#status"));
         assertEquals("start", focusedId(page), "focus returns to Start");
         assertTrue(Double.parseDouble(page.textContent("td[data-kind=ws_echo][data-stat=count]")) >= 1,
                 "the stopped run keeps what it measured");
-        assertEquals(List.of(), errors.list(), "no console errors");
+        assertEquals(List.of(), page.consoleErrors(), "no console errors");
         page.close();
     }
 
+    /** Chromium only: the colour scheme is emulated per context by Playwright; BiDi and WebDriver here have no such switch. */
     @Test
     void the_page_follows_the_dark_colour_scheme() {
         String light = backgroundIn(ColorScheme.LIGHT);
@@ -200,14 +216,29 @@ class MeasurementPageTest {
     }
 
     private static String backgroundIn(ColorScheme scheme) {
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setColorScheme(scheme))) {
+        try (BrowserContext context = chromium.newContext(new Browser.NewContextOptions().setColorScheme(scheme))) {
             Page page = context.newPage();
             page.navigate(ts.uri("/").toString());
             return (String) page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor");
         }
     }
 
-    private static long resultCount(Page page, String kind) {
+    /**
+     * Not a test: measurement-page-BROWSER.png, the page after a 3 s run, for a person to look at in each browser.
+     * {@code -Dpingscope.screenshots=DIR}.
+     */
+    @InEveryBrowser
+    @EnabledIfSystemProperty(named = "pingscope.screenshots", matches = ".+")
+    void screenshot(TestBrowser browser) throws Exception {
+        Path dir = Path.of(System.getProperty("pingscope.screenshots"));
+        Files.createDirectories(dir);
+        TestPage page = browser.newPage(1000, 1400);
+        runShortMeasurement(page, "3");
+        Files.write(dir.resolve("measurement-page-" + browser.kind().label() + ".png"), page.screenshot(false));
+        page.close();
+    }
+
+    private static long resultCount(TestPage page, String kind) {
         long count = ((Number) page.evaluate("(k) => pageResult.probes[k].count", kind)).longValue();
         assertEquals(count, ((Number) page.evaluate("(k) => pageResult.probes[k].samples.length", kind)).longValue(),
                 kind + ": the result's count is its number of samples");
@@ -250,7 +281,7 @@ class MeasurementPageTest {
      */
     private record Axis(double firstValue, double firstPixel, double lastValue, double lastPixel, String topLabel) {
         @SuppressWarnings("unchecked")
-        static Axis of(Page page, String svg, String anchor) {
+        static Axis of(TestPage page, String svg, String anchor) {
             List<List<Object>> ticks = (List<List<Object>>) page.evaluate("([svg, anchor]) => [...document.querySelectorAll("
                     + "svg + ' text.tick')].filter((t) => t.getAttribute('text-anchor') === anchor)"
                     + ".map((t) => [t.textContent, +t.getAttribute(anchor === 'middle' ? 'x' : 'y')])", List.of(svg, anchor));
@@ -274,7 +305,7 @@ class MeasurementPageTest {
         }
     }
 
-    private static String focusedId(Page page) {
+    private static String focusedId(TestPage page) {
         return (String) page.evaluate("() => document.activeElement && document.activeElement.id");
     }
 }

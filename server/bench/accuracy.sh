@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The accuracy table of docs/accuracy.md: Chromium, Firefox ESR and WebKitGTK, on pingscope's own page (cross-origin
+# isolated) and embedded in a page of another origin, against an independent reference echo across two network
+# namespaces, idle and under a download load (server/src/test/java/dev/pingscope/load/AccuracyBench.java).
+# Writes its block into docs/accuracy.md between <!-- accuracy:start and <!-- accuracy:end -->.
+# Needs root (namespaces), iproute2, and the browsers the test command installs (chromium, firefox-esr,
+# webkit2gtk-driver, xvfb). About 2.5 minutes per run per browser.
+#
+# Usage: server/bench/accuracy.sh [RUNS per cell, default 2] [BROWSERS, e.g. chromium,webkit; default all three]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-2}
+browsers=${2:-}
+out=$(mktemp)
+cp=$(mktemp)
+trap 'rm -f "$out" "$cp"' EXIT
+[ "$(id -u)" -eq 0 ] || { echo "accuracy.sh: needs root (it makes network namespaces)" >&2; exit 2; }
+./mvnw -B -q -pl server -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$cp" -Dpingscope.installTestPackages=false
+java --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
+  -cp "server/target/test-classes:server/target/classes:web/target/classes:$(cat "$cp")" \
+  dev.pingscope.load.AccuracyBench "$out" "$runs" "$browsers"
+node -e '
+const fs = require("fs");
+const [page, block] = [process.argv[1], fs.readFileSync(process.argv[2], "utf8").trim()];
+const md = fs.readFileSync(page, "utf8");
+const re = /<!-- accuracy:start[\s\S]*<!-- accuracy:end -->/;
+fs.writeFileSync(page, re.test(md) ? md.replace(re, block) : md.trimEnd() + "\n\n" + block + "\n");
+' docs/accuracy.md "$out"
+echo "docs/accuracy.md: accuracy block written"
