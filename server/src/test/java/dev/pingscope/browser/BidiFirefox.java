@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * Debian's Firefox ESR, headless, driven over WebDriver BiDi with a small client of our own (no geckodriver is
  * packaged; puppeteer would add Node and npm packages between the test and the protocol for the same few
- * commands). One Firefox per run, a fresh profile; each page is a tab in a user context of its own.
+ * commands). One Firefox per run, a fresh profile; each page is a window (not a tab: a background tab is hidden,
+ * and Firefox throttles its timers so hard that a 3 s run took 121 s) in a user context of its own.
  */
 final class BidiFirefox implements TestBrowser {
     private static final Pattern LISTENING = Pattern.compile("WebDriver BiDi listening on (ws://\\S+)");
@@ -35,7 +36,7 @@ final class BidiFirefox implements TestBrowser {
 
     /**
      * A test profile: no first-run pages, updates, telemetry or safe-browsing lookups (the remote agent sets its
-     * own recommended prefs on top); background tabs keep their timers, as two pages measure side by side.
+     * own recommended prefs on top).
      */
     private static final String USER_JS = """
             user_pref("browser.shell.checkDefaultBrowser", false);
@@ -58,8 +59,6 @@ final class BidiFirefox implements TestBrowser {
             user_pref("network.connectivity-service.enabled", false);
             user_pref("browser.region.network.url", "");
             user_pref("media.gmp-manager.updateEnabled", false);
-            user_pref("dom.min_background_timeout_value", 4);
-            user_pref("dom.timeout.enable_budget_timer_throttling", false);
             user_pref("dom.disable_beforeunload", true);
             """;
 
@@ -160,7 +159,7 @@ final class BidiFirefox implements TestBrowser {
     @Override
     public TestPage newPage(int width, int height) {
         String userContext = bidi.send("browser.createUserContext", Map.of()).path("userContext").asText();
-        String context = bidi.send("browsingContext.create", Map.of("type", "tab", "userContext", userContext))
+        String context = bidi.send("browsingContext.create", Map.of("type", "window", "userContext", userContext))
                 .path("context").asText();
         errorsByContext.put(context, new CopyOnWriteArrayList<>());
         bidi.send("browsingContext.setViewport", Map.of("context", context, "viewport", Map.of("width", width, "height", height)));
@@ -184,7 +183,7 @@ final class BidiFirefox implements TestBrowser {
         deleteTree(profile);
     }
 
-    /** A tab of its own user context. */
+    /** A window of its own user context. */
     final class BidiPage extends ScriptedPage {
         private final String userContext;
         private final String context;

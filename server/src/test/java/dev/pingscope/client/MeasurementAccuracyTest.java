@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.pingscope.TestServer;
+import dev.pingscope.browser.InEveryBrowser;
+import dev.pingscope.browser.TestBrowser;
+import dev.pingscope.browser.TestPage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * pingscope.js measures what the network adds: a delaying proxy between Chromium and the server adds a
+ * pingscope.js measures what the network adds, in Chromium, Firefox and WebKit: a delaying proxy between the browser
+ * and the server adds a
  * known round-trip time, and every probe kind sees it. Through the same proxy: late answers count as
  * lost, and probes keep their schedule when answers take longer than the interval (open loop).
  */
@@ -31,13 +35,11 @@ class MeasurementAccuracyTest {
 
     static TestServer ts;
     static DelayingProxy proxy;
-    static Browser browser;
 
     @BeforeAll
-    static void start(Browser shared) throws Exception {
+    static void start() throws Exception {
         ts = TestServer.start();
         proxy = DelayingProxy.start(ts.server.port(), ONE_WAY_DELAY);
-        browser = shared;
     }
 
     @AfterAll
@@ -47,8 +49,8 @@ class MeasurementAccuracyTest {
     }
 
     /** Opens the pingscope page at origin and runs pingscope.measure(options) there; returns the whole result. */
-    static Map<String, Object> measureFrom(String origin, Map<String, Object> options) {
-        return measureAtOnce(List.of(origin), options).get(0);
+    static Map<String, Object> measureFrom(TestBrowser browser, String origin, Map<String, Object> options) {
+        return measureAtOnce(browser, List.of(origin), options).get(0);
     }
 
     /**
@@ -56,30 +58,28 @@ class MeasurementAccuracyTest {
      * results in the same order. Measured side by side, the runs share whatever else the machine is doing.
      */
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> measureAtOnce(List<String> origins, Map<String, Object> options) {
-        List<Page> pages = new ArrayList<>();
-        List<ConsoleErrors> errors = new ArrayList<>();
+    static List<Map<String, Object>> measureAtOnce(TestBrowser browser, List<String> origins, Map<String, Object> options) {
+        List<TestPage> pages = new ArrayList<>();
         try {
             for (String origin : origins) {
-                Page page = browser.newPage();
+                TestPage page = browser.newPage();
                 pages.add(page);
-                errors.add(ConsoleErrors.of(page));
                 page.navigate(origin + "/");
                 page.waitForFunction("() => window.pingscope");
             }
-            for (Page page : pages) {
+            for (TestPage page : pages) {
                 page.evaluate("(o) => { window.run = pingscope.measure(o); }", options);
             }
             List<Map<String, Object>> results = new ArrayList<>();
             for (int i = 0; i < pages.size(); i++) {
                 Map<String, Object> result = (Map<String, Object>) pages.get(i).evaluate("() => window.run");
                 assertEquals(List.of(), result.get("errors"), origins.get(i) + ": measurement errors");
-                assertEquals(List.of(), errors.get(i).list(), origins.get(i) + ": no console errors");
+                assertEquals(List.of(), pages.get(i).consoleErrors(), origins.get(i) + ": no console errors");
                 results.add(result);
             }
             return results;
         } finally {
-            pages.forEach(Page::close);
+            pages.forEach(TestPage::close);
         }
     }
 
@@ -110,11 +110,11 @@ class MeasurementAccuracyTest {
      * against is what the proxy really held each chunk (twice, there and back): on a busy machine its
      * timer wakes a little late, and that lateness is the proxy's, not pingscope's.
      */
-    @Test
-    void every_probe_kind_measures_the_injected_round_trip_delay_within_2_ms() {
+    @InEveryBrowser
+    void every_probe_kind_measures_the_injected_round_trip_delay_within_2_ms(TestBrowser browser) {
         Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
         proxy.resetHeld();
-        List<Map<String, Object>> runs = measureAtOnce(List.of(direct(), throughProxy()), options);
+        List<Map<String, Object>> runs = measureAtOnce(browser, List.of(direct(), throughProxy()), options);
         Map<String, Object> baseline = runs.get(0);
         Map<String, Object> proxied = runs.get(1);
         double injectedMs = 2 * proxy.heldMillisP50();
@@ -124,8 +124,8 @@ class MeasurementAccuracyTest {
         for (String kind : KINDS) {
             double base = number(probe(baseline, kind), "p50");
             double measured = number(probe(proxied, kind), "p50");
-            System.out.printf("%-9s p50 without proxy %6.2f ms, through the proxy %6.2f ms (expected %6.2f, %d samples)%n",
-                    kind, base, measured, base + injectedMs, (long) number(probe(proxied, kind), "count"));
+            System.out.printf("%s %-9s p50 without proxy %6.2f ms, through the proxy %6.2f ms (expected %6.2f, %d samples)%n",
+                    browser, kind, base, measured, base + injectedMs, (long) number(probe(proxied, kind), "count"));
             assertTrue(number(probe(proxied, kind), "count") >= 5, kind + " has samples");
             assertEquals(base + injectedMs, measured, 2.0,
                     kind + ": p50 through the proxy = p50 without it + the " + injectedMs + " ms the proxy held it");
@@ -142,9 +142,9 @@ class MeasurementAccuracyTest {
      * echo - PING is what the page adds over the server's own PING on the same connection. Asserted: Chromium
      * gives a WebSocket message a timeStamp on performance.now()'s clock, at or before the handler runs.
      */
-    @Test
+    @Test // Chromium only: it takes Playwright's init scripts
     @SuppressWarnings("unchecked")
-    void the_echo_is_timed_by_its_message_events_timestamp_and_the_figures_with_and_without_it_are_printed() {
+    void the_echo_is_timed_by_its_message_events_timestamp_and_the_figures_with_and_without_it_are_printed(Browser browser) {
         Page probe = browser.newPage();
         try {
             probe.navigate(direct() + "/");
@@ -216,10 +216,10 @@ class MeasurementAccuracyTest {
         assertTrue(error[0] < 2.0, "the echo tracks the injected delay with the event's timeStamp: " + error[0]);
     }
 
-    @Test
+    @InEveryBrowser
     @SuppressWarnings("unchecked")
-    void a_probe_unanswered_within_its_timeout_counts_as_lost_and_warm_up_rounds_are_discarded() {
-        Map<String, Object> result = measureFrom(throughProxy(), Map.of(
+    void a_probe_unanswered_within_its_timeout_counts_as_lost_and_warm_up_rounds_are_discarded(TestBrowser browser) {
+        Map<String, Object> result = measureFrom(browser, throughProxy(), Map.of(
                 "probes", List.of("http_head", "ws_echo"), "rounds", 10, "interval", 50, "timeout", 15, "warmup", 2));
         Map<String, Object> discarded = (Map<String, Object>) ((Map<String, Object>) result.get("warmup")).get("discarded");
         for (String kind : List.of("http_head", "ws_echo")) {
@@ -231,11 +231,11 @@ class MeasurementAccuracyTest {
                 "the WebSocket was open: its echoes were late, not missing");
     }
 
-    @Test
-    void probes_go_out_on_schedule_in_random_order_even_when_answers_take_longer_than_the_interval() {
+    @InEveryBrowser
+    void probes_go_out_on_schedule_in_random_order_even_when_answers_take_longer_than_the_interval(TestBrowser browser) {
         int rounds = 30;
         int intervalMs = 20;
-        Map<String, Object> result = measureFrom(throughProxy(), Map.of(
+        Map<String, Object> result = measureFrom(browser, throughProxy(), Map.of(
                 "probes", List.of("http_head", "ws_echo"), "rounds", rounds, "interval", intervalMs, "warmup", 0));
         List<Map<String, Object>> head = samples(result, "http_head");
         List<Map<String, Object>> echo = samples(result, "ws_echo");
