@@ -109,7 +109,7 @@ final class BidiFirefox implements TestBrowser {
             String ws = url.get(30, TimeUnit.SECONDS);
             BidiConnection bidi = BidiConnection.open(URI.create(ws + "/session"));
             BidiFirefox firefox = new BidiFirefox(process, profile, bidi);
-            bidi.send("session.new", Map.of("capabilities", Map.of()));
+            bidi.send("session.new", Map.of("capabilities", Map.of("alwaysMatch", Map.of("acceptInsecureCerts", true))));
             bidi.send("session.subscribe", Map.of("events", List.of("log.entryAdded")));
             return firefox;
         } catch (Exception e) {

@@ -36,7 +36,8 @@ public final class PlaywrightChromium implements TestBrowser {
 
     @Override
     public TestPage newPage(int width, int height) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
+                .setIgnoreHTTPSErrors(true));
         return new PlaywrightPage(context.newPage());
     }
 

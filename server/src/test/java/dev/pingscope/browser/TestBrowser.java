@@ -2,7 +2,8 @@ package dev.pingscope.browser;
 
 /**
  * One launched browser of a kind, shared by the test classes of a run ({@link InEveryBrowser}). Pages are cheap;
- * each starts with storage of its own where the browser allows it (see {@link #newPage()}).
+ * each starts with storage of its own where the browser allows it (see {@link #newPage()}). Every browser accepts
+ * self-signed certificates, as the https servers of the tests and benchmarks have.
  */
 public interface TestBrowser extends AutoCloseable {
     int DEFAULT_WIDTH = 1280;

@@ -71,7 +71,7 @@ final class WebDriverWebKit implements TestBrowser {
             URI driver = URI.create("http://127.0.0.1:" + port + "/");
             awaitDriver(http, driver);
             JsonNode created = call(http, "POST", driver.resolve("session"), Map.of("capabilities", Map.of("alwaysMatch", Map.of(
-                    "browserName", "MiniBrowser",
+                    "browserName", "MiniBrowser", "acceptInsecureCerts", true,
                     "webkitgtk:browserOptions", Map.of("binary", MINIBROWSER.toString(), "args", List.of("--automation"))))),
                     Duration.ofSeconds(30));
             URI session = driver.resolve("session/" + created.path("sessionId").asText() + "/");

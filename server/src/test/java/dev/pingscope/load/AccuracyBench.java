@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The accuracy table of docs/accuracy.md (server/bench/accuracy.sh). Each browser, on pingscope's own page
- * (cross-origin isolated) and embedded in a page of another origin (not isolated: the coarse clock), measures
+ * (cross-origin isolated, which takes a secure context: the server serves https with its own self-signed
+ * certificate, which the test browsers accept) and embedded in a page of another origin (not isolated: the coarse clock), measures
  * a server across two network namespaces while an independent reference, a bare TCP echo timed by its own
  * process ({@link ReferenceEcho}), crosses the same path at the same time. Per kind it gives:
  * <ul>
@@ -47,7 +48,7 @@ public final class AccuracyBench {
     static final String CLIENT_ADDRESS = "169.254.83.2";
     static final int PORT = 7080;
     static final int ECHO_PORT = 7082;
-    static final String SERVER = "http://" + SERVER_ADDRESS + ":" + PORT + "/";
+    static final String SERVER = "https://" + SERVER_ADDRESS + ":" + PORT + "/";
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
     static final List<String> MODES = List.of("isolated", "embedded");
     static final ObjectMapper JSON = new ObjectMapper();
@@ -67,7 +68,7 @@ public final class AccuracyBench {
         try (TwoNamespaces net = new TwoNamespaces("pa", SERVER_ADDRESS, CLIENT_ADDRESS)) {
             tc(net.serverNs, "qdisc", "add", "dev", "vs", "root", "tbf", "rate", "20mbit", "burst", "32kbit", "limit", "1mb");
             Process server = net.java(net.serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port",
-                    Integer.toString(PORT), "--instance", "accuracy", "--shutdown-grace", "1s", "--data-dir",
+                    Integer.toString(PORT), "--tls-self-signed", "--instance", "accuracy", "--shutdown-grace", "1s", "--data-dir",
                     Files.createTempDirectory("pingscope-accuracy").toString());
             Process echo = net.java(net.serverNs, ReferenceEcho.class.getName(), "server", SERVER_ADDRESS, Integer.toString(ECHO_PORT));
             TwoNamespaces.awaitLine(server, "listening on", 30);
@@ -222,14 +223,14 @@ public final class AccuracyBench {
 
         /** An idle run (the default 10 s) and a download run, each beside the reference echo. */
         private static void measure(TestPage page, Map<String, Object> cell) throws Exception {
-            Reference idleRef = Reference.start(IDLE_MS + 3_000);
+            Reference idleRef = Reference.start();
             Map<?, ?> idle = (Map<?, ?>) page.evaluate("(o) => pingscope.measure(o).then((r) => ({ from: r.startedAt,"
                     + " to: r.startedAt + r.duration, errors: r.errors, reference: r.reference,"
                     + " probes: Object.fromEntries(Object.entries(r.probes).map(([k, v]) => [k, { p50: v.p50, n: v.count,"
                     + "   step: v.clock ? v.clock.step : null }])) }))",
                     Map.of("duration", IDLE_MS, "report", false));
             double refIdle = idleRef.p50(number(idle, "from"), number(idle, "to"));
-            Reference loadRef = Reference.start(LOAD_IDLE_MS + LOADED_MS + 8_000);
+            Reference loadRef = Reference.start();
             Map<?, ?> load = (Map<?, ?>) page.evaluate("(o) => pingscope.measure(o).then((r) => { const at = r.startedAt + r.duration;"
                     + " return { from: r.startedAt, loadedFrom: at - r.load.loadedMs, to: at, errors: r.errors,"
                     + " idle: Object.fromEntries(Object.entries(r.probes).map(([k, v]) => [k, v.p50])),"
@@ -276,7 +277,9 @@ public final class AccuracyBench {
 
     /** The reference echo's client, a process of its own in this namespace, and what it measured. */
     private record Reference(Process process, CompletableFuture<List<long[]>> samples) {
-        static Reference start(long durationMs) throws IOException {
+        /** Runs until {@link #p50} first asks (at most 2 minutes): a load run's ramp-up takes as long as it takes. */
+        static Reference start() throws IOException {
+            long durationMs = 120_000;
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), ReferenceEcho.class.getName(), "client", SERVER_ADDRESS,
                     Integer.toString(ECHO_PORT), "20", Long.toString(durationMs)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
