@@ -10,8 +10,10 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** {@code probe --load} on loopback: the loaded phase, its report, and samples that say their condition. */
+@ResourceLock(TestResources.BANDWIDTH)
 class ProbeLoadTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

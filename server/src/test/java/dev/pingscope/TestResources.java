@@ -8,7 +8,10 @@ package dev.pingscope;
 public final class TestResources {
     /** The run's shared browsers (client/SharedBrowser): Playwright is not thread-safe, so one class at a time. */
     public static final String SHARED_BROWSERS = "pingscope.shared-browsers";
-    /** Rate-limited transfers whose goodput and responsiveness a test checks: one such test at a time. */
+    /**
+     * Load on a network path (rate limits, namespaces, goodput on loopback) whose goodput, responsiveness or
+     * RTTs a test checks: one such test at a time.
+     */
     public static final String BANDWIDTH = "pingscope.bandwidth";
     /** ResultCard.DRAWINGS, a JVM-wide count of drawn cards that a test reads before and after. */
     public static final String RESULT_CARDS = "pingscope.result-cards";

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * per kind, goodput, streams and RPM, samples reported under their condition; and without a load, none of it,
  * and pingscope-load.js is never fetched.
  */
+@ResourceLock(TestResources.BANDWIDTH)
 @ResourceLock(TestResources.SHARED_BROWSERS)
 class LoadClientTest {
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");

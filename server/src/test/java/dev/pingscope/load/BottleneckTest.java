@@ -87,9 +87,9 @@ class BottleneckTest {
             Process echo = child(serverNs, ReferenceEcho.class.getName(), "server", SERVER_ADDRESS, Integer.toString(ECHO_PORT));
             Process noLowat = child(serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port", Integer.toString(NO_LOWAT_PORT),
                     "--instance", "no-lowat", "--ping-interval", "100ms", "--shutdown-grace", "1s", "--load-unsent-limit", "0");
-            awaitLine(server, "listening on", 20);
-            awaitLine(noLowat, "listening on", 20);
-            awaitLine(echo, "listening", 20);
+            awaitLine(server, "listening on", 60);
+            awaitLine(noLowat, "listening on", 60);
+            awaitLine(echo, "listening", 60);
 
             Run deep = run("deep (" + DEEP_LIMIT + ")", DEEP_LIMIT, PORT);
             Thread.sleep(2_000);

@@ -50,9 +50,9 @@ class KernelReferenceBrowserTest {
                     Integer.toString(PROXIED_PORT), "--instance", "proxied", "--trusted-proxies", net.clientAddress,
                     "--shutdown-grace", "1s", "--data-dir", TestServer.dataDir().toString());
             Process echo = net.java(net.serverNs, ReferenceEcho.class.getName(), "server", net.serverAddress, Integer.toString(ECHO_PORT));
-            TwoNamespaces.awaitLine(server, "listening on", 20);
-            TwoNamespaces.awaitLine(proxied, "listening on", 20);
-            TwoNamespaces.awaitLine(echo, "listening", 20);
+            TwoNamespaces.awaitLine(server, "listening on", 60);
+            TwoNamespaces.awaitLine(proxied, "listening on", 60);
+            TwoNamespaces.awaitLine(echo, "listening", 60);
             Path chromium = Browsers.systemBrowser();
             assertTrue(chromium != null, "needs Debian's chromium (the test command installs it)");
             try (Playwright playwright = Browsers.playwright();

@@ -6,6 +6,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
+import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * What the kernel's RTT figures of a probe connection mean, read by the test itself ({@code ss} in the server's
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * PINGs at its probe interval (200 ms), which the second server (--ping-interval 100ms) caps at 100 ms; the figures
  * in the docs were taken before the page asked (PING every 1 s on the first server).
  */
+@ResourceLock(TestResources.BANDWIDTH)
 class KernelRttMeaningTest {
     private static final int PORT = 7080;
     private static final int FAST_PING_PORT = 7082;
@@ -44,9 +47,9 @@ class KernelRttMeaningTest {
             Process fast = net.java(net.serverNs, "dev.pingscope.cli.Main", "--host", net.serverAddress, "--port",
                     Integer.toString(FAST_PING_PORT), "--instance", "meaning-fast", "--ping-interval", "100ms", "--shutdown-grace", "1s", "--data-dir", TestServer.dataDir().toString());
             Process echo = net.java(net.serverNs, ReferenceEcho.class.getName(), "server", net.serverAddress, Integer.toString(ECHO_PORT));
-            TwoNamespaces.awaitLine(server, "listening on", 20);
-            TwoNamespaces.awaitLine(fast, "listening on", 20);
-            TwoNamespaces.awaitLine(echo, "listening", 20);
+            TwoNamespaces.awaitLine(server, "listening on", 60);
+            TwoNamespaces.awaitLine(fast, "listening on", 60);
+            TwoNamespaces.awaitLine(echo, "listening", 60);
             Path chromium = Browsers.systemBrowser();
             assertTrue(chromium != null, "needs Debian's chromium");
             try (Playwright playwright = Browsers.playwright();
