@@ -337,6 +337,32 @@ abstract class ResultsContractTest {
     }
 
     @Test
+    void a_result_stored_under_the_first_schema_loads_after_the_reference_migration() throws Exception {
+        TestServer first = server();
+        String id = saved(first, payload("browser", 10, 12)).get("id").asText();
+        first.close();
+        String[] db = jdbc(results);
+        // Back to the schema of V1 with this row in it: no reference column, Flyway at version 1.
+        try (Connection c = DriverManager.getConnection(db[0], db[1], db[2]); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("ALTER TABLE results DROP COLUMN reference");
+            assertEquals(1, st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '2'"));
+            try (java.sql.ResultSet columns = c.getMetaData().getColumns(null, null, "results", "reference")) {
+                assertFalse(columns.next(), "the column is gone");
+            }
+        }
+        TestServer second = server();
+        HttpResponse<String> got = second.get("/api/results/" + id);
+        assertEquals(200, got.statusCode(), got.body());
+        JsonNode r = JSON.readTree(got.body());
+        assertTrue(r.get("reference").isNull(), r.toString());
+        assertEquals(2, r.at("/probes/http_head/idle/count").asLong());
+        assertEquals(200, second.get("/r/" + id).statusCode());
+        JsonNode newer = saved(second, withReferenceAndClock(payload("browser", 10)));
+        assertTrue(JSON.readTree(second.get("/api/results/" + newer.get("id").asText()).body()).get("reference").has("verdict"),
+                "the migrated table keeps references again");
+    }
+
+    @Test
     void bad_reference_and_clock_fields_are_refused_with_a_reason_and_change_nothing() throws Exception {
         TestServer s = server();
         saved(s, withReferenceAndClock(payload("browser", 10)));
