@@ -17,7 +17,9 @@ const bounded = (v, min, max) => (Number.isFinite(v) && v >= min && v <= max ? v
 /** probes[kind].clock as the server keeps it (docs/results.md); undefined (not sent) without one. */
 function clock(c) {
   if (!c) return undefined;
-  return { step: bounded(c.step, 0, 100), isolated: !!c.isolated, quantized: !!c.quantized, errorBound: bounded(c.errorBound, 0, 60000) };
+  const step = bounded(c.step, 0, 100), errorBound = bounded(c.errorBound, 0, 60000);
+  const both = step != null && errorBound != null; // the server takes a step only with its bound
+  return { step: both ? step : null, isolated: !!c.isolated, quantized: !!c.quantized, errorBound: both ? errorBound : null };
 }
 
 function condition(stats, kind) {

@@ -29,6 +29,10 @@ record SavedClock(Double stepMs, boolean isolated, boolean quantized, Double err
         SaveRequest.onlyFields(clock, at + ".", Set.of("step", "isolated", "quantized", "errorBound"));
         Double step = SaveRequest.optionalNumber(clock.get("step"), at + ".step", 0, MAX_STEP_MS);
         Double bound = SaveRequest.optionalNumber(clock.get("errorBound"), at + ".errorBound", 0, MAX_ERROR_BOUND_MS);
+        if ((step == null) != (bound == null)) {
+            // pingscope-clock.js bounds every step it found; the pages print the bound beside the step
+            throw InvalidSave.invalid(at + ".errorBound must be a number when step is one, and null when step is null");
+        }
         return new SavedClock(step, bool(clock.get("isolated"), at + ".isolated"), bool(clock.get("quantized"), at + ".quantized"), bound);
     }
 

@@ -409,6 +409,9 @@ abstract class ResultsContractTest {
         ObjectNode clockField = withReferenceAndClock(payload("browser", 10));
         ((ObjectNode) clockField.at("/probes/ws_echo/idle/clock")).put("tick", 0.1);
         bodies.put("probes.ws_echo.idle.clock.tick", clockField);
+        ObjectNode unbounded = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) unbounded.at("/probes/ws_echo/idle/clock")).putNull("errorBound");
+        bodies.put("probes.ws_echo.idle.clock.errorBound", unbounded);
         ObjectNode timing = withReferenceAndClock(payload("browser", 10));
         ((ObjectNode) timing.at("/probes/http_head/idle")).put("serverTiming", "maybe");
         bodies.put("probes.http_head.idle.serverTiming", timing);
