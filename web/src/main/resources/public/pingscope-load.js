@@ -354,6 +354,9 @@ export default async function measureUnderLoad(o, measure, base) {
       multiplexed, foreign: f.summary, rampMs: from - t0, loadedMs: to - from, bytes,
     };
     result.settings = { ...idle.settings, load: direction };
+    // The reference is the idle phase's (its p50s against its connections' kernel RTT). The loaded phase gets
+    // none: the WebSocket's min_rtt is a floor that does not rise with a queue (docs/embedding.md, reference).
+    result.reference = idle.reference;
     const outcomes = await import('./pingscope-outcomes.js').catch(() => null); // docs/outcomes.md
     result.load.rpmBand = (await outcomes?.rpmBand(result.load.rpm)) ?? null;
     result.outcomes = (await outcomes?.default(result)) ?? null;

@@ -50,6 +50,14 @@ function medians(probes, condition) {
     .map((k) => `${KIND_NAMES[k]} ${ms(probes[k][condition].p50)}`).join(' · ');
 }
 
+/** "Against the kernel: HEAD reads 0.8 ms above …", or why there was no kernel RTT; null without a reference. */
+function kernelLine(ref) {
+  if (!ref) return null;
+  if (ref.verdict) return `Against the kernel: ${ref.verdict}`;
+  const why = ref.unavailable || ref.http_head?.unavailable || ref.ws?.unavailable;
+  return `The kernel's RTT was not available${why ? ` (${why})` : ''}.`;
+}
+
 function render(saved) {
   const kinds = KINDS.filter((k) => saved.probes?.[k]);
   const conditions = Object.keys(CONDITIONS).filter((c) => kinds.some((k) => saved.probes[k][c]));
@@ -76,13 +84,17 @@ function render(saved) {
       if (stats) probes[k] = { ...stats, protocols: saved.probes[k].protocol ? [saved.probes[k].protocol] : [] };
     }
     const table = element('table', null, { id: `summary-${c}`, 'data-condition': c });
-    renderSummary(table, probes, SAVED_ROWS, `Statistics per probe kind, ${CONDITIONS[c]}, in milliseconds`);
+    const rows = kinds.some((k) => saved.probes[k][c]?.clock) ? [...SAVED_ROWS, 'clock'] : SAVED_ROWS;
+    renderSummary(table, probes, rows, `Statistics per probe kind, ${CONDITIONS[c]}, in milliseconds`);
     const wrap = element('div', null, { class: 'table-wrap' });
     wrap.append(table);
     return section(`Summary (ms), ${CONDITIONS[c]}`, `summary-${c}-heading`, wrap);
   });
 
   // The verdicts per use, computed by the server from the stored figures (docs/outcomes.md).
+  // Against the kernel's RTT of each method's own connection, worded by the server from the stored biases as
+  // the measurement page words it; results saved before it was kept have none.
+  const kernel = kernelLine(saved.reference);
   const outcomes = element('ul', null, { id: 'outcomes', class: 'outcomes', 'aria-label': 'What the line was good for' });
   renderOutcomes(outcomes, saved.outcomes);
 
@@ -101,6 +113,7 @@ function render(saved) {
     ...(outside('h1') ? [] : [element('h1', 'pingscope: a saved result')]),
     ...(outside('.facts') ? [] : [element('p', `Measured ${created} UTC ${who}.`, { class: 'meta' })]),
     element('p', idle ? `Median round-trip time: ${idle}` : 'No probe got an answer.', { class: 'medians-line' }),
+    ...(kernel ? [element('p', kernel, { id: 'reference', class: 'reference' })] : []),
     outcomes,
     section('Distribution (share of samples at or below each RTT)', 'cdf-heading', legend, cdf),
     ...tables,

@@ -46,6 +46,25 @@ class ProbeSaveTest {
                 assertEquals(report.get("kinds").get(kind).get("protocols").get(0).asText(),
                         saved.get("probes").get(kind).get("protocol").asText());
             }
+            JsonNode sent = report.get("reference");
+            JsonNode kept = saved.get("reference");
+            System.out.println("--json reference " + sent + "\nsaved reference " + kept);
+            assertEquals("tcp_info", kept.get("source").asText(), saved.toString());
+            for (String connection : new String[] {"http_head", "ws"}) {
+                JsonNode s = sent.get(connection);
+                JsonNode k = kept.get(connection);
+                if (s.has("rtt_ms")) {
+                    assertEquals(s.get("rtt_ms").asDouble(), k.get("rttMs").asDouble(), connection);
+                    assertEquals(s.get("samples").asLong(), k.get("samples").asLong(), connection);
+                } else {
+                    assertTrue(k.has("unavailable"), connection + ": " + k);
+                }
+            }
+            assertTrue(sent.get("ws").has("rtt_ms"), "loopback to this JVM's server gives the WebSocket's min_rtt: " + sent);
+            double p50 = saved.at("/probes/ws_ping/idle/p50").asDouble();
+            assertEquals(p50 - kept.at("/ws/rttMs").asDouble(), kept.at("/ws/bias/ws_ping").asDouble(), 0.01 * p50 + 0.002,
+                    "the bias is the raw p50 (within the histogram's 3 digits) minus the kernel's");
+            assertTrue(kept.get("verdict").asText().contains("PING"), kept.toString());
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,6 +64,66 @@ final class KernelReadings {
         kind(node.putObject("http_head"), "srtt", headSrtt, headReason);
         kind(node.putObject("ws"), "min_rtt", wsMinRtt, wsReason);
         return node;
+    }
+
+    /**
+     * The save body's "reference" (docs/results.md): per connection kind {figure, rttMs, samples, bias: {kind: p50
+     * minus rttMs}} or {unavailable} with a reason from the server's fixed set; null when the run had no kind.
+     *
+     * @param p50Ms the p50 of each kind the run measured, ms, by wire name
+     */
+    synchronized ObjectNode saveJson(ObjectMapper mapper, Map<String, Double> p50Ms) {
+        boolean head = p50Ms.containsKey("http_head");
+        boolean ws = p50Ms.containsKey("ws_echo") || p50Ms.containsKey("ws_ping");
+        if (!head && !ws) {
+            return null;
+        }
+        ObjectNode node = mapper.createObjectNode();
+        node.put("source", "tcp_info");
+        if (head) {
+            saved(node.putObject("http_head"), "srtt", headSrtt, headReason, List.of("http_head"), p50Ms);
+        }
+        if (ws) {
+            saved(node.putObject("ws"), "min", wsMinRtt, wsReason, List.of("ws_echo", "ws_ping"), p50Ms);
+        }
+        return node;
+    }
+
+    private static void saved(ObjectNode node, String figure, List<Double> values, String reason, List<String> kinds,
+            Map<String, Double> p50Ms) {
+        if (values.isEmpty()) {
+            node.put("unavailable", savedReason(reason));
+            return;
+        }
+        double rtt = median(values);
+        node.put("figure", figure);
+        node.put("rttMs", rtt);
+        node.put("samples", values.size());
+        ObjectNode bias = node.putObject("bias");
+        for (String k : kinds) {
+            Double p50 = p50Ms.get(k);
+            if (p50 != null && !p50.isNaN()) {
+                bias.put(k, p50 - rtt);
+            }
+        }
+    }
+
+    /** The server keeps reasons from a fixed set: its own short ones, a machine that cannot read TCP_INFO summed up. */
+    static String savedReason(String reason) {
+        if (reason == null) {
+            return "no probe carried the kernel RTT";
+        }
+        if (reason.equals("proxied") || reason.equals("TCP_INFO could not be read (the connection closed)")) {
+            return reason;
+        }
+        if (reason.startsWith("the server sent no kernel RTT")) {
+            return "the server sent no kernel RTT";
+        }
+        if (reason.startsWith("TCP_INFO is read on Linux only") || reason.startsWith("libc could not be loaded")
+                || reason.startsWith("the JVM does not export")) {
+            return "the server cannot read TCP_INFO";
+        }
+        return "no kernel RTT came with these probes";
     }
 
     /** One line for the text summary. */

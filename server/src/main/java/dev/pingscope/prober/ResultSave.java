@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
@@ -79,6 +81,13 @@ public final class ResultSave {
         LoadReport load = report.load();
         settings.put("load", load == null ? "none" : load.direction().wireName());
         ObjectNode probes = root.putObject("probes");
+        Map<String, Double> p50Ms = new LinkedHashMap<>();
+        for (KindReport k : report.kinds()) {
+            if (k.answered() > 0) {
+                p50Ms.put(k.kind().wireName(), k.raw().getValueAtPercentile(50) / 1_000.0);
+            }
+        }
+        ObjectNode reference = report.reference() == null ? null : report.reference().saveJson(JSON, p50Ms);
         for (KindReport k : report.kinds()) {
             ObjectNode kind = probes.putObject(k.kind().wireName());
             kind.put("protocol", k.protocols().isEmpty() ? "none" : k.protocols().get(0));
@@ -87,6 +96,9 @@ public final class ResultSave {
             if (loaded != null && loaded.answered() + loaded.lost() > 0) {
                 condition(kind.putObject("loaded"), loaded);
             }
+        }
+        if (reference != null) {
+            root.set("reference", reference);
         }
         return root;
     }

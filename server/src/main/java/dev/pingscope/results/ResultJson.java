@@ -44,7 +44,18 @@ final class ResultJson {
     private static ObjectNode stored(Condition c) {
         ObjectNode node = JSON.valueToTree(HistogramStats.of(c.histogram()));
         node.put("lost", c.lost());
+        clock(node, c);
         return node;
+    }
+
+    /** The condition's clock and serverTiming, where the client reported them. */
+    private static void clock(ObjectNode node, Condition c) {
+        if (c.clock() != null) {
+            c.clock().json(node.putObject("clock"));
+        }
+        if (c.serverTiming() != null) {
+            node.put("serverTiming", c.serverTiming());
+        }
     }
 
     /** Reads the probes column back: the histograms are decoded, the summaries are recomputed from them. */
@@ -66,7 +77,8 @@ final class ResultJson {
     }
 
     private static Condition condition(JsonNode c) {
-        return new Condition(c.get("lost").asLong(), HistogramCodec.decode(c.get("histogram").asText()));
+        return new Condition(c.get("lost").asLong(), HistogramCodec.decode(c.get("histogram").asText()), SavedClock.read(c.get("clock")),
+                c.hasNonNull("serverTiming") ? c.get("serverTiming").asText() : null);
     }
 
     /** The answer of GET /api/results/{id}. */
@@ -96,6 +108,11 @@ final class ResultJson {
                 node.set(Condition.LOADED, summary(k.loaded(), full));
             }
         });
+        if (r.reference() == null) {
+            out.putNull("reference");
+        } else {
+            out.set("reference", r.reference().json());
+        }
         if (full) {
             out.set("outcomes", OutcomeJson.of(JSON, StoredOutcomes.of(r)));
         }
@@ -121,6 +138,7 @@ final class ResultJson {
             node.put("max", ms(h.getMaxValue()));
             node.put("mean", Math.round(h.getMean()) / 1_000.0);
         }
+        clock(node, c);
         if (!full) {
             return node;
         }

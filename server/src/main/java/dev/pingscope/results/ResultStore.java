@@ -29,7 +29,7 @@ import org.flywaydb.core.Flyway;
  */
 final class ResultStore implements AutoCloseable {
     private static final String COLUMNS =
-            "id, created_at, instance, site, browser, source, settings, probes, delete_hash, client_address";
+            "id, created_at, instance, site, browser, source, settings, probes, delete_hash, client_address, reference";
 
     private final HikariDataSource pool;
     private static final String MIGRATIONS = "classpath:db/migration";
@@ -117,7 +117,7 @@ final class ResultStore implements AutoCloseable {
     void insertAll(List<StoredResult> results) {
         try (Connection c = connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO results (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO results (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (StoredResult r : results) {
                     s.setString(1, r.id());
                     s.setLong(2, r.createdAt().toEpochMilli());
@@ -129,6 +129,7 @@ final class ResultStore implements AutoCloseable {
                     s.setString(8, ResultJson.probesColumn(r.probes()));
                     s.setString(9, r.deleteHash());
                     s.setString(10, r.clientAddress());
+                    s.setString(11, r.reference() == null ? null : r.reference().json().toString());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -263,7 +264,8 @@ final class ResultStore implements AutoCloseable {
         }
         return new StoredResult(rows.getString("id"), Instant.ofEpochMilli(rows.getLong("created_at")),
                 rows.getString("instance"), rows.getString("site"), rows.getString("browser"), rows.getString("source"),
-                settings, ResultJson.readProbes(rows.getString("probes")), rows.getString("client_address"),
+                settings, ResultJson.readProbes(rows.getString("probes")), SavedReference.read(rows.getString("reference")),
+                rows.getString("client_address"),
                 rows.getString("delete_hash"));
     }
 

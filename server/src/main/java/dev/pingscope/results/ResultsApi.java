@@ -80,7 +80,7 @@ final class ResultsApi {
         String token = DeleteToken.generate();
         StoredResult result = new StoredResult(ResultId.generate(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
                 instance, site.label(), browser ? BrowserFamily.of(ctx.header("User-Agent")) : "probe",
-                request.source(), request.settings(), request.probes(),
+                request.source(), request.settings(), request.probes(), request.reference(),
                 settings.truncatedAddress() ? TruncatedAddress.of(client.address()) : null, DeleteToken.hash(token));
         String base = requestOrigin.base(ctx);
         DatabaseWork.answer(ctx, batcher.save(result), ignored -> {

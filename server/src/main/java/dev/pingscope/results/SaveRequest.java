@@ -26,9 +26,10 @@ import org.HdrHistogram.Histogram;
  *
  * @param source   browser or synthetic
  * @param settings the run's settings, with only the known fields
- * @param probes   by kind's wire name, in ProbeKind order
+ * @param probes    by kind's wire name, in ProbeKind order
+ * @param reference each method against the kernel's RTT, or null when the client sent none
  */
-record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> probes) {
+record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> probes, SavedReference reference) {
     static final int MAX_SAMPLES = 20_000;
     static final double MAX_SAMPLE_MS = 60_000;
     static final long MAX_LOST = 1_000_000;
@@ -51,12 +52,14 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         if (root == null || !root.isObject()) {
             throw InvalidSave.invalid("the body must be a JSON object");
         }
-        onlyFields(root, "", Set.of("source", "settings", "probes"));
+        onlyFields(root, "", Set.of("source", "settings", "probes", "reference"));
         String source = required(root, "source").asText();
         if (!required(root, "source").isTextual() || !(source.equals("browser") || source.equals("synthetic"))) {
             throw InvalidSave.invalid("source must be \"browser\" or \"synthetic\"");
         }
-        return new SaveRequest(source, settings(required(root, "settings")), probes(required(root, "probes")));
+        ObjectNode settings = settings(required(root, "settings"));
+        Map<String, KindResult> probes = probes(required(root, "probes"));
+        return new SaveRequest(source, settings, probes, SavedReference.parse(root.get("reference"), probes.keySet()));
     }
 
     private static ObjectNode settings(JsonNode s) throws InvalidSave {
@@ -119,17 +122,19 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
                 throw InvalidSave.invalid(at + ".protocol must be 1 to 32 characters of A-Z a-z 0-9 . / _ -");
             }
             JsonNode loaded = k.get("loaded");
-            out.put(kind, new KindResult(protocol.asText(), condition(required(k, "idle", at + "."), at + ".idle"),
-                    loaded == null || loaded.isNull() ? null : condition(loaded, at + ".loaded")));
+            out.put(kind, new KindResult(protocol.asText(), condition(required(k, "idle", at + "."), kind, at + ".idle"),
+                    loaded == null || loaded.isNull() ? null : condition(loaded, kind, at + ".loaded")));
         }
         return out;
     }
 
-    private static Condition condition(JsonNode c, String at) throws InvalidSave {
+    private static Condition condition(JsonNode c, String kind, String at) throws InvalidSave {
         if (!c.isObject()) {
             throw InvalidSave.invalid(at + " must be an object");
         }
-        onlyFields(c, at + ".", Set.of("samples", "lost"));
+        onlyFields(c, at + ".", Set.of("samples", "lost", "clock", "serverTiming"));
+        SavedClock clock = SavedClock.parse(c.get("clock"), at + ".clock");
+        String serverTiming = SavedClock.serverTiming(c.get("serverTiming"), kind, at + ".serverTiming");
         JsonNode samples = required(c, "samples", at + ".");
         if (!samples.isArray()) {
             throw InvalidSave.invalid(at + ".samples must be an array of RTTs in ms");
@@ -145,10 +150,10 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
             }
             h.recordValue(Math.max(RttRecorders.LOWEST_MICROS, Math.min(RttRecorders.HIGHEST_MICROS, Math.round(s.asDouble() * 1_000))));
         }
-        return new Condition(lost, h);
+        return new Condition(lost, h, clock, serverTiming);
     }
 
-    private static void onlyFields(JsonNode node, String at, Set<String> known) throws InvalidSave {
+    static void onlyFields(JsonNode node, String at, Set<String> known) throws InvalidSave {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
@@ -159,7 +164,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
     }
 
     /** A value as a reason may quote it: shortened and printable, whatever the client sent. */
-    private static String shown(JsonNode value) {
+    static String shown(JsonNode value) {
         return ReasonText.value(value.toString());
     }
 
@@ -167,7 +172,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         return required(node, field, "");
     }
 
-    private static JsonNode required(JsonNode node, String field, String at) throws InvalidSave {
+    static JsonNode required(JsonNode node, String field, String at) throws InvalidSave {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             throw InvalidSave.invalid(at + field + " is missing");
@@ -175,14 +180,19 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         return value;
     }
 
-    private static double number(JsonNode n, String at, double min, double max) throws InvalidSave {
+    static double number(JsonNode n, String at, double min, double max) throws InvalidSave {
         if (!n.isNumber() || !(n.asDouble() >= min && n.asDouble() <= max)) {
             throw InvalidSave.invalid(at + " must be a number from " + (long) min + " to " + (long) max + ", not " + shown(n));
         }
         return n.asDouble();
     }
 
-    private static long integer(JsonNode n, String at, long min, long max) throws InvalidSave {
+    /** A number in [min, max], or null when the field is absent or null. */
+    static Double optionalNumber(JsonNode n, String at, double min, double max) throws InvalidSave {
+        return n == null || n.isNull() ? null : number(n, at, min, max);
+    }
+
+    static long integer(JsonNode n, String at, long min, long max) throws InvalidSave {
         double value = number(n, at, (double) min, (double) max);
         if (value != Math.rint(value)) {
             throw InvalidSave.invalid(at + " must be a whole number, not " + shown(n));

@@ -52,7 +52,12 @@ final class SharePage {
                 row(h, kind, Condition.LOADED, k.protocol(), k.loaded());
             }
         });
-        h.append("</tbody>\n</table>\n<ul class=\"outcomes fallback\">\n");
+        h.append("</tbody>\n</table>\n");
+        String kernel = kernelLine(r.reference());
+        if (kernel != null) {
+            h.append("<p class=\"reference fallback\">").append(Html.escape(kernel)).append("</p>\n");
+        }
+        h.append("<ul class=\"outcomes fallback\">\n");
         for (Outcome o : StoredOutcomes.of(r)) {
             h.append("<li data-use=\"").append(Html.escape(o.use())).append("\" data-rating=\"")
                     .append(Html.escape(o.decided().rating())).append("\">").append(Html.escape(o.sentence())).append("</li>\n");
@@ -60,6 +65,21 @@ final class SharePage {
         h.append("</ul>\n</div>\n")
                 .append("<p><a href=\"/\">Measure your own</a></p>\n</main>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The verdict against the kernel's RTT, as the measurement page words it; null for results saved without one. */
+    static String kernelLine(SavedReference ref) {
+        if (ref == null) {
+            return null;
+        }
+        String verdict = ref.verdict();
+        if (verdict != null) {
+            return "Against the kernel: " + verdict;
+        }
+        String why = ref.unavailable() != null ? ref.unavailable()
+                : ref.head() != null && ref.head().unavailable() != null ? ref.head().unavailable()
+                : ref.ws() != null ? ref.ws().unavailable() : null;
+        return "The kernel's RTT was not available" + (why == null ? "." : " (" + why + ").");
     }
 
     private static String meta(String property, String content) {

@@ -44,9 +44,9 @@ public final class Documents {
         kinds = kinds.subList(0, Inputs.between(r, 1, 3));
         List<String> probes = new ArrayList<>();
         for (String kind : kinds) {
-            String loaded = r.nextBoolean() ? "" : ", \"loaded\": " + condition(r);
+            String loaded = r.nextBoolean() ? "" : ", \"loaded\": " + condition(r, kind);
             probes.add("\"" + kind + "\": {\"protocol\": \"" + Inputs.pick(r, List.of("h2", "http/1.1", "wss", "ws", "h3")) + "\", "
-                    + "\"idle\": " + condition(r) + loaded + "}");
+                    + "\"idle\": " + condition(r, kind) + loaded + "}");
         }
         List<String> settings = new ArrayList<>(List.of(
                 "\"probes\": [" + String.join(", ", kinds.stream().map(k -> "\"" + k + "\"").toList()) + "]",
@@ -62,8 +62,58 @@ public final class Documents {
                 "\"source\": \"" + Inputs.pick(r, List.of("browser", "synthetic")) + "\"",
                 "\"settings\": {" + String.join(", ", settings) + "}",
                 "\"probes\": {" + String.join(", ", probes) + "}"));
+        if (r.nextBoolean()) {
+            fields.add("\"reference\": " + reference(r, kinds));
+        }
         Collections.shuffle(fields, r);
         return "{" + String.join(", ", fields) + "}";
+    }
+
+    /** A save's reference (docs/results.md): figures per connection kind the run has, or why there were none. */
+    private static String reference(Random r, List<String> kinds) {
+        String reason = "{\"unavailable\": \"" + Inputs.pick(r, List.of("proxied", "no probe carried the kernel RTT",
+                "the server cannot read TCP_INFO")) + "\"}";
+        if (r.nextInt(4) == 0) {
+            return "{\"source\": \"tcp_info\", \"unavailable\": \"proxied\"}";
+        }
+        List<String> parts = new ArrayList<>(List.of("\"source\": \"tcp_info\""));
+        if (kinds.contains("http_head")) {
+            parts.add("\"http_head\": " + (r.nextInt(3) == 0 ? reason : reading(r, "srtt", List.of("http_head"), kinds)));
+        }
+        if (kinds.contains("ws_echo") || kinds.contains("ws_ping")) {
+            parts.add("\"ws\": " + (r.nextInt(3) == 0 ? reason : reading(r, "min", List.of("ws_echo", "ws_ping"), kinds)));
+        }
+        if (parts.size() == 1) {
+            return "{\"source\": \"tcp_info\", \"unavailable\": \"no probe carried the kernel RTT\"}";
+        }
+        Collections.shuffle(parts, r);
+        return "{" + String.join(", ", parts) + "}";
+    }
+
+    private static String reading(Random r, String figure, List<String> methods, List<String> kinds) {
+        List<String> bias = new ArrayList<>();
+        for (String k : methods) {
+            if (kinds.contains(k)) {
+                bias.add("\"" + k + "\": " + (r.nextDouble() * 20 - 2));
+            }
+        }
+        String optional = r.nextBoolean() ? ", \"srttMs\": " + r.nextDouble() * 50 + ", \"minRttMs\": " + r.nextDouble() * 10
+                + ", \"rttvarMs\": " + r.nextDouble() * 5 : "";
+        return "{\"figure\": \"" + figure + "\", \"rttMs\": " + r.nextDouble() * 100 + ", \"samples\": " + Inputs.between(r, 1, 500)
+                + optional + ", \"bias\": {" + String.join(", ", bias) + "}}";
+    }
+
+    private static String condition(Random r, String kind) {
+        String clock = "";
+        if (r.nextBoolean()) {
+            String step = Inputs.pick(r, List.of("1", "0.1", "0.02", "0.005", "0", "null", "0.0167"));
+            clock = ", \"clock\": {\"step\": " + step + ", \"isolated\": " + r.nextBoolean() + ", \"quantized\": " + r.nextBoolean()
+                    + ", \"errorBound\": " + (step.equals("null") ? "null" : Double.toString(r.nextDouble())) + "}";
+            if (kind.equals("http_head") && r.nextBoolean()) {
+                clock += ", \"serverTiming\": \"" + Inputs.pick(r, List.of("subtracted", "not exposed", "partly")) + "\"";
+            }
+        }
+        return condition(r).replaceFirst("}$", clock + "}");
     }
 
     private static String condition(Random r) {

@@ -271,6 +271,169 @@ abstract class ResultsContractTest {
         assertEquals(200, admin(s, "/api/results", "application/json").statusCode(), "the table is still there");
     }
 
+    /** The payload with what a browser run adds: each condition's clock, HEAD's serverTiming, the kernel reference. */
+    static ObjectNode withReferenceAndClock(ObjectNode p) {
+        ((ObjectNode) p.at("/probes/http_head/idle")).put("serverTiming", "subtracted").putObject("clock")
+                .put("step", 0.1).put("isolated", false).put("quantized", true).put("errorBound", 0.05);
+        ((ObjectNode) p.at("/probes/http_head/loaded")).put("serverTiming", "partly").putObject("clock")
+                .put("step", 1).put("isolated", false).put("quantized", true).put("errorBound", 0.49);
+        ((ObjectNode) p.at("/probes/ws_echo/idle")).putObject("clock")
+                .put("step", 0.005).put("isolated", true).put("quantized", false).put("errorBound", 0.01);
+        ObjectNode ref = p.putObject("reference").put("source", "tcp_info");
+        ref.putObject("http_head").put("figure", "srtt").put("rttMs", 9.75).put("samples", 5).put("srttMs", 9.75)
+                .put("minRttMs", 9.1).put("rttvarMs", 0.4).putObject("bias").put("http_head", 0.82);
+        ref.putObject("ws").put("figure", "min").put("rttMs", 8.5).put("samples", 40).put("srttMs", 11.0)
+                .put("minRttMs", 8.5).put("rttvarMs", 1.2).putObject("bias").put("ws_echo", -0.25);
+        return p;
+    }
+
+    @Test
+    void the_kernel_reference_and_each_kinds_clock_are_kept_and_the_verdict_is_worded_from_the_biases() throws Exception {
+        TestServer s = server();
+        JsonNode ok = saved(s, withReferenceAndClock(payload("browser", 10, 12)));
+        JsonNode r = JSON.readTree(s.get("/api/results/" + ok.get("id").asText()).body());
+        JsonNode ref = r.get("reference");
+        assertEquals("tcp_info", ref.get("source").asText(), r.toString());
+        assertEquals(9.75, ref.at("/http_head/rttMs").asDouble());
+        assertEquals(5, ref.at("/http_head/samples").asLong());
+        assertEquals(0.4, ref.at("/http_head/rttvarMs").asDouble());
+        assertEquals("min", ref.at("/ws/figure").asText());
+        assertEquals(-0.25, ref.at("/ws/bias/ws_echo").asDouble());
+        assertEquals("HEAD reads 0.8 ms above the kernel's RTT of its own connection, echo 0.3 ms below: echo is the closest.",
+                ref.get("verdict").asText(), "the words of pingscope-reference.js (0.25 rounds up, as toFixed does)");
+        JsonNode head = r.at("/probes/http_head");
+        assertEquals(0.1, head.at("/idle/clock/step").asDouble());
+        assertTrue(head.at("/idle/clock/quantized").asBoolean());
+        assertEquals(0.05, head.at("/idle/clock/errorBound").asDouble());
+        assertEquals("subtracted", head.at("/idle/serverTiming").asText());
+        assertEquals(1.0, head.at("/loaded/clock/step").asDouble(), "the loaded phase keeps its own clock");
+        assertEquals("partly", head.at("/loaded/serverTiming").asText());
+        assertTrue(r.at("/probes/ws_echo/idle/clock/isolated").asBoolean());
+        assertFalse(r.at("/probes/ws_echo/idle").has("serverTiming"));
+        String page = s.get("/r/" + ok.get("id").asText()).body();
+        assertTrue(page.contains("<p class=\"reference fallback\">Against the kernel: HEAD reads 0.8 ms above the kernel&#39;s RTT"),
+                "the page without JavaScript has the verdict: " + page);
+
+        ObjectNode proxied = payload("browser", 10);
+        proxied.putObject("reference").put("source", "tcp_info").put("unavailable", "proxied");
+        JsonNode p = JSON.readTree(s.get("/api/results/" + saved(s, proxied).get("id").asText()).body());
+        assertEquals("proxied", p.at("/reference/unavailable").asText(), p.toString());
+        assertFalse(p.get("reference").has("verdict"));
+    }
+
+    @Test
+    void a_result_saved_without_reference_or_clock_still_reads_and_shows() throws Exception {
+        TestServer s = server();
+        String id = saved(s, payload("browser", 10, 12)).get("id").asText();
+        HttpResponse<String> got = s.get("/api/results/" + id);
+        assertEquals(200, got.statusCode(), got.body());
+        JsonNode r = JSON.readTree(got.body());
+        assertTrue(r.has("reference") && r.get("reference").isNull(), r.toString());
+        assertFalse(r.at("/probes/http_head/idle").has("clock"));
+        assertEquals(2, r.at("/probes/http_head/idle/count").asLong());
+        HttpResponse<String> page = s.get("/r/" + id);
+        assertEquals(200, page.statusCode());
+        assertFalse(page.body().contains("Against the kernel"), page.body());
+    }
+
+    @Test
+    void a_result_stored_under_the_first_schema_loads_after_the_reference_migration() throws Exception {
+        TestServer first = server();
+        String id = saved(first, payload("browser", 10, 12)).get("id").asText();
+        first.close();
+        String[] db = jdbc(results);
+        // Back to the schema of V1 with this row in it: no reference column, Flyway at version 1.
+        try (Connection c = DriverManager.getConnection(db[0], db[1], db[2]); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("ALTER TABLE results DROP COLUMN reference");
+            assertEquals(1, st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '2'"));
+            try (java.sql.ResultSet columns = c.getMetaData().getColumns(null, null, "results", "reference")) {
+                assertFalse(columns.next(), "the column is gone");
+            }
+        }
+        TestServer second = server();
+        HttpResponse<String> got = second.get("/api/results/" + id);
+        assertEquals(200, got.statusCode(), got.body());
+        JsonNode r = JSON.readTree(got.body());
+        assertTrue(r.get("reference").isNull(), r.toString());
+        assertEquals(2, r.at("/probes/http_head/idle/count").asLong());
+        assertEquals(200, second.get("/r/" + id).statusCode());
+        JsonNode newer = saved(second, withReferenceAndClock(payload("browser", 10)));
+        assertTrue(JSON.readTree(second.get("/api/results/" + newer.get("id").asText()).body()).get("reference").has("verdict"),
+                "the migrated table keeps references again");
+    }
+
+    @Test
+    void bad_reference_and_clock_fields_are_refused_with_a_reason_and_change_nothing() throws Exception {
+        TestServer s = server();
+        saved(s, withReferenceAndClock(payload("browser", 10)));
+        Map<String, ObjectNode> bodies = new HashMap<>();
+        ObjectNode source = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) source.get("reference")).put("source", "ntp");
+        bodies.put("reference.source", source);
+        ObjectNode reason = withReferenceAndClock(payload("browser", 10));
+        reason.putObject("reference").put("source", "tcp_info").put("unavailable", "<img src=x onerror=alert(1)>");
+        bodies.put("reference.unavailable", reason);
+        ObjectNode unknown = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) unknown.get("reference")).put("verdict", "HEAD is perfect.");
+        bodies.put("reference.verdict", unknown);
+        ObjectNode oversized = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) oversized.at("/reference/http_head")).put("rttMs", 1e300);
+        bodies.put("reference.http_head.rttMs", oversized);
+        ObjectNode negative = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) negative.at("/reference/ws")).put("minRttMs", -1);
+        bodies.put("reference.ws.minRttMs", negative);
+        ObjectNode nan = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) nan.at("/reference/ws")).putNull("rttMs"); // what JSON.stringify makes of NaN
+        bodies.put("rttMs", nan);
+        ObjectNode text = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) text.at("/reference/ws/bias")).put("ws_echo", "0.3");
+        bodies.put("reference.ws.bias.ws_echo", text);
+        ObjectNode missingKind = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) missingKind.at("/reference/ws/bias")).put("ws_ping", 1.0);
+        bodies.put("reference.ws.bias.ws_ping", missingKind);
+        ObjectNode wrongConnection = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) wrongConnection.at("/reference/ws/bias")).put("http_head", 1.0);
+        bodies.put("reference.ws.bias.", wrongConnection);
+        ObjectNode figure = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) figure.at("/reference/http_head")).put("figure", "max");
+        bodies.put("reference.http_head.figure", figure);
+        ObjectNode fraction = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) fraction.at("/reference/http_head")).put("samples", 2.5);
+        bodies.put("reference.http_head.samples", fraction);
+        ObjectNode step = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) step.at("/probes/http_head/idle/clock")).put("step", 1e6);
+        bodies.put("probes.http_head.idle.clock.step", step);
+        ObjectNode bool = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) bool.at("/probes/ws_echo/idle/clock")).put("quantized", "yes");
+        bodies.put("probes.ws_echo.idle.clock.quantized", bool);
+        ObjectNode clockField = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) clockField.at("/probes/ws_echo/idle/clock")).put("tick", 0.1);
+        bodies.put("probes.ws_echo.idle.clock.tick", clockField);
+        ObjectNode unbounded = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) unbounded.at("/probes/ws_echo/idle/clock")).putNull("errorBound");
+        bodies.put("probes.ws_echo.idle.clock.errorBound", unbounded);
+        ObjectNode timing = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) timing.at("/probes/http_head/idle")).put("serverTiming", "maybe");
+        bodies.put("probes.http_head.idle.serverTiming", timing);
+        ObjectNode echoTiming = withReferenceAndClock(payload("browser", 10));
+        ((ObjectNode) echoTiming.at("/probes/ws_echo/idle")).put("serverTiming", "subtracted");
+        bodies.put("probes.ws_echo.idle.serverTiming", echoTiming);
+        ObjectNode array = withReferenceAndClock(payload("browser", 10));
+        array.putArray("reference").add(1);
+        bodies.put("reference must be an object", array);
+        for (Map.Entry<String, ObjectNode> b : bodies.entrySet()) {
+            HttpResponse<String> r = save(s, b.getValue().toString());
+            assertEquals(400, r.statusCode(), b.getKey() + ": " + r.body());
+            JsonNode error = JSON.readTree(r.body());
+            assertEquals("invalid", error.get("error").asText(), r.body());
+            assertTrue(error.get("message").asText().contains(b.getKey()), b.getKey() + " named in " + r.body());
+        }
+        HttpResponse<String> literalNaN = save(s, withReferenceAndClock(payload("browser", 10)).toString().replace("9.75", "NaN"));
+        assertEquals(400, literalNaN.statusCode(), literalNaN.body());
+        assertEquals("malformed", JSON.readTree(literalNaN.body()).get("error").asText());
+        assertEquals(1, storedCount(s), "only the valid save is stored");
+    }
+
     @Test
     void only_allowed_origins_may_save_and_each_address_at_its_rate() throws Exception {
         TestServer s = onStorage(TestServer.testConfig().with("--results-rate", 2)

@@ -23,7 +23,7 @@ class SharePageTest {
         probes.put("http_head", new KindResult(HOSTILE, new Condition(0, h), null));
         ObjectNode settings = ResultJson.JSON.createObjectNode().put("load", HOSTILE);
         return new StoredResult("AAAAAAAAAAAAAAAAAAAAAA", Instant.parse("2026-11-29T12:00:00Z"), HOSTILE, HOSTILE, HOSTILE,
-                HOSTILE, settings, probes, null, "x");
+                HOSTILE, settings, probes, null, null, "x");
     }
 
     @Test
