@@ -138,7 +138,9 @@ class KernelReferenceTest {
                     // Loopback: tens of µs; one HEAD in ten asks, and every ping_rtt of the idle connection.
                     assertEquals("srtt", reference.get("http_head").get("figure").asText(), reference.toString());
                     assertTrue(reference.get("http_head").get("samples").asInt() >= 2, reference.toString());
-                    assertTrue(reference.get("http_head").get("rtt_ms").asDouble() < 5, reference.toString());
+                    // srtt takes a delayed ACK now and then (11 ms seen on loopback in a busy parallel run): the bound
+                    // only tells an RTT from a unit slip; the WebSocket's min_rtt below checks the figure tightly.
+                    assertTrue(reference.get("http_head").get("rtt_ms").asDouble() < 50, reference.toString());
                     assertEquals("min_rtt", reference.get("ws").get("figure").asText(), reference.toString());
                     assertTrue(reference.get("ws").get("rtt_ms").asDouble() < 5, reference.toString());
                 }

@@ -24,11 +24,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The real process, stopped by SIGTERM with hundreds of WebSockets open: every one gets 1001, the process
  * exits within its grace period, and a restart on the same --hlog-dir reports the same totals.
  */
+@Isolated // timing: 300 WebSockets closed within a 5 s grace period, which a busy neighbour can push past
 class GracefulShutdownTest {
     private static final int SOCKETS = 300;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -10,7 +10,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
-import dev.pingscope.TestResources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Latency under load through a real bottleneck (issue 11, docs/load.md). Three network namespaces: the
@@ -50,7 +49,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * agree with the reference's median over the same window. Addresses are link-local (169.254.77.1 and .2)
  * and exist only inside the namespaces the test makes and removes.
  */
-@ResourceLock(TestResources.BANDWIDTH)
+@Isolated // timing: its reference windows and RPMs need the machine to itself
 class BottleneckTest {
     private static final String SERVER_ADDRESS = "169.254.77.1";
     private static final String CLIENT_ADDRESS = "169.254.77.2";
