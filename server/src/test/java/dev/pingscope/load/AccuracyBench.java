@@ -283,7 +283,7 @@ public final class AccuracyBench {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), ReferenceEcho.class.getName(), "client", SERVER_ADDRESS,
                     Integer.toString(ECHO_PORT), "20", Long.toString(durationMs)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            return new Reference(p, CompletableFuture.supplyAsync(() -> read(p)));
+            return new Reference(p, CompletableFuture.supplyAsync(() -> ReferenceEcho.answers(p)));
         }
 
         /** The median RTT (ms) of the answers received between two wall-clock times (ms). */
@@ -297,20 +297,5 @@ public final class AccuracyBench {
             return rtts[rtts.length / 2];
         }
 
-        private static List<long[]> read(Process p) {
-            List<long[]> out = new ArrayList<>();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    String[] parts = line.trim().split(" ", -1);
-                    if (parts.length == 2) {
-                        out.add(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
-                    }
-                }
-            } catch (IOException e) {
-                // the process was ended: what was read is what there is
-            }
-            return out;
-        }
     }
 }

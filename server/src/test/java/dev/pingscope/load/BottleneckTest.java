@@ -223,7 +223,7 @@ class BottleneckTest {
             long durationMillis = 30_000;
             Process reference = child(clientNs, ReferenceEcho.class.getName(), "client", SERVER_ADDRESS, Integer.toString(ECHO_PORT),
                     "20", Long.toString(durationMillis));
-            CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
+            CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> ReferenceEcho.answers(reference));
             Map<?, ?> result;
             Map<String, Double> testRpm;
             try (KernelSockets kernel = new KernelSockets(serverNs, PORT, 250);
@@ -328,7 +328,7 @@ class BottleneckTest {
         long durationMillis = 20_000;
         Process reference = child(clientNs, ReferenceEcho.class.getName(), "client", SERVER_ADDRESS, Integer.toString(ECHO_PORT),
                 "20", Long.toString(durationMillis));
-        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
+        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> ReferenceEcho.answers(reference));
         KernelSockets kernel = new KernelSockets(serverNs, port, 250);
         Process probe = child(clientNs, "dev.pingscope.cli.Main", "probe", "http://" + SERVER_ADDRESS + ":" + port,
                 "--load", "download", "--json", "--quiet", "--duration", "4s", "--warmup", "8", "--load-duration", "13s", "--load-interval", "1s",
@@ -386,22 +386,6 @@ class BottleneckTest {
                 load.get("foreign").get("loaded").get("tcp_trimmed_mean_ms").asDouble());
     }
 
-    /** The reference client's lines: wall-clock ms and RTT µs. */
-    private static List<long[]> readSamples(Process reference) {
-        List<long[]> samples = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(reference.getInputStream(), StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] parts = line.trim().split(" ", -1);
-                if (parts.length == 2) {
-                    samples.add(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
-                }
-            }
-        } catch (IOException e) {
-            // the process was ended: what was read is what there is
-        }
-        return samples;
-    }
 
     private void makeNetwork() throws Exception {
         ProcessBuilder check = new ProcessBuilder("ip", "netns", "add", serverNs).redirectErrorStream(true);

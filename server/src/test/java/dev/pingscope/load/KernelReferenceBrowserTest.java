@@ -8,13 +8,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
 import dev.pingscope.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +92,7 @@ class KernelReferenceBrowserTest {
         long duration = 10_000;
         Process reference = net.java(net.clientNs, ReferenceEcho.class.getName(), "client", net.serverAddress,
                 Integer.toString(ECHO_PORT), "20", Long.toString(duration + 4_000));
-        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
+        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> ReferenceEcho.answers(reference));
         Map<?, ?> r = (Map<?, ?>) page.evaluate("() => pingscope.measure({ duration: " + duration + ", interval: 200, report: false })"
                 + ".then((r) => ({ from: r.startedAt, to: r.startedAt + r.duration, reference: r.reference,"
                 + " p50: Object.fromEntries(Object.entries(r.probes).map(([k, v]) => [k, v.p50])),"
@@ -157,19 +153,4 @@ class KernelReferenceBrowserTest {
         page.screenshot(new Page.ScreenshotOptions().setClip(0, 0, 1000, 900).setPath(dir.resolve("reference-page.png")));
     }
 
-    private static List<long[]> readSamples(Process reference) {
-        List<long[]> samples = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(reference.getInputStream(), StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] parts = line.trim().split(" ", -1);
-                if (parts.length == 2) {
-                    samples.add(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
-                }
-            }
-        } catch (IOException e) {
-            // the process was ended: what was read is what there is
-        }
-        return samples;
-    }
 }

@@ -8,10 +8,6 @@ import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
 import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +65,7 @@ class KernelRttMeaningTest {
         long duration = 12_000;
         Process reference = net.java(net.clientNs, ReferenceEcho.class.getName(), "client", net.serverAddress,
                 Integer.toString(ECHO_PORT), "20", Long.toString(duration + 6_000));
-        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> readSamples(reference));
+        CompletableFuture<List<long[]>> referenceSamples = CompletableFuture.supplyAsync(() -> ReferenceEcho.answers(reference));
         Map<?, ?> result;
         List<KernelSockets.Sample> kernel;
         try (KernelSockets ss = new KernelSockets(net.serverNs, port, 100)) {
@@ -116,19 +112,4 @@ class KernelRttMeaningTest {
         assertTrue(seen, name + ": ss saw the probe connection(s)");
     }
 
-    private static List<long[]> readSamples(Process reference) {
-        List<long[]> samples = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(reference.getInputStream(), StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] parts = line.trim().split(" ", -1);
-                if (parts.length == 2) {
-                    samples.add(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
-                }
-            }
-        } catch (IOException e) {
-            // the process was ended: what was read is what there is
-        }
-        return samples;
-    }
 }

@@ -1,9 +1,11 @@
 package dev.pingscope.load;
 
+import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -11,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,6 +39,23 @@ public final class ReferenceEcho {
         } else {
             client(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
         }
+    }
+
+    /** A client process's answers, as {@code [wall-clock ms, rtt µs]}, read until it ends (or is ended). */
+    static List<long[]> answers(Process client) {
+        List<long[]> samples = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] parts = line.trim().split(" ", -1);
+                if (parts.length == 2) {
+                    samples.add(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
+                }
+            }
+        } catch (IOException e) {
+            // the process was ended: what was read is what there is
+        }
+        return samples;
     }
 
     private static void server(InetAddress address, int port) throws IOException {
