@@ -355,6 +355,8 @@ class SavedResultsTest {
             page.waitForSelector("#history li");
             assertEquals(List.of(second, first), historyIds(page), "both runs, newest first, still there after a reload");
             assertFalse(page.isVisible("#history-empty"));
+            // The trend is drawn in the next animation frame after the list.
+            page.waitForFunction("() => document.querySelectorAll('#trend circle.dot').length > 0");
             for (String kind : KINDS) {
                 assertEquals(2, page.count("#trend circle.dot." + kind), kind + ": a dot per saved run");
                 assertEquals(1, page.count("#trend path.series." + kind), kind + ": one trend line");
@@ -367,6 +369,7 @@ class SavedResultsTest {
             assertEquals(List.of(second), historyIds(page));
             assertEquals(404, ts.get("/api/results/" + first).statusCode(), "deleted on the server");
             assertEquals(200, ts.get("/api/results/" + second).statusCode(), "the other one stays");
+            page.waitForFunction("() => document.querySelectorAll('#trend circle.dot.ws_echo').length < 2");
             assertEquals(1, page.count("#trend circle.dot.ws_echo"), "the trend follows");
             assertEquals(List.of(), page.consoleErrors(), "no console errors");
         }
