@@ -22,9 +22,10 @@ import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * pingscope.js measures what the network adds, in Chromium, Firefox and WebKit: a delaying proxy between the browser
- * and the server adds a
- * known round-trip time, and every probe kind sees it. Through the same proxy: late answers count as
- * lost, and probes keep their schedule when answers take longer than the interval (open loop).
+ * and the server adds a known round-trip time, and every probe kind sees it. The baseline goes through an identical
+ * proxy that holds nothing, so the proxy's own thread hops (a reader's wake-up each way, which its held time cannot
+ * see) are in both and cancel. Through the delaying proxy: late answers count as lost, and probes keep their schedule
+ * when answers take longer than the interval (open loop).
  */
 @Isolated // timing: a busy neighbour would move its figures
 @ExtendWith(SharedBrowser.class)
@@ -35,16 +36,20 @@ class MeasurementAccuracyTest {
 
     static TestServer ts;
     static DelayingProxy proxy;
+    /** The same hops as {@link #proxy}, holding nothing: the baseline. */
+    static DelayingProxy control;
 
     @BeforeAll
     static void start() throws Exception {
         ts = TestServer.start();
         proxy = DelayingProxy.start(ts.server.port(), ONE_WAY_DELAY);
+        control = DelayingProxy.start(ts.server.port(), Duration.ZERO);
     }
 
     @AfterAll
     static void stop() throws Exception {
         proxy.close();
+        control.close();
         ts.close();
     }
 
@@ -91,6 +96,20 @@ class MeasurementAccuracyTest {
         return "http://127.0.0.1:" + proxy.port();
     }
 
+    static String throughControl() {
+        return "http://127.0.0.1:" + control.port();
+    }
+
+    static void resetHeld() {
+        proxy.resetHeld();
+        control.resetHeld();
+    }
+
+    /** The round-trip time the delaying proxy held each probe longer than the control did (both ways, p50). */
+    static double injectedMillis() {
+        return 2 * (proxy.heldMillisP50() - control.heldMillisP50());
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> probe(Map<String, Object> result, String kind) {
         return (Map<String, Object>) ((Map<String, Object>) result.get("probes")).get(kind);
@@ -106,29 +125,29 @@ class MeasurementAccuracyTest {
     }
 
     /**
-     * The direct and the proxied runs go side by side, so both meet the same machine. The delay compared
-     * against is what the proxy really held each chunk (twice, there and back): on a busy machine its
-     * timer wakes a little late, and that lateness is the proxy's, not pingscope's.
+     * The control and the delaying runs go side by side, so both meet the same machine. The delay compared
+     * against is how much longer the delaying proxy really held each chunk than the control (twice, there and
+     * back): on a busy machine a timer wakes a little late, and that lateness is the proxy's, not pingscope's.
      */
     @InEveryBrowser
     void every_probe_kind_measures_the_injected_round_trip_delay_within_2_ms(TestBrowser browser) {
         Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
-        proxy.resetHeld();
-        List<Map<String, Object>> runs = measureAtOnce(browser, List.of(direct(), throughProxy()), options);
+        resetHeld();
+        List<Map<String, Object>> runs = measureAtOnce(browser, List.of(throughControl(), throughProxy()), options);
         Map<String, Object> baseline = runs.get(0);
         Map<String, Object> proxied = runs.get(1);
-        double injectedMs = 2 * proxy.heldMillisP50();
-        System.out.printf("the proxy held each chunk %.2f ms (p50; asked %d ms): %.2f ms injected per round trip%n",
-                proxy.heldMillisP50(), ONE_WAY_DELAY.toMillis(), injectedMs);
+        double injectedMs = injectedMillis();
+        System.out.printf("the proxy held each chunk %.2f ms, the control %.2f ms (p50; asked %d ms): %.2f ms injected per round trip%n",
+                proxy.heldMillisP50(), control.heldMillisP50(), ONE_WAY_DELAY.toMillis(), injectedMs);
         assertEquals(ADDED_RTT_MS, injectedMs, 5.0, "the proxy injects about the delay asked of it");
         for (String kind : KINDS) {
             double base = number(probe(baseline, kind), "p50");
             double measured = number(probe(proxied, kind), "p50");
-            System.out.printf("%s %-9s p50 without proxy %6.2f ms, through the proxy %6.2f ms (expected %6.2f, %d samples)%n",
+            System.out.printf("%s %-9s p50 through the control %6.2f ms, through the proxy %6.2f ms (expected %6.2f, %d samples)%n",
                     browser, kind, base, measured, base + injectedMs, (long) number(probe(proxied, kind), "count"));
             assertTrue(number(probe(proxied, kind), "count") >= 5, kind + " has samples");
             assertEquals(base + injectedMs, measured, 2.0,
-                    kind + ": p50 through the proxy = p50 without it + the " + injectedMs + " ms the proxy held it");
+                    kind + ": p50 through the proxy = p50 through the control + the " + injectedMs + " ms the proxy held it longer");
         }
     }
 
@@ -137,8 +156,8 @@ class MeasurementAccuracyTest {
 
     /**
      * Not a speed assertion: prints what timing the echo by its message event's timeStamp changes. Four pages
-     * at once, direct and through the proxy, with the event's timeStamp and without it (made 0, so the
-     * handler's performance.now() is used); the error is |p50 through the proxy - p50 direct - injected|, and
+     * at once, through the control and through the proxy, with the event's timeStamp and without it (made 0, so the
+     * handler's performance.now() is used); the error is |p50 through the proxy - p50 through the control - injected|, and
      * echo - PING is what the page adds over the server's own PING on the same connection. Asserted: Chromium
      * gives a WebSocket message a timeStamp on performance.now()'s clock, at or before the handler runs.
      */
@@ -172,11 +191,11 @@ class MeasurementAccuracyTest {
         double[] overPing = new double[2];
         int repetitions = 3;
         for (int r = 0; r < repetitions; r++) {
-            proxy.resetHeld();
+            resetHeld();
             List<Page> pages = new ArrayList<>();
             try {
                 for (int variant = 0; variant < 2; variant++) {
-                    for (String origin : List.of(direct(), throughProxy())) {
+                    for (String origin : List.of(throughControl(), throughProxy())) {
                         Page page = browser.newPage();
                         pages.add(page);
                         if (variant == 1) {
@@ -193,19 +212,19 @@ class MeasurementAccuracyTest {
                 for (Page page : pages) {
                     results.add((Map<String, Object>) page.evaluate("() => window.run"));
                 }
-                double injected = 2 * proxy.heldMillisP50();
+                double injected = injectedMillis();
                 for (int variant = 0; variant < 2; variant++) {
                     Map<String, Object> base = results.get(2 * variant);
                     Map<String, Object> proxied = results.get(2 * variant + 1);
-                    double echoDirect = number(probe(base, "ws_echo"), "p50");
+                    double echoControl = number(probe(base, "ws_echo"), "p50");
                     double echoProxied = number(probe(proxied, "ws_echo"), "p50");
-                    double e = Math.abs(echoProxied - echoDirect - injected);
-                    double over = echoDirect - number(probe(base, "ws_ping"), "p50");
+                    double e = Math.abs(echoProxied - echoControl - injected);
+                    double over = echoControl - number(probe(base, "ws_ping"), "p50");
                     error[variant] += e / repetitions;
                     overPing[variant] += over / repetitions;
-                    System.out.printf("run %d, %-29s echo p50 direct %.3f, proxied %.3f (injected %.2f): error %.3f ms; echo - PING %.3f ms%n",
+                    System.out.printf("run %d, %-29s echo p50 control %.3f, proxied %.3f (injected %.2f): error %.3f ms; echo - PING %.3f ms%n",
                             r + 1, variant == 0 ? "event timeStamp:" : "performance.now() in handler:",
-                            echoDirect, echoProxied, injected, e, over);
+                            echoControl, echoProxied, injected, e, over);
                 }
             } finally {
                 pages.forEach(Page::close);
