@@ -12,14 +12,9 @@ cd "$(dirname "$0")/../.."
 runs=${1:-2}
 browsers=${2:-}
 out=$(mktemp)
-cp=$(mktemp)
-trap 'rm -f "$out" "$cp"' EXIT
+trap 'rm -f "$out"' EXIT
 [ "$(id -u)" -eq 0 ] || { echo "accuracy.sh: needs root (it makes network namespaces)" >&2; exit 2; }
-./mvnw -B -q -pl server -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$cp" -Dpingscope.installTestPackages=false
-java --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  -cp "server/target/test-classes:server/target/classes:web/target/classes:$(cat "$cp")" \
-  dev.pingscope.load.AccuracyBench "$out" "$runs" "$browsers"
+server/bench/java-bench.sh dev.pingscope.load.AccuracyBench "$out" "$runs" "$browsers"
 node -e '
 const fs = require("fs");
 const [page, block] = [process.argv[1], fs.readFileSync(process.argv[2], "utf8").trim()];

@@ -119,7 +119,7 @@ class KernelReferenceBrowserTest {
             double kernel = ((Number) c.get("rttMs")).doubleValue();
             // Tolerance 0.5 ms: both cross the same idle 0.1 ms path. The echo's median carries its JVM's wake-ups
             // (tens of µs); min_rtt (ws) is a floor, below the echo's median by the path's own spread; HEAD's srtt
-            // now and then takes a delayed ACK (p90 up to 1 ms in KernelRttMeaningTest) but its median stays low.
+            // now and then takes a delayed ACK (p90 up to 1 ms in KernelRttMeaningBench) but its median stays low.
             // The methods themselves read 0.5-3 ms above: a tolerance that let them pass would prove nothing.
             assertTrue(Math.abs(kernel - echoP50) <= 0.5, String.format(Locale.ROOT,
                     "%s: kernel %.3f ms against the reference echo's %.3f ms", connection, kernel, echoP50));

@@ -1,12 +1,9 @@
 package dev.pingscope.load;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.pingscope.Browsers;
-import dev.pingscope.TestResources;
 import dev.pingscope.TestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,27 +13,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * What the kernel's RTT figures of a probe connection mean, read by the test itself ({@code ss} in the server's
  * namespace, not pingscope's TCP_INFO code) while Chromium in the client namespace runs pingscope's probes over
  * an idle veth path, beside the reference echo. A measurement that prints its figures (docs/protocol.md,
- * "The kernel's RTT as a reference" quotes them); it asserts only that each figure was seen. The page asks for
+ * "The kernel's RTT as a reference" quotes them), run by {@code server/bench/kernel-rtt.sh}, not by the test
+ * command: it takes two minutes and decides nothing a test could assert. It fails only when a figure was not
+ * seen. The page asks for
  * PINGs at its probe interval (200 ms), which the second server (--ping-interval 100ms) caps at 100 ms; the figures
  * in the docs were taken before the page asked (PING every 1 s on the first server).
  */
-@ResourceLock(TestResources.BANDWIDTH)
-class KernelRttMeaningTest {
+public final class KernelRttMeaningBench {
     private static final int PORT = 7080;
     private static final int FAST_PING_PORT = 7082;
     private static final int ECHO_PORT = 7081;
 
-    @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void prints_srtt_rttvar_and_min_rtt_of_probe_connections_beside_the_reference_echo() throws Exception {
+    private KernelRttMeaningBench() {}
+
+    /** Prints srtt, rttvar and min_rtt of the probe connections beside the reference echo, phase by phase. */
+    public static void main(String[] args) throws Exception {
         try (TwoNamespaces net = new TwoNamespaces("pk", "169.254.78.1", "169.254.78.2")) {
             Process server = net.java(net.serverNs, "dev.pingscope.cli.Main", "--host", net.serverAddress, "--port",
                     Integer.toString(PORT), "--instance", "meaning", "--shutdown-grace", "1s", "--data-dir", TestServer.dataDir().toString());
@@ -47,7 +43,7 @@ class KernelRttMeaningTest {
             TwoNamespaces.awaitLine(fast, "listening on", 60);
             TwoNamespaces.awaitLine(echo, "listening", 60);
             Path chromium = Browsers.systemBrowser();
-            assertTrue(chromium != null, "needs Debian's chromium");
+            check(chromium != null, "needs Debian's chromium");
             try (Playwright playwright = Browsers.playwright();
                     Browser browser = Browsers.chromium(playwright, net.launcherInClient(chromium))) {
                 for (int repeat = 0; repeat < 2; repeat++) {
@@ -87,7 +83,7 @@ class KernelRttMeaningTest {
         long to = ((Number) result.get("to")).longValue();
         double[] ref = referenceSamples.get(30, TimeUnit.SECONDS).stream().filter(s -> s[0] >= from && s[0] <= to)
                 .mapToDouble(s -> s[1] / 1e3).sorted().toArray();
-        assertTrue(ref.length > 50, name + ": reference samples " + ref.length);
+        check(ref.length > 50, name + ": reference samples " + ref.length);
         // The probe connections: those that sent segments within the window (the page's own load stays idle).
         Map<String, List<KernelSockets.Sample>> byPeer = new LinkedHashMap<>();
         for (KernelSockets.Sample s : kernel) {
@@ -109,7 +105,13 @@ class KernelRttMeaningTest {
                             + " min_rtt %.3f ms (%d samples)%n", e.getKey(), segs, srtt[srtt.length / 2], srtt[srtt.length / 10],
                     srtt[srtt.length * 9 / 10], var[var.length / 2], list.get(list.size() - 1).minRttMs(), list.size());
         }
-        assertTrue(seen, name + ": ss saw the probe connection(s)");
+        check(seen, name + ": ss saw the probe connection(s)");
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new IllegalStateException(what);
+        }
     }
 
 }
