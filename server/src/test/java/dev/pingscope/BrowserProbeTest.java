@@ -12,8 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A real Chromium on the served page measures one HEAD RTT and one WebSocket echo RTT. */
+@ResourceLock(TestResources.SHARED_BROWSERS) // a Chromium of its own
 class BrowserProbeTest {
     static TestServer ts;
     static Playwright playwright;

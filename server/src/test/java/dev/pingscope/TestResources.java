@@ -6,7 +6,10 @@ package dev.pingscope;
  * whose figures a busy neighbour would move (timings, allocation, pauses) are {@code @Isolated} instead.
  */
 public final class TestResources {
-    /** The run's shared browsers (client/SharedBrowser): Playwright is not thread-safe, so one class at a time. */
+    /**
+     * A browser running: the run's shared ones (client/SharedBrowser; Playwright is not thread-safe) or a class's
+     * own (a browser keeps both cores busy, and two at once move each other's timings): one class at a time.
+     */
     public static final String SHARED_BROWSERS = "pingscope.shared-browsers";
     /**
      * Load on a network path (rate limits, namespaces, goodput on loopback) whose goodput, responsiveness or

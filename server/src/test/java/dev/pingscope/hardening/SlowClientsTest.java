@@ -16,8 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Clients that hold resources by being slow: both are dropped within their timeouts, and the heap stays bounded. */
+@Isolated // it reads the JVM's heap, which a neighbour's allocations would grow
 class SlowClientsTest {
     static TestServer ts;
     static Bystander bystander;

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** A latency instrument shows its own pauses: the JVM's GC, heap and threads are on /metrics. */
+@Isolated // System.gc() stops every server in this JVM, a neighbour's included
 class JvmMetricsTest {
 
     @Test
