@@ -189,7 +189,7 @@ class MeasurementAccuracyTest {
         Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
         double[] error = new double[2];
         double[] overPing = new double[2];
-        int repetitions = 3;
+        int repetitions = 2;
         for (int r = 0; r < repetitions; r++) {
             resetHeld();
             List<Page> pages = new ArrayList<>();

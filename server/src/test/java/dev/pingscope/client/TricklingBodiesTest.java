@@ -31,7 +31,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @ExtendWith(SharedBrowser.class)
 class TricklingBodiesTest {
     static final int TRICKLERS = 300;
-    static final int PASSES = 3;
+    static final int PASSES = 2;
     static final List<String> KINDS = List.of("ws_echo", "ws_ping");
     static final Map<String, Object> OPTIONS = Map.of("probes", KINDS, "duration", 5000, "interval", 20);
 
@@ -54,7 +54,7 @@ class TricklingBodiesTest {
     }
 
     /**
-     * Phases without and with the tricklers alternate, three times, so that both meet the same machine (other work on
+     * Phases without and with the tricklers alternate, twice, so that both meet the same machine (other work on
      * it comes and goes); the p99 of each kind is taken over the samples of both phases of a condition.
      */
     @Test
