@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The accuracy table of docs/accuracy.md: Chromium, Firefox ESR and WebKitGTK, on pingscope's own page (cross-origin
-# isolated) and embedded in a page of another origin, against an independent reference echo across two network
-# namespaces, idle and under a download load (server/src/test/java/dev/pingscope/load/AccuracyBench.java).
+# The accuracy table of docs/accuracy.md: Chromium, Firefox ESR and WebKitGTK, on pingscope's own page over https
+# (cross-origin isolated) and over plain http, and embedded in a page of another origin, against an independent
+# reference echo across two network namespaces, idle and under a download load
+# (server/src/test/java/dev/pingscope/load/AccuracyBench.java).
 # Writes its block into docs/accuracy.md between <!-- accuracy:start and <!-- accuracy:end -->.
 # Needs root (namespaces), iproute2, and the browsers the test command installs (chromium, firefox-esr,
-# webkit2gtk-driver, xvfb). About 2.5 minutes per run per browser.
+# webkit2gtk-driver, xvfb). About 1.5 minutes per run per browser.
 #
 # Usage: server/bench/accuracy.sh [RUNS per cell, default 2] [BROWSERS, e.g. chromium,webkit; default all three]
 set -euo pipefail

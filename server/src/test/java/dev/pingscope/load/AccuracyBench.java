@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The accuracy table of docs/accuracy.md (server/bench/accuracy.sh). Each browser, on pingscope's own page
  * (cross-origin isolated, which takes a secure context: the server serves https with its own self-signed
- * certificate, which the test browsers accept) and embedded in a page of another origin (not isolated: the coarse clock), measures
- * a server across two network namespaces while an independent reference, a bare TCP echo timed by its own
+ * certificate, which the test browsers accept), embedded in a page of another origin (not isolated: the coarse clock),
+ * and on pingscope's own page from a second server over plain http (HTTP/1.1 and ws; not a secure context, so not
+ * isolated), measures a server across two network namespaces while an independent reference, a bare TCP echo timed by its own
  * process ({@link ReferenceEcho}), crosses the same path at the same time. Per kind it gives:
  * <ul>
  *   <li>the idle bias: the kind's p50 minus the reference's p50 over the same window (what "your ping" reads
@@ -48,9 +49,13 @@ public final class AccuracyBench {
     static final String CLIENT_ADDRESS = "169.254.83.2";
     static final int PORT = 7080;
     static final int ECHO_PORT = 7082;
+    /** A second server, plain http: pingscope's own page over HTTP/1.1 and ws, as a site without TLS serves it. */
+    static final int HTTP_PORT = 7081;
     static final String SERVER = "https://" + SERVER_ADDRESS + ":" + PORT + "/";
+    static final String HTTP_SERVER = "http://" + SERVER_ADDRESS + ":" + HTTP_PORT + "/";
     static final List<String> KINDS = List.of("http_head", "ws_echo", "ws_ping");
-    static final List<String> MODES = List.of("isolated", "embedded");
+    /** isolated: the own page over https; embedded: the snippet on another origin; http: the own page over plain http. */
+    static final List<String> MODES = List.of("isolated", "embedded", "http");
     static final ObjectMapper JSON = new ObjectMapper();
     /** The default run a visitor gets: 10 s at one probe of each kind per 200 ms. */
     static final int IDLE_MS = 10_000;
@@ -70,8 +75,12 @@ public final class AccuracyBench {
             Process server = net.java(net.serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port",
                     Integer.toString(PORT), "--tls-self-signed", "--instance", "accuracy", "--shutdown-grace", "1s", "--data-dir",
                     Files.createTempDirectory("pingscope-accuracy").toString());
+            Process plain = net.java(net.serverNs, "dev.pingscope.cli.Main", "--host", SERVER_ADDRESS, "--port",
+                    Integer.toString(HTTP_PORT), "--instance", "accuracy-http", "--shutdown-grace", "1s", "--data-dir",
+                    Files.createTempDirectory("pingscope-accuracy").toString());
             Process echo = net.java(net.serverNs, ReferenceEcho.class.getName(), "server", SERVER_ADDRESS, Integer.toString(ECHO_PORT));
             TwoNamespaces.awaitLine(server, "listening on", 30);
+            TwoNamespaces.awaitLine(plain, "listening on", 30);
             TwoNamespaces.awaitLine(echo, "listening", 30);
             Process client = net.java(net.clientNs, InClient.class.getName(), runs, browsers);
             Thread errors = new Thread(() -> copy(client.getErrorStream()), "client-stderr");
@@ -209,6 +218,8 @@ public final class AccuracyBench {
         private static void open(TestPage page, String mode, String other) {
             if (mode.equals("isolated")) {
                 page.navigate(SERVER);
+            } else if (mode.equals("http")) {
+                page.navigate(HTTP_SERVER); // not a secure context: not isolated
             } else {
                 page.navigate(other);
                 page.evaluate("(src) => { const s = document.createElement('script'); s.src = src; document.head.append(s); }",
