@@ -1,11 +1,13 @@
 // pingscope-reference.js: result.reference, each method's reading against the kernel's RTT of its own
 // connection (TCP_INFO, read by the server for the probes that asked; docs/protocol.md, "The kernel's RTT as a
 // reference"). An ES module that pingscope.js imports only once a run is done, so that the snippet stays small.
-//   HEAD: the smoothed RTT of the HEAD connection (Server-Timing tcp_srtt on the flagged probes).
+//   HEAD: the smoothed RTT of the HEAD connection (Server-Timing tcp_srtt on the flagged probes), or its min_rtt
+//   where that connection also carries the WebSocket (tcp_shared: HTTP/2, as Firefox does it).
 //   echo and PING: the WebSocket's min_rtt (its srtt is inflated by delayed ACKs of the server's own messages).
 
 const FIGURES = /tcp_srtt;dur=([\d.]+), tcp_min;dur=([\d.]+), tcp_var;dur=([\d.]+)/;
 const REASON = /tcp;desc="((?:[^"\\]|\\.)*)"/;
+const SHARED = /tcp_shared;desc="websocket"/;
 const NAMES = { http_head: 'HEAD', ws_echo: 'echo', ws_ping: 'PING' };
 
 function median(values) {
@@ -13,10 +15,10 @@ function median(values) {
   return n ? (n % 2 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2) : null;
 }
 
-/** A HEAD sample's kernel (the Server-Timing entries after app;dur) as {srtt, min, var} or {reason}. */
+/** A HEAD sample's kernel (the Server-Timing entries after app;dur) as {srtt, min, var, shared} or {reason}. */
 function headFigures(tcp) {
   const m = FIGURES.exec(tcp);
-  if (m) return { srtt: +m[1], min: +m[2], var: +m[3] };
+  if (m) return { srtt: +m[1], min: +m[2], var: +m[3], shared: SHARED.test(tcp) };
   const r = REASON.exec(tcp);
   return r ? { reason: r[1].replace(/\\(.)/g, '$1') } : null;
 }
@@ -53,8 +55,9 @@ const ms = (v) => `${Math.abs(v).toFixed(1)} ms`;
  */
 export default function reference(result) {
   const probes = result.probes, samples = (k) => probes[k]?.samples || [];
-  const head = probes.http_head && connection(samples('http_head').filter((s) => s.kernel).map((s) => headFigures(s.kernel)),
-    'srtt', ['http_head'], probes);
+  const headRead = samples('http_head').filter((s) => s.kernel).map((s) => headFigures(s.kernel));
+  const shared = headRead.some((f) => f?.shared); // the WebSocket's delayed ACKs are in this srtt too
+  const head = probes.http_head && connection(headRead, shared ? 'min' : 'srtt', ['http_head'], probes);
   const ws = (probes.ws_ping || probes.ws_echo) && connection(samples('ws_ping').filter((s) => s.kernel).map((s) => wsFigures(s.kernel)),
     'min', ['ws_echo', 'ws_ping'], probes);
   const kinds = [head, ws].filter(Boolean);

@@ -147,7 +147,7 @@ public final class PingscopeServer implements AutoCloseable {
         results.ifPresent(r -> bodyCaps.put(Results.SAVE_PATH, config.results().maxBodyBytes()));
         // Bodies are read before the pool (no thread waits for them); /ping, in front, runs on the selector thread.
         PingHandler ping = new PingHandler(config.http().instance(), origins, clientAddress, metrics.kernelRtt("http_head"),
-                new BodiesFirst(bodyCaps, config.http().bodyLimits(), new PoolHandoff(loadEndpoints)));
+                webSockets.carriers(), new BodiesFirst(bodyCaps, config.http().bodyLimits(), new PoolHandoff(loadEndpoints)));
         server.setHandler(config.https().redirectPort() > 0 ? new HttpsRedirect(ping, this::port) : ping);
         headerDeadline.watch(server);
     }

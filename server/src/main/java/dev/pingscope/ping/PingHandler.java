@@ -6,6 +6,8 @@ import dev.pingscope.http.TimingCors;
 import dev.pingscope.tcpinfo.KernelReference;
 import dev.pingscope.tcpinfo.TcpInfo;
 import dev.pingscope.tcpinfo.TcpSockets;
+import dev.pingscope.tcpinfo.WebSocketCarriers;
+import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.eclipse.jetty.http.HttpField;
@@ -31,7 +33,9 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>A probe that asks, by ending its query with {@code ref=1}, also gets its connection's kernel RTT
  * ({@link KernelReference}) as more Server-Timing entries; the page asks once a second, and a probe that does not
- * ask pays one look at the query's end.
+ * ask pays one look at the query's end. A connection that also carries a probe WebSocket (HTTP/2, RFC 8441) says so
+ * ({@code tcp_shared;desc="websocket"}): its smoothed RTT is inflated by that WebSocket's delayed ACKs
+ * ({@link WebSocketCarriers}).
  *
  * <p>It never blocks: with {@link dev.pingscope.http.PoolHandoff} behind it, Jetty answers {@code /ping} on
  * the selector thread that read the request.
@@ -56,18 +60,22 @@ public final class PingHandler extends Handler.Wrapper {
     private final TimingCors cors;
     private final ClientAddress clientAddress;
     private final LongConsumer kernelRttMicros;
+    private final WebSocketCarriers carriers;
 
     /**
      * @param clientAddress   tells a direct peer from a trusted proxy (whose hop the kernel would measure)
-     * @param kernelRttMicros gets each flagged probe's smoothed RTT (the metrics' pingscope_kernel_rtt_seconds)
+     * @param kernelRttMicros gets each flagged probe's kernel RTT (the metrics' pingscope_kernel_rtt_seconds): the
+     *                        smoothed RTT, or the min RTT on a connection that carries a probe WebSocket
+     * @param carriers        the connections that carry a probe WebSocket
      */
     public PingHandler(String instance, OriginPolicy origins, ClientAddress clientAddress, LongConsumer kernelRttMicros,
-            Handler next) {
+            WebSocketCarriers carriers, Handler next) {
         super(next);
         this.instanceField = new PreEncodedHttpField(INSTANCE_HEADER, instance);
         this.cors = new TimingCors(origins);
         this.clientAddress = clientAddress;
         this.kernelRttMicros = kernelRttMicros;
+        this.carriers = carriers;
     }
 
     @Override
@@ -113,9 +121,11 @@ public final class PingHandler extends Handler.Wrapper {
     /** The Server-Timing entries of the connection's kernel RTT, after the app's time was taken. */
     private String reference(Request request) {
         boolean direct = clientAddress.direct(request);
-        Optional<TcpInfo> info = KernelReference.read(TcpSockets.channelOf(request), direct);
-        info.ifPresent(i -> kernelRttMicros.accept(i.rttMicros()));
-        return KernelReference.serverTiming(info, direct);
+        SocketChannel channel = TcpSockets.channelOf(request);
+        Optional<TcpInfo> info = KernelReference.read(channel, direct);
+        boolean shared = info.isPresent() && carriers.carries(channel);
+        info.ifPresent(i -> kernelRttMicros.accept(shared ? i.minRttMicros() : i.rttMicros()));
+        return KernelReference.serverTiming(info, direct) + (shared ? KernelReference.SHARED_WITH_WEBSOCKET : "");
     }
 
     /** "app;dur=0.123": the duration in milliseconds with microsecond resolution, written without String.format. */

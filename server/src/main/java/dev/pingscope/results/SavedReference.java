@@ -56,8 +56,9 @@ record SavedReference(Reading head, Reading ws, String unavailable) {
         }
         SaveRequest.onlyFields(r, "reference.", Set.of("source", "http_head", "ws"));
         source(r);
-        Reading head = reading(r.get("http_head"), "reference.http_head", "srtt", Set.of("http_head"), kinds);
-        Reading ws = reading(r.get("ws"), "reference.ws", "min", Set.of("ws_echo", "ws_ping"), kinds);
+        // HEAD's figure is the smoothed RTT, or the min RTT where its connection also carried the WebSocket.
+        Reading head = reading(r.get("http_head"), "reference.http_head", List.of("srtt", "min"), Set.of("http_head"), kinds);
+        Reading ws = reading(r.get("ws"), "reference.ws", List.of("min"), Set.of("ws_echo", "ws_ping"), kinds);
         if (head == null && ws == null) {
             throw InvalidSave.invalid("reference needs http_head or ws, or unavailable");
         }
@@ -79,7 +80,8 @@ record SavedReference(Reading head, Reading ws, String unavailable) {
         return n.asText();
     }
 
-    private static Reading reading(JsonNode c, String at, String figure, Set<String> methods, Set<String> kinds) throws InvalidSave {
+    private static Reading reading(JsonNode c, String at, List<String> figures, Set<String> methods, Set<String> kinds)
+            throws InvalidSave {
         if (c == null || c.isNull()) {
             return null;
         }
@@ -92,9 +94,10 @@ record SavedReference(Reading head, Reading ws, String unavailable) {
         }
         SaveRequest.onlyFields(c, at + ".", Set.of("figure", "rttMs", "samples", "srttMs", "minRttMs", "rttvarMs", "bias"));
         JsonNode f = c.get("figure");
-        if (f == null || !f.isTextual() || !f.asText().equals(figure)) {
-            throw InvalidSave.invalid(at + ".figure must be \"" + figure + "\"");
+        if (f == null || !f.isTextual() || !figures.contains(f.asText())) {
+            throw InvalidSave.invalid(at + ".figure must be \"" + String.join("\" or \"", figures) + "\"");
         }
+        String figure = f.asText();
         double rtt = SaveRequest.number(SaveRequest.required(c, "rttMs", at + "."), at + ".rttMs", 0, MAX_MS);
         long samples = SaveRequest.integer(SaveRequest.required(c, "samples", at + "."), at + ".samples", 1, MAX_READINGS);
         Map<String, Double> bias = new LinkedHashMap<>();

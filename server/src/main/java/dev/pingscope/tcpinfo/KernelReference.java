@@ -12,6 +12,12 @@ import java.util.Optional;
  * <p>Two encodings of the same figures: Server-Timing entries for HEAD /ping, a JSON member for ping_rtt.
  */
 public final class KernelReference {
+    /**
+     * The Server-Timing entry after the figures of a HEAD probe whose connection also carries a probe WebSocket
+     * ({@link WebSocketCarriers}): its reference is then the min RTT, not the smoothed one.
+     */
+    public static final String SHARED_WITH_WEBSOCKET = ", tcp_shared;desc=\"websocket\"";
+
     /** The reason given to a probe whose connection's peer is a trusted proxy. */
     public static final String PROXIED = "proxied";
 

@@ -102,7 +102,7 @@ public final class ProbeSocket implements FrameHandler {
             this.session = coreSession;
             // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
             // The first PING waits for this monitor, so the hello is still the first frame.
-            wheelSlot = probes.opened(this, asks.pingStep());
+            wheelSlot = probes.opened(this, asks);
             sendServerMessage(probes.helloFor(asks));
         }
         callback.succeeded();
@@ -361,7 +361,7 @@ public final class ProbeSocket implements FrameHandler {
             return;
         }
         closed = true;
-        probes.closed(this, wheelSlot, asks.pingStep());
+        probes.closed(this, wheelSlot, asks);
     }
 
     /** Completes a received frame once what answers it (its echo, a PONG) is written; a failed write disconnects. */

@@ -3,6 +3,7 @@ package dev.pingscope.websocket;
 import dev.pingscope.http.ConcurrencyLimiter;
 import dev.pingscope.recording.RttRecorders;
 import dev.pingscope.sample.Load;
+import dev.pingscope.tcpinfo.WebSocketCarriers;
 import java.time.Duration;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,7 @@ public final class WebSocketProbes implements AutoCloseable {
     private final ConcurrencyLimiter limiter;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final PingWheel pinger;
+    private final WebSocketCarriers carriers = new WebSocketCarriers();
 
     /**
      * @param recorders where ws_ping RTTs are recorded
@@ -173,18 +175,29 @@ public final class WebSocketProbes implements AutoCloseable {
     }
 
     /** Counts the socket as open and puts it in the ping wheel; returns its first slot there, for {@link #closed}. */
-    int opened(ProbeSocket socket, int step) {
+    int opened(ProbeSocket socket, ConnectionAsks asks) {
         openSessions.incrementAndGet();
-        return pinger.add(socket, step);
+        if (asks.channel() != null) {
+            carriers.opened(asks.channel());
+        }
+        return pinger.add(socket, asks.pingStep());
     }
 
     /** @param wheelSlot what {@link #opened} returned, or -1 if the socket never opened */
-    void closed(ProbeSocket socket, int wheelSlot, int step) {
+    void closed(ProbeSocket socket, int wheelSlot, ConnectionAsks asks) {
         if (wheelSlot >= 0) {
             openSessions.decrementAndGet();
-            pinger.remove(socket, wheelSlot, step);
+            if (asks.channel() != null) {
+                carriers.closed(asks.channel());
+            }
+            pinger.remove(socket, wheelSlot, asks.pingStep());
         }
         limiter.release(socket.clientAddress());
+    }
+
+    /** The connections that carry an open probe WebSocket which asked for the kernel's RTT (for HEAD's reference). */
+    public WebSocketCarriers carriers() {
+        return carriers;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pingscope.ping.PingHandler;
+import dev.pingscope.tcpinfo.WebSocketCarriers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,8 +64,8 @@ class PoolHandoffTest {
     @Test
     void the_ping_handler_is_non_blocking_with_the_handoff_behind_it_and_blocking_without() {
         OriginPolicy any = new OriginPolicy(List.of("*"));
-        assertEquals(InvocationType.NON_BLOCKING, new PingHandler("t", any, new ClientAddress(TrustedProxies.NONE), us -> {}, new PoolHandoff(new BlockingBehind())).getInvocationType());
-        assertEquals(InvocationType.BLOCKING, new PingHandler("t", any, new ClientAddress(TrustedProxies.NONE), us -> {}, new BlockingBehind()).getInvocationType());
+        assertEquals(InvocationType.NON_BLOCKING, new PingHandler("t", any, new ClientAddress(TrustedProxies.NONE), us -> {}, new WebSocketCarriers(), new PoolHandoff(new BlockingBehind())).getInvocationType());
+        assertEquals(InvocationType.BLOCKING, new PingHandler("t", any, new ClientAddress(TrustedProxies.NONE), us -> {}, new WebSocketCarriers(), new BlockingBehind()).getInvocationType());
     }
 
     @Test
