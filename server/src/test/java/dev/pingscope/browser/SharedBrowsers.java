@@ -2,6 +2,7 @@ package dev.pingscope.browser;
 
 import dev.pingscope.TestResources;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * One launched browser per kind for the whole test run, kept in JUnit's root store (so JUnit closes it when the
- * run ends), launched the first time a test asks for it.
+ * run ends), launched the first time a test asks for it. Chromium is one per test thread: Playwright expects every
+ * call on the thread that created it, and JUnit's two threads take the browser classes in turn.
  */
 public final class SharedBrowsers {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedBrowsers.class);
@@ -19,7 +21,8 @@ public final class SharedBrowsers {
     /** The run's browser of this kind, launched now if no test has used it yet. */
     public static TestBrowser get(ExtensionContext context, BrowserKind kind) {
         requireLock(context.getRequiredTestClass());
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(kind, k -> launch(kind), TestBrowser.class);
+        Object key = kind == BrowserKind.CHROMIUM ? List.of(kind, Thread.currentThread()) : kind;
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(key, k -> launch(kind), TestBrowser.class);
     }
 
     /** The run's Chromium with its Playwright API, for Chromium-only tests. */
