@@ -2,27 +2,36 @@ package dev.pingscope.browser;
 
 import dev.pingscope.TestResources;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * One launched browser per kind for the whole test run, kept in JUnit's root store (so JUnit closes it when the
- * run ends), launched the first time a test asks for it. Chromium is one per test thread: Playwright expects every
- * call on the thread that created it, and JUnit's two threads take the browser classes in turn.
+ * The launched browsers: Firefox and WebKit one each for the whole test run, kept in JUnit's root store (so JUnit
+ * closes them when the run ends), launched the first time a test asks for them. Chromium is one per test class,
+ * in the class's store (closed when the class ends): Playwright expects every call on the thread that created it,
+ * JUnit runs a class on one thread, and its two threads take the browser classes in turn. A launch costs 0.5-2 s.
  */
 public final class SharedBrowsers {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedBrowsers.class);
 
     private SharedBrowsers() {}
 
-    /** The run's browser of this kind, launched now if no test has used it yet. */
+    /** The browser of this kind for the calling test, launched now if none is open for it yet. */
     public static TestBrowser get(ExtensionContext context, BrowserKind kind) {
         requireLock(context.getRequiredTestClass());
-        Object key = kind == BrowserKind.CHROMIUM ? List.of(kind, Thread.currentThread()) : kind;
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(key, k -> launch(kind), TestBrowser.class);
+        ExtensionContext owner = kind == BrowserKind.CHROMIUM ? classContext(context) : context.getRoot();
+        return owner.getStore(NAMESPACE).computeIfAbsent(kind, k -> launch(kind), TestBrowser.class);
+    }
+
+    /** The context of the test class itself (a method's or an invocation's is below it). */
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (!(c.getElement().orElse(null) instanceof Class<?>) && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
     }
 
     /** The run's Chromium with its Playwright API, for Chromium-only tests. */
