@@ -3,8 +3,8 @@
 # connections (PINGed once a second by the server), and during a steady WINDOW one more connection sends a
 # visitor's echo probe VISITOR_RATE times a second. Prints, per server, one JSON line: CPU per held
 # connection per second, the visitor's echo p50/p99/max, the server's own PING p99, and for pingscope the
-# hiccup maximum (/api/pauses) and the longest GC pause inside the window. run.sh calls it for its hold
-# section; alone it is the quick A/B of one change (about 3 minutes).
+# hiccup maximum (/api/pauses) and the longest GC pause inside the window. run.sh's hold measures memory
+# per connection; this is the quick A/B of one change's time (about 3 minutes a server).
 #
 # Usage: server/bench/hold-cost.sh [pingscope|nodews|both]   (default both)
 # Knobs: HOLD_CONNECTIONS=10000 WINDOW=30 VISITOR_RATE=100 SERVER_CPU=0 LOAD_CPU=1 OUT_DIR=(a temp folder)
