@@ -53,6 +53,12 @@ class MeasurementAccuracyTest {
         ts.close();
     }
 
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
     /** Opens the pingscope page at origin and runs pingscope.measure(options) there; returns the whole result. */
     static Map<String, Object> measureFrom(TestBrowser browser, String origin, Map<String, Object> options) {
         return measureAtOnce(browser, List.of(origin), options).get(0);
@@ -187,9 +193,11 @@ class MeasurementAccuracyTest {
             probe.close();
         }
         Map<String, Object> options = Map.of("duration", 3000, "interval", 50);
-        double[] error = new double[2];
+        // Three repetitions, judged by the median error: one repetition that a neighbour's burst of CPU lands on
+        // (CI saw a 4.7 ms mean over two) must not decide, while a timeStamp that is wrong is wrong in all three.
+        int repetitions = 3;
+        List<List<Double>> errors = List.of(new ArrayList<>(), new ArrayList<>());
         double[] overPing = new double[2];
-        int repetitions = 2;
         for (int r = 0; r < repetitions; r++) {
             resetHeld();
             List<Page> pages = new ArrayList<>();
@@ -220,7 +228,7 @@ class MeasurementAccuracyTest {
                     double echoProxied = number(probe(proxied, "ws_echo"), "p50");
                     double e = Math.abs(echoProxied - echoControl - injected);
                     double over = echoControl - number(probe(base, "ws_ping"), "p50");
-                    error[variant] += e / repetitions;
+                    errors.get(variant).add(e);
                     overPing[variant] += over / repetitions;
                     System.out.printf("run %d, %-29s echo p50 control %.3f, proxied %.3f (injected %.2f): error %.3f ms; echo - PING %.3f ms%n",
                             r + 1, variant == 0 ? "event timeStamp:" : "performance.now() in handler:",
@@ -230,9 +238,12 @@ class MeasurementAccuracyTest {
                 pages.forEach(Page::close);
             }
         }
-        System.out.printf("echo over %d runs: mean error %.3f ms with the event's timeStamp, %.3f ms without; "
-                + "echo - PING %.3f ms with, %.3f ms without%n", repetitions, error[0], error[1], overPing[0], overPing[1]);
-        assertTrue(error[0] < 2.0, "the echo tracks the injected delay with the event's timeStamp: " + error[0]);
+        double withTimeStamp = median(errors.get(0));
+        System.out.printf("echo over %d runs: median error %.3f ms with the event's timeStamp, %.3f ms without; "
+                + "mean echo - PING %.3f ms with, %.3f ms without%n",
+                repetitions, withTimeStamp, median(errors.get(1)), overPing[0], overPing[1]);
+        assertTrue(withTimeStamp < 2.0, "the echo tracks the injected delay with the event's timeStamp: median error "
+                + withTimeStamp + " ms of " + errors.get(0));
     }
 
     @InEveryBrowser
