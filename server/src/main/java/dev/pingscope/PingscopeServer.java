@@ -29,6 +29,7 @@ import dev.pingscope.sample.Sites;
 import dev.pingscope.servers.ServersApi;
 import dev.pingscope.tls.HttpsRedirect;
 import dev.pingscope.tls.TlsListeners;
+import dev.pingscope.websocket.ProbeUpgradeHandler;
 import dev.pingscope.websocket.WebSocketAdmission;
 import dev.pingscope.websocket.WebSocketProbes;
 import io.javalin.Javalin;
@@ -38,7 +39,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * The composition root: builds every part of a pingscope server from its configuration and wires them
@@ -140,7 +140,7 @@ public final class PingscopeServer implements AutoCloseable {
     }
 
     private void probesInFront(Server server, OriginPolicy origins, ClientAddress clientAddress, WebSocketAdmission admission) {
-        WebSocketUpgradeHandler upgrade = webSockets.upgradeHandler(server, admission);
+        ProbeUpgradeHandler upgrade = webSockets.upgradeHandler(server, admission);
         upgrade.setHandler(server.getHandler());
         loadEndpoints.setHandler(upgrade);
         Map<String, Integer> bodyCaps = new HashMap<>(Map.of(IntakeHandler.PATH, config.intake().maxBodyBytes()));

@@ -259,22 +259,30 @@ public final class ProbeSocket implements FrameHandler {
         release();
     }
 
-    /** Called by the pinger thread once per ping interval (the server's, or the one this connection asked for). */
-    synchronized void sendPing() {
-        CoreSession s = session;
-        if (closed || s == null || !s.isOutputOpen()) {
-            return;
+    /**
+     * Called by the pinger thread once per ping interval (the server's, or the one this connection asked for).
+     * The bookkeeping is under this object's monitor; the PING goes out after it, so that a PONG read on the
+     * selector thread meanwhile never waits for the pinger's write.
+     */
+    void sendPing() {
+        CoreSession s;
+        long now;
+        synchronized (this) {
+            s = session;
+            if (closed || s == null || !s.isOutputOpen()) {
+                return;
+            }
+            now = System.nanoTime();
+            if (now - lastReceivedNanos > probes.idleTimeout.toNanos()) {
+                // Jetty's own idle timeout never fires here: our PINGs are traffic too. Nothing came back.
+                close(CloseStatus.SHUTDOWN, "idle: nothing received for " + probes.idleTimeout.toMillis() + " ms");
+                return;
+            }
+            int free = expireLostPings(now);
+            pingSeq++;
+            outstandingSentNanos[free] = now;
+            outstandingSeq[free] = pingSeq;
         }
-        long now = System.nanoTime();
-        if (now - lastReceivedNanos > probes.idleTimeout.toNanos()) {
-            // Jetty's own idle timeout never fires here: our PINGs are traffic too. Nothing came back.
-            close(CloseStatus.SHUTDOWN, "idle: nothing received for " + probes.idleTimeout.toMillis() + " ms");
-            return;
-        }
-        int free = expireLostPings(now);
-        pingSeq++;
-        outstandingSentNanos[free] = now;
-        outstandingSeq[free] = pingSeq;
         s.sendFrame(new Frame(OpCode.PING, ByteBuffer.allocate(Long.BYTES).putLong(0, now)), disconnectOnFailure, false);
         if (asks.reference()) {
             // After the PING left, off the reader's path: the figures include the last PONG's ACK.

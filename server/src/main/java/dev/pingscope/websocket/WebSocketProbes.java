@@ -11,7 +11,6 @@ import java.util.function.LongConsumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
-import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * The WebSocket endpoint /ws: state shared by all connections, and the factory of one {@link ProbeSocket}
@@ -72,12 +71,11 @@ public final class WebSocketProbes implements AutoCloseable {
     }
 
     /**
-     * Jetty's core WebSocket upgrade handler for this server, with the /ws limits, mapping /ws to the
-     * connections that the admission lets in; other requests go to its child handler.
+     * The upgrade handler for this server, with the /ws limits, turning /ws into the connections that the
+     * admission lets in; other requests go to its child handler.
      */
-    public WebSocketUpgradeHandler upgradeHandler(Server server, WebSocketAdmission admission) {
-        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server));
-        Configuration limits = upgrade.getConfiguration();
+    public ProbeUpgradeHandler upgradeHandler(Server server, WebSocketAdmission admission) {
+        Configuration.ConfigurationCustomizer limits = new Configuration.ConfigurationCustomizer();
         // A little above the ping interval's traffic; our own idle check (ProbeSocket) is the one that acts.
         limits.setIdleTimeout(idleTimeout.plus(pingInterval));
         // Frames above this are cut into fragments as they arrive (auto-fragment): ProbeSocket limits messages.
@@ -86,8 +84,7 @@ public final class WebSocketProbes implements AutoCloseable {
         limits.setMaxBinaryMessageSize(settings.maxMessageBytes());
         limits.setMaxOutgoingFrames(settings.maxQueuedFrames());
         limits.setInputBufferSize(INPUT_BUFFER_BYTES);
-        upgrade.addMapping(PATH, admission);
-        return upgrade;
+        return new ProbeUpgradeHandler(admission, WebSocketServerComponents.ensureWebSocketComponents(server), limits);
     }
 
     /**
