@@ -2,12 +2,13 @@
 # What holding many WebSockets costs a visitor: pingscope and node's `ws` each hold HOLD_CONNECTIONS
 # connections (PINGed once a second by the server), and during a steady WINDOW one more connection sends a
 # visitor's echo probe VISITOR_RATE times a second. Prints, per server, one JSON line: CPU per held
-# connection per second, the visitor's echo p50/p99/max, the server's own PING p99, and for pingscope the
+# connection per second, the visitor's echo p50/p99/max, the server's own PING p99 (over PING_WINDOW s just
+# before the visitor's window, when the holding client has its core to itself), and for pingscope the
 # hiccup maximum (/api/pauses) and the longest GC pause inside the window. run.sh's hold measures memory
 # per connection; this is the quick A/B of one change's time (about 3 minutes a server).
 #
 # Usage: server/bench/hold-cost.sh [pingscope|nodews|both]   (default both)
-# Knobs: HOLD_CONNECTIONS=10000 WINDOW=30 VISITOR_RATE=100 SERVER_CPU=0 LOAD_CPU=1 OUT_DIR=(a temp folder)
+# Knobs: HOLD_CONNECTIONS=10000 WINDOW=30 PING_WINDOW=15 VISITOR_RATE=100 SERVER_CPU=0 LOAD_CPU=1 OUT_DIR=(a temp folder)
 #        PINGSCOPE_JVM_OPTS (after the launcher's)  PINGSCOPE_JAVA (the java the launcher runs)  BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +16,7 @@ BENCH=$PWD/server/bench
 WHICH=${1:-both}
 HOLD_CONNECTIONS=${HOLD_CONNECTIONS:-10000}
 WINDOW=${WINDOW:-30}
+PING_WINDOW=${PING_WINDOW:-15}
 VISITOR_RATE=${VISITOR_RATE:-100}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -40,26 +42,36 @@ TICK=$(getconf CLK_TCK)
 
 measure() { # NAME PID PORT
   local name=$1 pid=$2 port=$3
+  local rss0; rss0=$(ps -o rss= -p "$pid" | tr -d ' ')
   # The holding client yields its core to the visitor's prober (nice): the prober must keep its schedule.
   NODE_PATH=$NODE_MODULES taskset -c "$LOAD_CPU" nice -n 19 node "$BENCH/ws-hold-client.js" "ws://127.0.0.1:$port/ws" \
-    "$HOLD_CONNECTIONS" $((WINDOW + 40)) >"$WORK/hold-$name.json" 2>"$WORK/hold-$name.log" &
+    "$HOLD_CONNECTIONS" $((PING_WINDOW + WINDOW + 45)) >"$WORK/hold-$name.json" 2>"$WORK/hold-$name.log" &
   local client=$!; PIDS+=($client)
   until grep -q '^held ' "$WORK/hold-$name.log" || ! kill -0 "$client" 2>/dev/null; do sleep 1; done
   cat "$WORK/hold-$name.log" >&2
   sleep 10   # the ramp-up's collections and compilations settle
+  # The server's own PINGs over PING_WINDOW seconds before the visitor starts: with the prober running, the
+  # niced holding client answers PINGs only when the prober lets it, and ws_ping would time the client.
+  # node forgets the ramp-up's PINGs; pingscope's are the difference of two /api/stats histograms.
+  local pings
+  if [ "$name" = pingscope ]; then
+    curl -s "http://127.0.0.1:$port/api/stats" >"$WORK/stats0.json"; sleep "$PING_WINDOW"
+    curl -s "http://127.0.0.1:$port/api/stats" >"$WORK/stats1.json"
+    pings=$(java -cp server/target/pingscope.jar "$BENCH/StatsWindow.java" "$WORK/stats0.json" "$WORK/stats1.json" ws_ping server)
+  else
+    curl -s "http://127.0.0.1:$port/pings" >/dev/null || true; sleep "$PING_WINDOW"
+    pings=$(curl -s "http://127.0.0.1:$port/pings")
+  fi
   local gc0 t0 c0 c1 t1
   [ "$name" = pingscope ] && gc0=$(jcmd "$pid" VM.uptime | awk 'NR==2{print $1}')
-  curl -s "http://127.0.0.1:$port/pings" >/dev/null || true   # node: forget the ramp-up's PINGs
   t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
   taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -jar server/target/pingscope.jar probe "http://127.0.0.1:$port" \
     --kinds ws_echo --rate "$VISITOR_RATE" --connections 1 --duration "${WINDOW}s" --warmup 100 --quiet --json \
     >"$OUT_DIR/visitor-$name.json"
   c1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
-  local pings pauses gcmax=null
+  local rss1; rss1=$(ps -o rss= -p "$pid" | tr -d ' ')
+  local pauses gcmax=null
   if [ "$name" = pingscope ]; then
-    pings=$(curl -s "http://127.0.0.1:$port/api/stats" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
-      const t=JSON.parse(s).series.find((x)=>x.kind==="ws_ping"&&x.source==="server").total;
-      console.log(JSON.stringify({count:t.count,p50_ms:t.p50_ms,p99_ms:t.p99_ms,max_ms:t.max_ms,note:"since start"}))})')
     pauses=$(curl -s "http://127.0.0.1:$port/api/pauses?seconds=$WINDOW")
     # The longest stop-the-world pause logged after the window began (uptime-stamped lines), not System.gc().
     gcmax=$(node -e 'const [f, t0] = process.argv.slice(1); let max = 0;
@@ -68,27 +80,26 @@ measure() { # NAME PID PORT
         if (u && m && +u[1] >= +t0 && /Pause/.test(l) && !/System.gc/.test(l)) max = Math.max(max, +m[1]); }
       console.log(max)' "$WORK/gc.log" "${gc0%s}")
   else
-    pings=$(curl -s "http://127.0.0.1:$port/pings")
     pauses=null
   fi
   wait "$client" || true
   node -e '
-    const [name, n, ticks, tick, secs, visitorFile, pings, pauses, gc] = process.argv.slice(1);
+    const [name, n, ticks, tick, secs, visitorFile, pings, pauses, gc, rss0, rss1] = process.argv.slice(1);
     const v = JSON.parse(require("fs").readFileSync(visitorFile, "utf8")).kinds.ws_echo;
     const cpuUs = (ticks / tick) / secs / n * 1e6;
     console.log(JSON.stringify({server: name, held: +n, window_s: +(+secs).toFixed(1),
-      cpu_us_per_conn_per_s: +cpuUs.toFixed(1), visitor_echo: {answered: v.answered, lost: v.lost, sent_late: v.sent_late,
+      cpu_us_per_conn_per_s: +cpuUs.toFixed(1), rss_per_conn_bytes: Math.round((rss1 - rss0) * 1024 / n), visitor_echo: {answered: v.answered, lost: v.lost, sent_late: v.sent_late,
       p50_ms: v.corrected.p50_ms, p99_ms: v.corrected.p99_ms, max_ms: v.corrected.max_ms, raw_p99_ms: v.raw.p99_ms},
       ws_ping: JSON.parse(pings), pauses: JSON.parse(pauses), gc_max_ms: gc === "null" ? null : +gc}));
   ' "$name" "$HOLD_CONNECTIONS" $((c1 - c0)) "$TICK" "$(echo "$t1 - $t0" | bc)" "$OUT_DIR/visitor-$name.json" \
-    "$pings" "$pauses" "$gcmax" | tee "$OUT_DIR/hold-cost-$name.json"
+    "$pings" "$pauses" "$gcmax" "$rss0" "$rss1" | tee "$OUT_DIR/hold-cost-$name.json"
 }
 
 if [ "$WHICH" = pingscope ] || [ "$WHICH" = both ]; then
   P=$(free_port)
   say "pingscope: holding $HOLD_CONNECTIONS, visitor echo at $VISITOR_RATE/s for ${WINDOW}s"
   JAVA_OPTS="$PINGSCOPE_JVM_OPTS -Xlog:gc:file=$WORK/gc.log:uptime" taskset -c "$SERVER_CPU" server/bin/pingscope \
-    --host 127.0.0.1 --port "$P" --instance bench \
+    --host 127.0.0.1 --port "$P" --instance bench --report-interval 1s \
     --ws-max-connections 100000 --ws-max-per-address 100000 --ws-max-messages-per-second 1000000 >"$WORK/pingscope.log" 2>&1 &
   PS=$!; PIDS+=($PS); wait_for "http://127.0.0.1:$P/healthz"
   taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -jar server/target/pingscope.jar probe "http://127.0.0.1:$P" \

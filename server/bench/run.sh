@@ -3,7 +3,7 @@
 #   HEAD /ping  : pingscope vs nginx (one worker, `return 204`)
 #   echo on /ws : pingscope vs node's `ws` package (with server PINGs every second, like pingscope)
 # Each server is pinned to one core (SERVER_CPU), the load generators to the other (LOAD_CPU).
-# Prints the table and writes docs/benchmarks.md and docs/benchmarks.svg. Takes about 7 minutes.
+# Prints the table and writes docs/benchmarks.md and docs/benchmarks.svg. Takes about 14 minutes.
 #
 # Usage: server/bench/run.sh            (from anywhere; needs java, node/npm, nginx, wrk, taskset, curl)
 # Knobs (environment): SERVER_CPU=0 LOAD_CPU=1 RATE_SECONDS=15 HOLD_CONNECTIONS=10000 HOLD_SECONDS=60
@@ -80,8 +80,10 @@ P_PS=$(free_port); start_pingscope "$P_PS"; PS_PID=$STARTED; wait_for "http://12
 P_NG=$(free_port); start_nginx "$P_NG"; wait_for "http://127.0.0.1:$P_NG/ping"
 P_WS=$(free_port); start_node_ws "$P_WS"; WS_PID=$STARTED; wait_for "http://127.0.0.1:$P_WS/mem"
 
-say "warming pingscope's JIT: 10 s of HEAD and echo load, not measured"
-taskset -c "$LOAD_CPU" wrk -t1 -c64 -d6s -s "$BENCH/head.lua" "http://127.0.0.1:$P_PS/ping" >/dev/null
+say "HEAD throughput in the first 5 s after start (a replica in a rolling deploy), then warming the JIT: 12 s"
+taskset -c "$LOAD_CPU" wrk -t1 -c64 -d5s -s "$BENCH/head.lua" "http://127.0.0.1:$P_PS/ping" >"$RESULTS/head-throughput-first5s-pingscope.txt"
+grep -E "Requests/sec" "$RESULTS/head-throughput-first5s-pingscope.txt" >&2
+taskset -c "$LOAD_CPU" wrk -t1 -c64 -d3s -s "$BENCH/head.lua" "http://127.0.0.1:$P_PS/ping" >/dev/null
 probe "http://127.0.0.1:$P_PS" --kinds ws_echo --rate max --connections 16 --duration 4s --warmup 0 >/dev/null
 
 say "HEAD throughput: wrk, 64 kept-alive connections, 10 s"
@@ -140,6 +142,11 @@ say "holding $HOLD_CONNECTIONS WebSocket connections for ${HOLD_SECONDS}s: node 
 curl -s "http://127.0.0.1:$P_WS/pings" >/dev/null   # forget the pings of the earlier loads
 hold nodews "$WS_PID" "$P_WS" node_heap_kb
 curl -s "http://127.0.0.1:$P_WS/pings" >"$RESULTS/hold-pings-nodews.json"
+
+kill "$PS2_PID" "$WS_PID"; sleep 1
+say "what holding $HOLD_CONNECTIONS costs a visitor: server/bench/hold-cost.sh, both servers afresh"
+BUILD=0 OUT_DIR=$RESULTS NODE_MODULES=$WORK/node/node_modules SERVER_CPU=$SERVER_CPU LOAD_CPU=$LOAD_CPU \
+  HOLD_CONNECTIONS=$HOLD_CONNECTIONS PINGSCOPE_JVM_OPTS=$PINGSCOPE_JVM_OPTS "$BENCH/hold-cost.sh" both >/dev/null
 
 say "writing ${OUT%.md}.md and .svg"
 {
