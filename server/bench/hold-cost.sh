@@ -5,7 +5,8 @@
 # connection per second, the visitor's echo p50/p99/max, the server's own PING p99 (over PING_WINDOW s just
 # before the visitor's window, when the holding client has its core to itself), and for pingscope the
 # hiccup maximum (/api/pauses) and the longest GC pause inside the window. run.sh's hold measures memory
-# per connection; this is the quick A/B of one change's time (about 3 minutes a server).
+# per connection; run.sh calls this for its targets, and alone it is the quick A/B of one change's time
+# (about 3 minutes a server).
 #
 # Usage: server/bench/hold-cost.sh [pingscope|nodews|both]   (default both)
 # Knobs: HOLD_CONNECTIONS=10000 WINDOW=30 PING_WINDOW=15 VISITOR_RATE=100 SERVER_CPU=0 LOAD_CPU=1 OUT_DIR=(a temp folder)

@@ -43,13 +43,17 @@ heap_kb() { [ "${1:-}" = gc ] && jcmd "$PID" GC.run >/dev/null; jstat -gc "$PID"
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1==m{print $2}'; }
 printf '%6s %9s %9s %9s %9s\n' "t(s)" "heap MiB" "RSS MiB" "sessions" "ping lost" | tee "$WORK/server.txt" >&2
 START=$(date +%s)
-WARM_GC="" LAST_GC=""
+WARM_GC="" LAST_GC="" PAUSES=""
 while kill -0 "$CLIENT" 2>/dev/null; do
   sleep "$REPORT"
   kill -0 "$CLIENT" 2>/dev/null || break
   T=$(( $(date +%s) - START ))
   if [ -z "$WARM_GC" ] && [ "$T" -ge 60 ]; then WARM_GC="$T $(heap_kb gc)"; fi            # after warm-up
-  if [ $((T + 2 * REPORT)) -ge "$DURATION" ]; then LAST_GC="$T $(heap_kb gc)"; fi          # near the end
+  if [ $((T + 2 * REPORT)) -ge "$DURATION" ]; then
+    # The server's own pauses between the two forced full GCs (theirs are ours, not the server's).
+    [ -z "$PAUSES" ] && PAUSES=$(curl -s "http://127.0.0.1:$PORT/api/pauses?seconds=$((T - ${WARM_GC%% *} - 2))")
+    LAST_GC="$T $(heap_kb gc)"                                                              # near the end
+  fi
   printf '%6d %9.1f %9.1f %9s %9s\n' "$T" "$(awk -v k="$(heap_kb)" 'BEGIN{print k/1024}')" \
     "$(awk -v k="$(ps -o rss= -p "$PID")" 'BEGIN{print k/1024}')" "$(metric 'pingscope_websocket_sessions{region="default"}')" \
     "$(metric 'pingscope_probes_lost_total{kind="ws_ping",region="default"}')" | tee -a "$WORK/server.txt" >&2
@@ -59,6 +63,7 @@ tail -1 "$WORK/client.jsonl" >&2
 curl -s "http://127.0.0.1:$PORT/api/stats" >"$WORK/stats.json"
 echo "${WARM_GC:-0 0}" >"$WORK/warm-gc.txt"
 echo "${LAST_GC:-0 0}" >"$WORK/last-gc.txt"
+echo "${PAUSES:-null}" >"$WORK/pauses.json"
 
 JVM="$(sed -n 's/^PINGSCOPE_JVM_DEFAULTS="\(.*\)"$/\1/p' server/bin/pingscope) $PINGSCOPE_JVM_OPTS (server/bin/pingscope)"
 node - "$WORK" "$OUT" "$CLIENTS" "$DURATION" "$JVM" <<'NODE'
@@ -71,6 +76,7 @@ const stats = JSON.parse(fs.readFileSync(`${dir}/stats.json`, 'utf8'));
 const ping = stats.series.find((s) => s.kind === 'ws_ping' && s.source === 'server').total;
 const [warmT, warmKb] = fs.readFileSync(`${dir}/warm-gc.txt`, 'utf8').trim().split(' ').map(Number);
 const [lastT, lastKb] = fs.readFileSync(`${dir}/last-gc.txt`, 'utf8').trim().split(' ').map(Number);
+const pauses = JSON.parse(fs.readFileSync(`${dir}/pauses.json`, 'utf8'));
 const warm = server.find((r) => r[0] >= 60) || server[0];
 const end = server[server.length - 1];
 const rows = server.map((r) => `| ${r[0]} | ${r[1].toFixed(1)} | ${r[2].toFixed(1)} | ${r[3]} | ${r[4]} |`);
@@ -88,6 +94,7 @@ the server's PING every second.
 | server PINGs answered (ws_ping) / p50 / p99 / max | ${ping.count} / ${ping.p50_ms} ms / ${ping.p99_ms} ms / ${ping.max_ms} ms |
 | heap after a full GC at ${warmT} s (after warm-up) / at ${lastT} s | ${(warmKb / 1024).toFixed(1)} MiB / ${(lastKb / 1024).toFixed(1)} MiB |
 | RSS at ${warm[0]} s / at the end | ${warm[2].toFixed(1)} MiB / ${end[2].toFixed(1)} MiB |
+| the server's longest pause (hiccup recorder) over the ${pauses ? pauses.seconds : '?'} s between the forced full GCs / seconds with one over 10 ms | ${pauses ? pauses.maxMs + ' ms / ' + pauses.over10ms : 'n/a'} |
 
 Heap in use below is sampled without forcing a collection (it saws up and down with young GCs); the two
 forced full GCs above, after warm-up and near the end, give the live heap.
