@@ -174,7 +174,8 @@ export default function clock(result, { resamples = 1000, seed = 1 } = {}) {
     const samples = p.samples || [];
     const offsets = kind === 'http_head' ? samples.map((s) => s.server || 0) : null;
     const raw = samples.map((s, i) => s.rtt + (offsets ? offsets[i] : 0)); // what the clock timed
-    const step = stepOf(raw) ?? (kind === 'ws_ping' ? null : result.precise.tick);
+    // No reading, no step: the saved-run contract pairs a null step with a null bound.
+    const step = !samples.length ? null : stepOf(raw) ?? (kind === 'ws_ping' ? null : result.precise.tick);
     const quantized = step >= QUANTIZED;
     const rtts = samples.map((s) => s.rtt);
     p.clock = { step, isolated, quantized, errorBound: step == null ? null : errorBound(rtts, step, { offsets, seed }) };

@@ -209,6 +209,28 @@ class CoarseClockStatisticsTest {
                 "0.2 ms apart, inside the clock's 0.5: " + close.get("verdict"));
     }
 
+    /**
+     * A run stopped before any HEAD answer (CI: Space on Stop 44 ms into the run) has no reading to take a step
+     * from: the clock must say so with step and errorBound both null, as the saved-run contract wants and the
+     * summary table can print, not the tick with a null bound (the page failed on it).
+     */
+    @Test
+    void a_kind_without_samples_has_neither_step_nor_error_bound() {
+        Map<String, Object> r = eval("""
+                () => clock.default({ precise: {}, comparison: null, probes: {
+                  http_head: { count: 0, samples: [] },
+                  ws_echo: { count: 2, samples: [{ rtt: 1.2 }, { rtt: 1.3 }] } } }).probes
+                """, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> head = (Map<String, Object>) ((Map<String, Object>) r.get("http_head")).get("clock");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> echo = (Map<String, Object>) ((Map<String, Object>) r.get("ws_echo")).get("clock");
+        assertNull(head.get("step"), "no HEAD reading, no step: " + head);
+        assertNull(head.get("errorBound"), "and no bound: " + head);
+        assertEquals(false, head.get("quantized"));
+        assertTrue(echo.get("step") != null && echo.get("errorBound") != null, "the echo's readings give both: " + echo);
+    }
+
     @Test
     void server_timing_is_subtracted_not_exposed_or_partly() {
         Map<String, Object> r = eval("""
