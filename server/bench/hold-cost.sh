@@ -85,15 +85,15 @@ measure() { # NAME PID PORT
   fi
   wait "$client" || true
   node -e '
-    const [name, n, ticks, tick, secs, visitorFile, pings, pauses, gc, rss0, rss1] = process.argv.slice(1);
+    const [name, n, ticks, tick, secs, visitorFile, pings, pauses, gc, rss0, rss1, pingWindow] = process.argv.slice(1);
     const v = JSON.parse(require("fs").readFileSync(visitorFile, "utf8")).kinds.ws_echo;
     const cpuUs = (ticks / tick) / secs / n * 1e6;
     console.log(JSON.stringify({server: name, held: +n, window_s: +(+secs).toFixed(1),
       cpu_us_per_conn_per_s: +cpuUs.toFixed(1), rss_per_conn_bytes: Math.round((rss1 - rss0) * 1024 / n), visitor_echo: {answered: v.answered, lost: v.lost, sent_late: v.sent_late,
       p50_ms: v.corrected.p50_ms, p99_ms: v.corrected.p99_ms, max_ms: v.corrected.max_ms, raw_p99_ms: v.raw.p99_ms},
-      ws_ping: JSON.parse(pings), pauses: JSON.parse(pauses), gc_max_ms: gc === "null" ? null : +gc}));
+      ping_window_s: +pingWindow, ws_ping: JSON.parse(pings), pauses: JSON.parse(pauses), gc_max_ms: gc === "null" ? null : +gc}));
   ' "$name" "$HOLD_CONNECTIONS" $((c1 - c0)) "$TICK" "$(echo "$t1 - $t0" | bc)" "$OUT_DIR/visitor-$name.json" \
-    "$pings" "$pauses" "$gcmax" "$rss0" "$rss1" | tee "$OUT_DIR/hold-cost-$name.json"
+    "$pings" "$pauses" "$gcmax" "$rss0" "$rss1" "$PING_WINDOW" | tee "$OUT_DIR/hold-cost-$name.json"
 }
 
 if [ "$WHICH" = pingscope ] || [ "$WHICH" = both ]; then

@@ -162,7 +162,7 @@ ${detail.join('\n')}
 by its server) and, over a steady window of ${fmt(cost.ps.window_s, 0)} s, one more connection sending an echo probe
 ${int(cost.ps.visitor_echo.answered / cost.ps.window_s)} times a second (\`pingscope probe\`, corrected for coordinated omission).
 CPU is the server's user and system time in the window, per held connection; ws_ping is the server's own
-PINGs over the 15 s just before the window (the holding client, niced so that the visitor's prober keeps its
+PINGs over the ${fmt(cost.ps.ping_window_s, 0)} s just before the window (the holding client, niced so that the visitor's prober keeps its
 schedule, answers PINGs late while the prober runs); pauses are pingscope's hiccup recorder (\`/api/pauses\`) and its GC log.
 
 | server | CPU per held conn | visitor echo p50 ms | p99 ms | max ms | raw p99 ms | lost | ws_ping count | ws_ping p99 ms | ws_ping max ms | hiccup max ms | GC max ms |

@@ -29,10 +29,6 @@ final class SelectorReadConnection extends WebSocketConnection {
         fillInterested(readable);
     }
 
-    private void readFailed(Throwable failure) {
-        onFillInterestedFailed(failure);
-    }
-
     /** Tells the selector that reading this connection does not block, so that it reads it itself. */
     private final class ReadOnSelector implements Callback {
         @Override
@@ -42,7 +38,7 @@ final class SelectorReadConnection extends WebSocketConnection {
 
         @Override
         public void failed(Throwable failure) {
-            readFailed(failure);
+            onFillInterestedFailed(failure);
         }
 
         @Override
