@@ -127,7 +127,7 @@ class ServersClientTest {
         page.waitForFunction("() => window.runResult", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
         return (Map<String, Object>) page.evaluate("() => { const r = runResult; window.runResult = null;"
                 + " const figures = (x) => x && { server: x.server, errors: x.errors, aborted: x.aborted, selection: x.selection,"
-                + "   probes: Object.fromEntries(Object.entries(x.probes || {}).map(([k, p]) => [k, { count: p.count, p50: p.p50 }])) };"
+                + "   probes: Object.fromEntries(Object.entries(x.probes || {}).map(([k, p]) => [k, { count: p.count, min: p.min, p50: p.p50 }])) };"
                 + " return r.thrown ? r : { ...figures(r), servers: r.servers && r.servers.map((s) => ({ ...s, result: figures(s.result) })) }; }");
     }
 
@@ -185,7 +185,7 @@ class ServersClientTest {
 
     @Test
     @Order(2)
-    void all_measures_each_server_in_turn_its_p50s_ordering_as_the_delays_and_skips_the_closed_port() {
+    void all_measures_each_server_in_turn_its_figures_ordering_as_the_delays_and_skips_the_closed_port() {
         Opened opened = open();
         Page page = opened.page();
         page.evaluate("() => { window.progressed = []; }");
@@ -200,9 +200,13 @@ class ServersClientTest {
         assertTrue(String.valueOf(gone.get("error")).startsWith("no answer to 5 HEAD probes"), "skipped with a reason: " + gone);
         List<Map<String, Object>> measured = List.of(entries.get(0), entries.get(2), entries.get(3));
         for (String kind : KINDS) {
-            double[] p50 = measured.stream().mapToDouble(e -> number(map(map(map(e.get("result")).get("probes")).get(kind)), "p50"))
+            // ws_ping has about 14 samples in the 1.5 s run (PINGs at most every 100 ms), so one stall of the test
+            // JVM under the full suite moved its median past the next server's (CI: [12.2, 138.4, 81.6] ms); a
+            // stall only adds, so its minimum still orders as the delays. HEAD and echo have about 30 samples each.
+            String stat = kind.equals("ws_ping") ? "min" : "p50";
+            double[] v = measured.stream().mapToDouble(e -> number(map(map(map(e.get("result")).get("probes")).get(kind)), stat))
                     .toArray();
-            assertTrue(p50[0] < p50[1] && p50[1] < p50[2], kind + " p50s order as the delays: " + java.util.Arrays.toString(p50));
+            assertTrue(v[0] < v[1] && v[1] < v[2], kind + " " + stat + "s order as the delays: " + java.util.Arrays.toString(v));
         }
         for (int i = 0; i < 3; i++) {
             assertEquals(proxyUrl(i), map(measured.get(i).get("result")).get("server"), "each result is its server's");
