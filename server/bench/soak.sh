@@ -51,7 +51,8 @@ while kill -0 "$CLIENT" 2>/dev/null; do
   if [ -z "$WARM_GC" ] && [ "$T" -ge 60 ]; then WARM_GC="$T $(heap_kb gc)"; fi            # after warm-up
   if [ $((T + 2 * REPORT)) -ge "$DURATION" ]; then
     # The server's own pauses between the two forced full GCs (theirs are ours, not the server's).
-    [ -z "$PAUSES" ] && PAUSES=$(curl -s "http://127.0.0.1:$PORT/api/pauses?seconds=$((T - ${WARM_GC%% *} - 2))")
+    WARM_T=${WARM_GC%% *}   # empty when the run is shorter than the warm-up: the whole run then
+    [ -z "$PAUSES" ] && PAUSES=$(curl -s "http://127.0.0.1:$PORT/api/pauses?seconds=$((T - ${WARM_T:-0} - 2))")
     LAST_GC="$T $(heap_kb gc)"                                                              # near the end
   fi
   printf '%6d %9.1f %9.1f %9s %9s\n' "$T" "$(awk -v k="$(heap_kb)" 'BEGIN{print k/1024}')" \
