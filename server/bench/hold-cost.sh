@@ -71,29 +71,30 @@ measure() { # NAME PID PORT
     >"$OUT_DIR/visitor-$name.json"
   c1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
   local rss1; rss1=$(ps -o rss= -p "$pid" | tr -d ' ')
-  local pauses gcmax=null
+  local pauses gcmax=null gccount=null
   if [ "$name" = pingscope ]; then
     pauses=$(curl -s "http://127.0.0.1:$port/api/pauses?seconds=$WINDOW")
-    # The longest stop-the-world pause logged after the window began (uptime-stamped lines), not System.gc().
-    gcmax=$(node -e 'const [f, t0] = process.argv.slice(1); let max = 0;
+    # The longest stop-the-world pause logged after the window began (uptime-stamped lines), not System.gc(),
+    # and how many there were: how often the collector stopped every connection.
+    read -r gcmax gccount < <(node -e 'const [f, t0] = process.argv.slice(1); let max = 0, n = 0;
       for (const l of require("fs").readFileSync(f, "utf8").split("\n")) {
         const u = /^\[([0-9.]+)s\]/.exec(l), m = /([0-9.]+)ms$/.exec(l);
-        if (u && m && +u[1] >= +t0 && /Pause/.test(l) && !/System.gc/.test(l)) max = Math.max(max, +m[1]); }
-      console.log(max)' "$WORK/gc.log" "${gc0%s}")
+        if (u && m && +u[1] >= +t0 && /Pause/.test(l) && !/System.gc/.test(l)) { max = Math.max(max, +m[1]); n++; } }
+      console.log(max, n)' "$WORK/gc.log" "${gc0%s}")
   else
     pauses=null
   fi
   wait "$client" || true
   node -e '
-    const [name, n, ticks, tick, secs, visitorFile, pings, pauses, gc, rss0, rss1, pingWindow] = process.argv.slice(1);
+    const [name, n, ticks, tick, secs, visitorFile, pings, pauses, gc, rss0, rss1, pingWindow, gcCount] = process.argv.slice(1);
     const v = JSON.parse(require("fs").readFileSync(visitorFile, "utf8")).kinds.ws_echo;
     const cpuUs = (ticks / tick) / secs / n * 1e6;
     console.log(JSON.stringify({server: name, held: +n, window_s: +(+secs).toFixed(1),
       cpu_us_per_conn_per_s: +cpuUs.toFixed(1), rss_per_conn_bytes: Math.round((rss1 - rss0) * 1024 / n), visitor_echo: {answered: v.answered, lost: v.lost, sent_late: v.sent_late,
       p50_ms: v.corrected.p50_ms, p99_ms: v.corrected.p99_ms, max_ms: v.corrected.max_ms, raw_p99_ms: v.raw.p99_ms},
-      ping_window_s: +pingWindow, ws_ping: JSON.parse(pings), pauses: JSON.parse(pauses), gc_max_ms: gc === "null" ? null : +gc}));
+      ping_window_s: +pingWindow, ws_ping: JSON.parse(pings), pauses: JSON.parse(pauses), gc_max_ms: gc === "null" ? null : +gc, gc_pauses: gcCount === "null" ? null : +gcCount}));
   ' "$name" "$HOLD_CONNECTIONS" $((c1 - c0)) "$TICK" "$(echo "$t1 - $t0" | bc)" "$OUT_DIR/visitor-$name.json" \
-    "$pings" "$pauses" "$gcmax" "$rss0" "$rss1" "$PING_WINDOW" | tee "$OUT_DIR/hold-cost-$name.json"
+    "$pings" "$pauses" "$gcmax" "$rss0" "$rss1" "$PING_WINDOW" "$gccount" | tee "$OUT_DIR/hold-cost-$name.json"
 }
 
 if [ "$WHICH" = pingscope ] || [ "$WHICH" = both ]; then

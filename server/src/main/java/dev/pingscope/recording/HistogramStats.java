@@ -21,7 +21,14 @@ public record HistogramStats(
         String histogram) {
 
     public static HistogramStats of(Histogram h) {
-        String encoded = HistogramCodec.encode(h);
+        try (HistogramCodec codec = new HistogramCodec()) {
+            return of(h, codec);
+        }
+    }
+
+    /** As {@link #of(Histogram)}, encoding with the caller's codec (the reporter keeps one). */
+    public static HistogramStats of(Histogram h, HistogramCodec codec) {
+        String encoded = codec.encodeCompressed(h);
         long count = h.getTotalCount();
         if (count == 0) {
             return new HistogramStats(0, null, null, null, null, null, null, null, null, encoded);

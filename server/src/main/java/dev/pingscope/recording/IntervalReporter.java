@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -45,6 +46,9 @@ public final class IntervalReporter implements AutoCloseable {
         return t;
     });
     private final HistogramStore store;
+    private final HistogramCodec codec = new HistogramCodec();
+    /** Each histogram's statistics as last published, kept while they cannot have changed (see statsOf). */
+    private final IdentityHashMap<Histogram, HistogramStats> published = new IdentityHashMap<>();
     private final long startedAtMs;
     private long intervalStartMs;
     private volatile StatsSnapshot latest;
@@ -172,16 +176,39 @@ public final class IntervalReporter implements AutoCloseable {
                     s.kind().wireName(),
                     s.source().wireName(),
                     s.load().wireName(),
-                    HistogramStats.of(totals.get(s)),
-                    HistogramStats.of(intervals.get(s))));
+                    statsOf(totals.get(s), true),
+                    statsOf(intervals.get(s), false)));
         }
         return new StatsSnapshot(instance, region, startedAtMs, intervalStartMs, endMs, List.copyOf(stats),
-                new HiccupStats(HistogramStats.of(hiccupTotal), HistogramStats.of(hiccupInterval)));
+                new HiccupStats(statsOf(hiccupTotal, true), statsOf(hiccupInterval, false)));
+    }
+
+    /**
+     * A histogram's statistics, computed again only when they may have changed: an empty histogram always
+     * reads the same, and a total only ever grows, so the same count means the same histogram. Most of the
+     * 36 series are empty on any server, and encoding and reading each one costs the one core every visitor
+     * shares.
+     */
+    private HistogramStats statsOf(Histogram h, boolean growsOnly) {
+        HistogramStats last = published.get(h);
+        long count = h.getTotalCount();
+        if (last != null && last.count() == count && (count == 0 || growsOnly)) {
+            return last;
+        }
+        HistogramStats now = HistogramStats.of(h, codec);
+        published.put(h, now);
+        return now;
     }
 
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS); // the codec's zlib stream is the reporter's until it stops
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        codec.close();
         if (store != null) {
             store.close();
         }
