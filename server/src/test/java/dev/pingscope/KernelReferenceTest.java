@@ -61,6 +61,27 @@ class KernelReferenceTest {
         }
     }
 
+    /**
+     * The PONG is read on the selector, so it can be answered before the pinger thread has read TCP_INFO
+     * after sending its PING: a connection's very first ping_rtt must carry the member all the same (seen
+     * missing in a full run on a slow machine). Many connections at once make that order likely.
+     */
+    @Test
+    void every_connections_first_ping_rtt_carries_its_kernel_rtt() throws Exception {
+        int connections = 40;
+        try (TestServer ts = TestServer.start(TestServer.testConfig().with("--ws-max-per-address", 100))) {
+            List<WebSocketProbeTest.Client> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                clients.add(connect(ts, "?ref=1&ping=100"));
+            }
+            for (WebSocketProbeTest.Client c : clients) {
+                JsonNode first = nextPingRtt(c);
+                assertTrue(first.has("tcp"), "first ping_rtt without tcp: " + first);
+                assertTrue(first.get("tcp").has("srtt_ms"), first.toString());
+            }
+        }
+    }
+
     @Test
     void a_websocket_that_asks_gets_its_kernel_rtt_with_each_ping_rtt_at_the_interval_it_asked_for() throws Exception {
         try (TestServer ts = TestServer.start(TestServer.testConfig().with("--ping-interval", "1s"))) {

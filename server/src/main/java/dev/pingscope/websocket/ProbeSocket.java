@@ -100,6 +100,11 @@ public final class ProbeSocket implements FrameHandler {
                 return;
             }
             this.session = coreSession;
+            if (asks.reference()) {
+                // The handshake's figures, so that even the first ping_rtt carries them: its PONG can be read on
+                // the selector before the pinger thread has read TCP_INFO after that PING.
+                tcp = KernelReference.json(KernelReference.read(asks.channel(), asks.direct()), asks.direct());
+            }
             // Counted before the hello goes out, so a client that has read its hello sees itself in the gauge.
             // The first PING waits for this monitor, so the hello is still the first frame.
             wheelSlot = probes.opened(this, asks);
