@@ -19,6 +19,8 @@
  *              and whether the connection was new: then its TCP and TLS setup times.
  *   ws_echo    performance.now() at sending 'e<seq>' on a WebSocket to server/ws, to its echo's event timeStamp.
  *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
+ *   udp_echo   (asked for by name) a datagram over WebTransport echoed by the server, by pingscope-udp.js: loss per
+ *              direction in probes.udp_echo.loss; where it cannot run (no WebTransport, not a secure context), errors say why.
  * A coarse clock: pingscope-clock.js (probes[k].clock).
  * Reconnects: a WebSocket that closes or fails during the run is opened again after random(0, min(5 s,
  *   250 ms * 2^n)) (full jitter; n counts closes since a connection lasted 5 s); HEAD goes on.
@@ -35,10 +37,10 @@
  */
 (() => {
   'use strict';
-  const KINDS = ['http_head', 'ws_echo', 'ws_ping'];
+  const KINDS = ['http_head', 'ws_echo', 'ws_ping', 'udp_echo'];
   const REPORTED = ['http_head', 'ws_echo']; // ws_ping is recorded by the server itself
   const defaults = Object.freeze({
-    server: null, servers: null, probes: KINDS, duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
+    server: null, servers: null, probes: KINDS.slice(0, 3), duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
     report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null, save: false, load: 'none',
   });
   const DATA_OPTIONS = ['server', 'probes', 'duration', 'rounds', 'interval', 'timeout', 'warmup', 'report'];
@@ -340,6 +342,13 @@
       });
     }
 
+    let udp = null, udpLoss = null;
+    async function probeUdp(round) {
+      const s = ++seq, start = performance.now(), rtt = await udp.probe();
+      if (rtt == null) lose('udp_echo', round);
+      else keep({ kind: 'udp_echo', seq: s, round, at: start - t0, rtt, source: 'performance.now' });
+    }
+
     const sleepUntil = (t) => Promise.race([abortion, new Promise((r) => setTimeout(r, t - performance.now()))]);
     const shuffled = (list) => {
       const a = [...list];
@@ -358,7 +367,12 @@
         await Promise.race([openSocket(), abortion]);
         if (!ws && !stopped()) result.errors.push(`WebSocket: no connection to ${wsUrl}`);
       }
-      const probers = { http_head: probeHead, ws_echo: probeEcho };
+      if (kinds.includes('udp_echo')) {
+        udp = await import(new URL('pingscope-udp.js', globalThis.pingscope.home)).then((m) => m.default(base, o.timeout),
+          (e) => ({ unavailable: `cannot load pingscope-udp.js: ${e.message}` }));
+        if (udp.unavailable) result.errors.push(`udp_echo: ${udp.unavailable}`);
+      }
+      const probers = { http_head: probeHead, ws_echo: probeEcho, udp_echo: udp?.probe && probeUdp };
       const roundKinds = kinds.filter((k) => probers[k]), inflight = [];
       t0 = performance.now();
       collectingPings = kinds.includes('ws_ping');
@@ -373,7 +387,9 @@
       await sleepUntil(t0 + rounds * o.interval);
       collectingPings = false;
       await Promise.race([Promise.all(inflight), abortion]);
+      if (udp?.finish) udpLoss = await udp.finish();
     } finally {
+      udp?.close?.();
       done = true;
       result.aborted = !!stopped();
       result.duration = performance.now() - began;
@@ -387,8 +403,10 @@
     for (const k of kinds) {
       const list = samples[k].sort((a, b) => a.at - b.at);
       result.probes[k] = {
-        ...summarize(list.map((s) => s.rtt), lost[k]), protocols: [...(k === 'http_head' ? headProtocols : wsProtocols)], samples: list,
+        ...summarize(list.map((s) => s.rtt), lost[k]), samples: list,
+        protocols: k === 'udp_echo' ? (udp?.probe ? ['h3'] : []) : [...(k === 'http_head' ? headProtocols : wsProtocols)],
       };
+      if (k === 'udp_echo') result.probes[k].loss = udpLoss ?? { unavailable: udp?.unavailable ?? 'not run' };
     }
     const head = samples.http_head, echo = samples.ws_echo;
     if (head?.length) result.precise.resourceTiming = head.every((s) => s.source === 'resource-timing');

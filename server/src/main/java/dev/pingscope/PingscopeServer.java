@@ -1,5 +1,9 @@
 package dev.pingscope;
 
+import dev.pingscope.datagram.DatagramListener;
+import dev.pingscope.datagram.DatagramService;
+import dev.pingscope.datagram.DatagramSettings;
+import dev.pingscope.datagram.UdpEchoApi;
 import dev.pingscope.http.ApiCors;
 import dev.pingscope.http.BodiesFirst;
 import dev.pingscope.http.BodyLimits;
@@ -33,6 +37,7 @@ import dev.pingscope.websocket.ProbeUpgradeHandler;
 import dev.pingscope.websocket.WebSocketAdmission;
 import dev.pingscope.websocket.WebSocketProbes;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -64,6 +69,10 @@ public final class PingscopeServer implements AutoCloseable {
     private final LoadHandler loadEndpoints;
     private final Javalin app;
     private final Javalin adminApp;
+    private final OriginPolicy origins;
+    /** The udp_echo listener, started after the main port (its number may be the UDP port); null when there is none. */
+    private volatile DatagramService datagrams;
+    private volatile String datagramsUnavailable = "udp_echo is turned off on this server (--udp-port off)";
     /** Saved results; empty with --results=false. */
     private final Optional<Results> results;
 
@@ -84,6 +93,7 @@ public final class PingscopeServer implements AutoCloseable {
         this.headerDeadline = new RequestHeaderDeadline(config.http().requestHeaderTimeout());
 
         OriginPolicy origins = new OriginPolicy(config.origins().allowedOrigins());
+        this.origins = origins;
         TrustedProxies proxies = TrustedProxies.of(config.http().trustedProxies());
         ClientAddress clientAddress = new ClientAddress(proxies);
         RequestOrigin requestOrigin = new RequestOrigin(proxies);
@@ -120,6 +130,7 @@ public final class PingscopeServer implements AutoCloseable {
             c.routes.post(IntakeHandler.PATH, intake);
             c.routes.get("/api/stats", ctx -> ctx.header("Cache-Control", "no-store").json(reporter.latest()));
             c.routes.get(PausesHandler.PATH, new PausesHandler(hiccups));
+            c.routes.get(UdpEchoApi.PATH, new UdpEchoApi(this::datagramListener, this::datagramsUnavailable)::handle);
             if (!separateAdmin) {
                 c.routes.get("/metrics", metricsHandler);
             }
@@ -156,12 +167,50 @@ public final class PingscopeServer implements AutoCloseable {
         results.ifPresent(Results::start);
         hiccups.start();
         app.start();
+        startDatagrams();
         if (adminApp != null) {
             adminApp.start();
         }
         reporter.start(config.recording().reportInterval());
         readiness.set(true);
         return this;
+    }
+
+    /**
+     * Starts udp_echo's QUIC listener. With the default port (the main port's number) a UDP port that is taken
+     * leaves udp_echo off with the reason in /api/udp and on stderr; a port set by --udp-port must be had.
+     */
+    private void startDatagrams() {
+        DatagramSettings settings = config.datagram();
+        if (!settings.enabled()) {
+            return;
+        }
+        try {
+            datagrams = DatagramService.start(settings, config.http().host(), origins, this::port);
+        } catch (IOException e) {
+            String reason = "udp_echo is off: " + e.getMessage();
+            if (settings.port() != DatagramSettings.SAME_AS_HTTP) {
+                throw new IllegalStateException(reason, e);
+            }
+            datagramsUnavailable = reason;
+            System.err.println("pingscope: " + reason);
+        }
+    }
+
+    /** udp_echo, or null when it is off or could not start. */
+    public DatagramService datagrams() {
+        return datagrams;
+    }
+
+    private DatagramListener datagramListener() {
+        DatagramService d = datagrams;
+        return d == null ? null : d.current();
+    }
+
+    private String datagramsUnavailable() {
+        DatagramService d = datagrams;
+        String renewing = d == null ? null : d.unavailable();
+        return renewing != null ? renewing : datagramsUnavailable;
     }
 
     /** The port actually listened on (useful with port 0). */
@@ -214,6 +263,10 @@ public final class PingscopeServer implements AutoCloseable {
             adminApp.stop();
         }
         webSockets.close();
+        DatagramService d = datagrams;
+        if (d != null) {
+            d.close();
+        }
         reporter.close();
         hiccups.close();
         headerDeadline.close();

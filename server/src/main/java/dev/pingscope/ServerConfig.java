@@ -1,6 +1,7 @@
 package dev.pingscope;
 
 import dev.pingscope.config.InvalidConfigException;
+import dev.pingscope.datagram.DatagramSettings;
 import dev.pingscope.http.AdminSettings;
 import dev.pingscope.http.HttpSettings;
 import dev.pingscope.http.OriginSettings;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * @param load      the load endpoints and their caps
  * @param results   saved results: storage, retention and limits
  * @param regions   this instance's region and the servers it lists
+ * @param datagram  the udp_echo listener (WebTransport datagrams): its UDP port and limits
  */
 public record ServerConfig(
         HttpSettings http,
@@ -41,7 +43,8 @@ public record ServerConfig(
         RecordingSettings recording,
         LoadSettings load,
         ResultsSettings results,
-        RegionSettings regions) {
+        RegionSettings regions,
+        DatagramSettings datagram) {
 
     public ServerConfig {
         Objects.requireNonNull(http, "http");
@@ -54,6 +57,7 @@ public record ServerConfig(
         Objects.requireNonNull(load, "load");
         Objects.requireNonNull(results, "results");
         Objects.requireNonNull(regions, "regions");
+        Objects.requireNonNull(datagram, "datagram");
         int redirect = https.redirectPort();
         if (redirect != 0 && (redirect == http.port() || redirect == admin.port())) {
             throw new InvalidConfigException("--redirect-port", redirect + " is already --port or --admin-port");
@@ -63,46 +67,51 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(HttpSettings.defaults(), OriginSettings.defaults(), HttpsSettings.NONE, AdminSettings.defaults(),
                 WebSocketSettings.defaults(), IntakeSettings.defaults(), RecordingSettings.defaults(), LoadSettings.defaults(),
-                ResultsSettings.defaults(), RegionSettings.defaults());
+                ResultsSettings.defaults(), RegionSettings.defaults(),
+                DatagramSettings.defaults());
     }
 
     public ServerConfig withHttp(HttpSettings value) {
-        return new ServerConfig(value, origins, https, admin, webSocket, intake, recording, load, results, regions);
+        return new ServerConfig(value, origins, https, admin, webSocket, intake, recording, load, results, regions, datagram);
     }
 
     public ServerConfig withOrigins(OriginSettings value) {
-        return new ServerConfig(http, value, https, admin, webSocket, intake, recording, load, results, regions);
+        return new ServerConfig(http, value, https, admin, webSocket, intake, recording, load, results, regions, datagram);
     }
 
     public ServerConfig withHttps(HttpsSettings value) {
-        return new ServerConfig(http, origins, value, admin, webSocket, intake, recording, load, results, regions);
+        return new ServerConfig(http, origins, value, admin, webSocket, intake, recording, load, results, regions, datagram);
     }
 
     public ServerConfig withAdmin(AdminSettings value) {
-        return new ServerConfig(http, origins, https, value, webSocket, intake, recording, load, results, regions);
+        return new ServerConfig(http, origins, https, value, webSocket, intake, recording, load, results, regions, datagram);
     }
 
     public ServerConfig withWebSocket(WebSocketSettings value) {
-        return new ServerConfig(http, origins, https, admin, value, intake, recording, load, results, regions);
+        return new ServerConfig(http, origins, https, admin, value, intake, recording, load, results, regions, datagram);
     }
 
     public ServerConfig withIntake(IntakeSettings value) {
-        return new ServerConfig(http, origins, https, admin, webSocket, value, recording, load, results, regions);
+        return new ServerConfig(http, origins, https, admin, webSocket, value, recording, load, results, regions, datagram);
     }
 
     public ServerConfig withRecording(RecordingSettings value) {
-        return new ServerConfig(http, origins, https, admin, webSocket, intake, value, load, results, regions);
+        return new ServerConfig(http, origins, https, admin, webSocket, intake, value, load, results, regions, datagram);
     }
 
     public ServerConfig withLoad(LoadSettings value) {
-        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, value, results, regions);
+        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, value, results, regions, datagram);
     }
 
     public ServerConfig withResults(ResultsSettings value) {
-        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, load, value, regions);
+        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, load, value, regions, datagram);
+    }
+
+    public ServerConfig withDatagram(DatagramSettings value) {
+        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, load, results, regions, value);
     }
 
     public ServerConfig withRegions(RegionSettings value) {
-        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, load, results, value);
+        return new ServerConfig(http, origins, https, admin, webSocket, intake, recording, load, results, value, datagram);
     }
 }

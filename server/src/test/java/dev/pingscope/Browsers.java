@@ -43,6 +43,22 @@ public final class Browsers {
         return launch(playwright, systemBrowser(), extraArgs);
     }
 
+    /**
+     * Chromium with QUIC, which {@link #chromium(Playwright, String...)} turns off (so that no https test's
+     * request goes over HTTP/3 by surprise): WebTransport, for udp_echo, needs it.
+     */
+    public static Browser chromiumWithQuic(Playwright playwright, String... extraArgs) {
+        List<String> args = new ArrayList<>(ARGS);
+        args.remove("--disable-quic");
+        args.addAll(List.of(extraArgs));
+        BrowserType.LaunchOptions options = new BrowserType.LaunchOptions().setHeadless(true).setArgs(args);
+        Path executable = systemBrowser();
+        if (executable != null) {
+            options.setExecutablePath(executable);
+        }
+        return playwright.chromium().launch(options);
+    }
+
     /** Chromium started by a program of the test's choosing (e.g. a wrapper that runs it in a network namespace). */
     public static Browser chromium(Playwright playwright, Path launcher, String... extraArgs) {
         return launch(playwright, launcher, extraArgs);

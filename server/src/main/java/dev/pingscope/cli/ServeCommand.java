@@ -54,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
     LoadOptions load;
 
     @Mixin
+    DatagramOptions datagram;
+
+    @Mixin
     AdminOptions admin;
 
     @Mixin
@@ -117,7 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             return new ServerConfig(http.settings(), origins.settings(), tls.settings(environment), admin.settings(),
                     webSocket.settings(), intake.settings(), recording.settings(), load.settings(), results.settings(environment),
-                    regions.settings());
+                    regions.settings(), datagram.settings());
         } catch (InvalidConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -137,6 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
         RecordingOptions.putDefaults(values);
         TlsOptions.putDefaults(values);
         LoadOptions.putDefaults(values);
+        DatagramOptions.putDefaults(values);
         AdminOptions.putDefaults(values);
         ResultsOptions.putDefaults(values);
         return values;

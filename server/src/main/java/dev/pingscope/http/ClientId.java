@@ -8,6 +8,11 @@ package dev.pingscope.http;
  *                 IPv6 address's /64 (one subscriber's network holds 2^64 addresses, each otherwise a new client)
  */
 public record ClientId(String address, String limitKey) {
+    /** The client at this address (a UDP peer, which no proxy stands in front of). */
+    public static ClientId of(java.net.InetAddress address) {
+        return of(address.getAddress());
+    }
+
     /** The client at these 4 or 16 bytes from {@link IpLiteral#parse}. */
     static ClientId of(byte[] bytes) {
         String address = IpLiteral.format(bytes);
