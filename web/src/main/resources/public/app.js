@@ -5,7 +5,7 @@ import { drawCdf, drawComparison, drawServers, drawTimeline, drawTrend } from '.
 import { remove, save } from './pingscope-save.js';
 import {
   choiceWords, headlineKind, KIND_NAMES, loadWords, renderFacts, renderLoadFacts, renderOutcomes, renderServers, renderSummary,
-  verdictText,
+  udpWords, verdictText,
 } from './summary.js';
 
 const $ = (id) => document.getElementById(id);
@@ -144,6 +144,7 @@ async function start(event) {
   $('progress').value = 0;
   $('verdict').textContent = 'Measuring…';
   $('pauses').hidden = true;
+  $('udp-verdict').hidden = true;
   $('facts').replaceChildren();
   redraw();
   liveSummary();
@@ -180,6 +181,8 @@ async function start(event) {
     renderOutcomes($('outcomes'), result.outcomes);
     renderFacts($('facts'), result);
     $('verdict').textContent = verdictText(result);
+    $('udp-verdict').textContent = udpWords(result);
+    $('udp-verdict').hidden = !$('udp-verdict').textContent;
     showPauses(result);
     const seconds = (outcome.duration / 1000).toFixed(1);
     if (outcome.aborted) setStatus(`Stopped after ${seconds} s.`, 'stopped');

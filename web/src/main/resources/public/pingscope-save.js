@@ -4,7 +4,7 @@
 //   import { save, remove } from 'https://HOST/pingscope-save.js';
 //   result.saved = await save(result);   // {id, url, deleteToken} or {error, status}
 
-const KINDS = ['http_head', 'ws_echo', 'ws_ping'];
+const KINDS = ['http_head', 'ws_echo', 'ws_ping']; // udp_echo is not stored yet (docs/design-udp-echo.md): left out
 const MAX_SAMPLES = 20000; // per kind and condition, as the server accepts
 const PROTOCOL = /^[A-Za-z0-9./_-]{1,32}$/;
 
@@ -77,7 +77,7 @@ export function saveRequest(result) {
   const s = result.settings;
   return {
     source: 'browser',
-    settings: { probes: s.probes, rounds: s.rounds, interval: s.interval, timeout: s.timeout, warmup: s.warmup, load: s.load || 'none' },
+    settings: { probes: s.probes.filter((k) => KINDS.includes(k)), rounds: s.rounds, interval: s.interval, timeout: s.timeout, warmup: s.warmup, load: s.load || 'none' },
     probes,
     reference: reference(result.reference, Object.keys(probes)),
   };

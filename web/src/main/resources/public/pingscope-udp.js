@@ -1,14 +1,15 @@
 /*! pingscope-udp.js: the udp_echo probe, datagrams over WebTransport (HTTP/3). Loaded by pingscope.js only when
  * the kind runs. Wire format and loss accounting: docs/protocol.md.
  *
- * open(base, timeout) -> {probe(), finish(), close()} or {unavailable: why}. Each datagram is 20 bytes, little-endian:
+ * open(base, timeout, report) -> {probe(round), finish(), close(), protocols, loss} or {unavailable: why}; each probe
+ * calls report(round, its send time, its RTT or null when lost), and finish() sets loss. Each datagram is 20 bytes, little-endian:
  * u32 seq, f64 performance.now() at sending, u32 nonce, u32 flags (bit 0: count request); the echo has the same bytes
  * with the last four replaced by the count of distinct seqs the server had received. So loss is known per direction:
  * up = sent - that count (asked for again at the end), down = that count - echoes received.
  */
 const COUNT_REQUEST = 1;
 
-export default async function open(base, timeout) {
+export default async function open(base, timeout, report) {
   if (!globalThis.WebTransport) return { unavailable: 'this browser has no WebTransport' };
   if (!globalThis.isSecureContext) return { unavailable: 'udp_echo needs a secure context (an https page, or localhost)' };
   let info;
@@ -62,15 +63,15 @@ export default async function open(base, timeout) {
     return writer.write(new Uint8Array(b)).catch(() => {});
   }
 
-  /** One probe: resolves with its RTT, or null when no echo came within the timeout (or the session ended). */
-  function probe() {
-    if (closed) return Promise.resolve(null);
-    const seq = next++;
-    return new Promise((resolve) => {
+  /** One probe: reports its RTT, or null when no echo came within the timeout (or the session ended). */
+  async function probe(round) {
+    const at = performance.now();
+    report(round, at, closed ? null : await new Promise((resolve) => {
+      const seq = next++;
       const timer = setTimeout(() => { waiting.delete(seq); resolve(null); }, timeout);
       waiting.set(seq, (rtt) => { clearTimeout(timer); waiting.delete(seq); resolve(rtt); });
       send(seq, 0);
-    });
+    }));
   }
 
   /** Asks the server for its count a few times (each may be lost), then says where the datagrams were lost. */
@@ -85,7 +86,7 @@ export default async function open(base, timeout) {
     const sent = next - countSeqs.size, received = seen.size;
     const server = Math.min(sent, serverCount);
     const up = sent - server, down = Math.max(0, server - received);
-    return {
+    session.loss = {
       sent, serverReceived: server, received, split: counted, duplicates, reordered,
       up: { lost: up, fraction: sent ? up / sent : null }, down: { lost: down, fraction: server ? down / server : null },
     };
@@ -96,5 +97,6 @@ export default async function open(base, timeout) {
     try { wt.close(); } catch { /* already closed */ }
   }
   wt.closed.then(() => { closed = true; }, () => { closed = true; });
-  return { probe, finish, close, url };
+  const session = { probe, finish, close, url, protocols: ['h3'] };
+  return session;
 }

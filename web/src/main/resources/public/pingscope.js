@@ -5,12 +5,8 @@
  *   import pingscope from 'https://HOST/pingscope.mjs'. Calls made before an async script loads queue on this stub:
  *   window.pingscope = window.pingscope || { q: [], measure(o) { return new Promise((y, n) => this.q.push([o, y, n])); } };
  *
- * pingscope.measure(options) -> Promise<result>. Options (defaults in pingscope.defaults): server (the script's
- * folder; 'auto': the nearest of server/api/servers), servers ('all': each in turn; pingscope-servers.js), probes ['http_head', 'ws_echo', 'ws_ping'], duration 10000, rounds (wins over duration), interval 200,
- * timeout 2000, warmup 3 (rounds discarded), report true, reportInterval 2000, resamples 1000 (bootstrap), seed,
- * onSample(sample), onProgress({round, rounds, elapsed}), signal (AbortSignal: resolves early, aborted: true),
- * save false (true: POST server/api/results by pingscope-save.js: result.saved), load 'none' (or download,
- * upload, both: a loaded phase follows, by pingscope-load.js).
+ * pingscope.measure(options) -> Promise<result>. Options and their defaults: pingscope.defaults and
+ * docs/embedding.md (server 'auto' by pingscope-servers.js, save by pingscope-save.js, load by pingscope-load.js).
  *
  * Each round sends one http_head and one ws_echo probe half an interval apart, on a fixed schedule (open loop).
  * Lost: no answer within timeout, a failed fetch, a non-2xx /ping, an echo while the WebSocket is down.
@@ -19,12 +15,10 @@
  *              and whether the connection was new: then its TCP and TLS setup times.
  *   ws_echo    performance.now() at sending 'e<seq>' on a WebSocket to server/ws, to its echo's event timeStamp.
  *   ws_ping    the server's PING -> PONG time on that WebSocket, reported by the server (ping_rtt, ping_lost).
- *   udp_echo   (asked for by name) a datagram over WebTransport echoed by the server, by pingscope-udp.js: loss per
- *              direction in probes.udp_echo.loss; where it cannot run (no WebTransport, not a secure context), errors say why.
+ *   udp_echo   opt-in: a WebTransport datagram's echo (pingscope-udp.js), with probes.udp_echo.loss.
  * A coarse clock: pingscope-clock.js (probes[k].clock).
- * Reconnects: a WebSocket that closes or fails during the run is opened again after random(0, min(5 s,
- *   250 ms * 2^n)) (full jitter; n counts closes since a connection lasted 5 s); HEAD goes on.
- * Reports: kept http_head and ws_echo RTTs go to POST server/api/samples every reportInterval (see flush).
+ * Reconnects: a WebSocket that closes during the run is opened again, with full-jitter backoff; HEAD goes on.
+ * Reports: kept RTTs but ws_ping's go to POST server/api/samples every reportInterval (see flush).
  *
  * The result ({server, duration, errors, settings, probes: {kind: {count, lost, p50, …, samples}}, comparison,
  *   reported, saved, load…}) and each sample: docs/embedding.md. pingscope.version; pingscope.stats.
@@ -38,7 +32,7 @@
 (() => {
   'use strict';
   const KINDS = ['http_head', 'ws_echo', 'ws_ping', 'udp_echo'];
-  const REPORTED = ['http_head', 'ws_echo']; // ws_ping is recorded by the server itself
+  const REPORTED = ['http_head', 'ws_echo', 'udp_echo']; // ws_ping is recorded by the server itself
   const defaults = Object.freeze({
     server: null, servers: null, probes: KINDS.slice(0, 3), duration: 10000, rounds: null, interval: 200, timeout: 2000, warmup: 3,
     report: true, reportInterval: 2000, resamples: 1000, seed: null, onSample: null, onProgress: null, signal: null, save: false, load: 'none',
@@ -151,7 +145,7 @@
       tabHidden: hidden(), connection: null, warmup: { rounds: o.warmup, discarded: {} }, probes: {},
       comparison: null, reported: { posted: 0, beacon: 0, failed: 0 },
     };
-    const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [] }, posts = [];
+    const samples = {}, lost = {}, pending = { http_head: [], ws_echo: [], udp_echo: [] }, posts = [];
     const headProtocols = new Set(), wsProtocols = new Set();
     for (const k of kinds) {
       samples[k] = [];
@@ -342,13 +336,7 @@
       });
     }
 
-    let udp = null, udpLoss = null;
-    async function probeUdp(round) {
-      const s = ++seq, start = performance.now(), rtt = await udp.probe();
-      if (rtt == null) lose('udp_echo', round);
-      else keep({ kind: 'udp_echo', seq: s, round, at: start - t0, rtt, source: 'performance.now' });
-    }
-
+    let udp;
     const sleepUntil = (t) => Promise.race([abortion, new Promise((r) => setTimeout(r, t - performance.now()))]);
     const shuffled = (list) => {
       const a = [...list];
@@ -368,11 +356,12 @@
         if (!ws && !stopped()) result.errors.push(`WebSocket: no connection to ${wsUrl}`);
       }
       if (kinds.includes('udp_echo')) {
-        udp = await import(new URL('pingscope-udp.js', globalThis.pingscope.home)).then((m) => m.default(base, o.timeout),
-          (e) => ({ unavailable: `cannot load pingscope-udp.js: ${e.message}` }));
+        udp = await import(new URL('pingscope-udp.js', globalThis.pingscope.home)).then((m) => m.default(base, o.timeout,
+          (round, at, rtt) => (rtt == null ? lose('udp_echo', round) : keep({ kind: 'udp_echo', seq: ++seq, round, at: at - t0, rtt, source: 'performance.now' }))),
+        (e) => ({ unavailable: e.message }));
         if (udp.unavailable) result.errors.push(`udp_echo: ${udp.unavailable}`);
       }
-      const probers = { http_head: probeHead, ws_echo: probeEcho, udp_echo: udp?.probe && probeUdp };
+      const probers = { http_head: probeHead, ws_echo: probeEcho, udp_echo: udp?.probe };
       const roundKinds = kinds.filter((k) => probers[k]), inflight = [];
       t0 = performance.now();
       collectingPings = kinds.includes('ws_ping');
@@ -387,7 +376,7 @@
       await sleepUntil(t0 + rounds * o.interval);
       collectingPings = false;
       await Promise.race([Promise.all(inflight), abortion]);
-      if (udp?.finish) udpLoss = await udp.finish();
+      await udp?.finish?.();
     } finally {
       udp?.close?.();
       done = true;
@@ -404,9 +393,9 @@
       const list = samples[k].sort((a, b) => a.at - b.at);
       result.probes[k] = {
         ...summarize(list.map((s) => s.rtt), lost[k]), samples: list,
-        protocols: k === 'udp_echo' ? (udp?.probe ? ['h3'] : []) : [...(k === 'http_head' ? headProtocols : wsProtocols)],
+        protocols: k === 'udp_echo' ? udp.protocols || [] : [...(k === 'http_head' ? headProtocols : wsProtocols)],
       };
-      if (k === 'udp_echo') result.probes[k].loss = udpLoss ?? { unavailable: udp?.unavailable ?? 'not run' };
+      if (k === 'udp_echo') result.probes[k].loss = udp.loss || { unavailable: udp.unavailable || 'not run' };
     }
     const head = samples.http_head, echo = samples.ws_echo;
     if (head?.length) result.precise.resourceTiming = head.every((s) => s.source === 'resource-timing');

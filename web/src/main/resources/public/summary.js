@@ -1,10 +1,11 @@
 // summary.js: the page's summary table, verdict and run facts, written from pingscope's numbers.
 
-export const KIND_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WS echo', ws_ping: 'WS PING' };
+export const KIND_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WS echo', ws_ping: 'WS PING', udp_echo: 'UDP' };
 
 const ROWS = [
   ['count', 'samples', (s) => s.count],
   ['lost', 'lost', (s) => s.lost],
+  ['lost_way', 'lost up / down', (s) => lostWays(s.loss)],
   ['min', 'min', (s) => ms(s.min)],
   ['p50', 'median (p50)', (s) => ms(s.p50)],
   ['p90', 'p90', (s) => ms(s.p90)],
@@ -20,6 +21,13 @@ const ROWS = [
 ];
 
 const ms = (v) => (v == null ? '–' : v.toFixed(2));
+const percent = (f) => (f == null ? '?' : `${(100 * f).toFixed(1)} %`);
+
+/** udp_echo's loss per direction (client to server / server to client); '–' for the kinds TCP carries. */
+function lostWays(loss) {
+  if (!loss?.sent) return '–';
+  return loss.split ? `${percent(loss.up.fraction)} / ${percent(loss.down.fraction)}` : `${percent(loss.up.fraction)} / ? (no count came back)`;
+}
 
 /** The step the kind's clock read in (µs below 0.1 ms) and what it leaves uncertain in p50, from pingscope-clock.js. */
 function clockNote(c) {
@@ -55,7 +63,8 @@ export function renderSummary(table, probes, only = null, caption = 'Statistics 
   const kinds = Object.keys(probes);
   const head = document.createElement('tr');
   head.append(cell('th', 'statistic', { scope: 'col' }), ...kinds.map((k) => cell('th', KIND_NAMES[k], { scope: 'col' })));
-  const rows = ROWS.filter(([key]) => !only || only.includes(key)).map(([key, label, value]) => {
+  const anyLoss = kinds.some((k) => probes[k].loss);
+  const rows = ROWS.filter(([key]) => (!only || only.includes(key)) && (key !== 'lost_way' || anyLoss)).map(([key, label, value]) => {
     const row = document.createElement('tr');
     row.append(cell('th', label, { scope: 'row' }));
     for (const kind of kinds) {
@@ -66,6 +75,27 @@ export function renderSummary(table, probes, only = null, caption = 'Statistics 
     return row;
   });
   table.replaceChildren(cell('caption', caption), head, ...rows);
+}
+
+/**
+ * What UDP saw that TCP hid, in one sentence: "UDP datagrams saw 5.1 % loss client to server and 3.0 % server
+ * to client; over TCP the same line lost no probe, only delayed some: p99 9.1 ms (HTTP HEAD), 8.4 ms
+ * (WebSocket echo)." Empty without udp_echo's loss.
+ */
+export function udpWords(result) {
+  const loss = result.probes.udp_echo?.loss;
+  if (!loss?.sent) return '';
+  const lostAll = loss.sent - loss.received;
+  let saw;
+  if (!lostAll) saw = `UDP datagrams saw no loss (${loss.sent} of ${loss.sent} echoed)`;
+  else if (loss.split) saw = `UDP datagrams saw ${percent(loss.up.fraction)} loss client to server and ${percent(loss.down.fraction)} server to client`;
+  else saw = `UDP datagrams saw ${percent(lostAll / loss.sent)} loss (which way is unknown: the server's count did not come back)`;
+  const tcp = ['http_head', 'ws_echo', 'ws_ping'].filter((k) => result.probes[k]?.count);
+  if (!tcp.length) return `${saw}.`;
+  const lost = tcp.reduce((n, k) => n + (result.probes[k].lost || 0), 0), sent = tcp.reduce((n, k) => n + (result.probes[k].sent || 0), 0);
+  const p99 = tcp.map((k) => `${result.probes[k].p99.toFixed(1)} ms (${LONG_NAMES[k]})`).join(', ');
+  return `${saw}; over TCP the same line ${lost ? `left ${lost} of ${sent} probes unanswered` : 'lost no probe'}, `
+    + `${lost ? 'and' : 'only'} delayed some: p99 ${p99}.`;
 }
 
 export function verdictText(result) {
@@ -120,7 +150,7 @@ export function headlineKind(probes) {
 }
 
 const WHILE = { download: 'while downloading', upload: 'while uploading', both: 'while downloading and uploading' };
-const LONG_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WebSocket echo', ws_ping: 'WebSocket PING' };
+const LONG_NAMES = { http_head: 'HTTP HEAD', ws_echo: 'WebSocket echo', ws_ping: 'WebSocket PING', udp_echo: 'UDP datagrams' };
 
 function change(ms) {
   if (ms == null) return 'cannot be compared';

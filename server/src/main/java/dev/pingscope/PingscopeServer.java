@@ -187,6 +187,11 @@ public final class PingscopeServer implements AutoCloseable {
         }
         try {
             datagrams = DatagramService.start(settings, config.http().host(), origins, this::port);
+            DatagramService started = datagrams;
+            metrics.exportDatagrams(started.counters(), () -> {
+                DatagramListener l = started.current();
+                return l == null ? 0 : l.openSessions();
+            });
         } catch (IOException e) {
             String reason = "udp_echo is off: " + e.getMessage();
             if (settings.port() != DatagramSettings.SAME_AS_HTTP) {

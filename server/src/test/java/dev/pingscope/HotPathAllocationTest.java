@@ -160,7 +160,7 @@ class HotPathAllocationTest {
                 total += allocatedByReporters() - before;
             }
             double perInterval = total / (double) intervals;
-            System.out.printf("interval report: %.0f bytes allocated by the reporter per interval (36 series, one recording)%n",
+            System.out.printf("interval report: %.0f bytes allocated by the reporter per interval (48 series, one recording)%n",
                     perInterval);
             assertTrue(perInterval < 512 * 1024, "bytes per interval report: " + perInterval);
         }

@@ -164,6 +164,9 @@ public final class ProbeCommand implements Callable<Integer> {
             if (kind == null) {
                 throw invalid("--kinds", "'" + name + "' is not a probe kind (http_head, ws_echo, ws_ping)");
             }
+            if (kind == ProbeKind.UDP_ECHO) {
+                throw invalid("--kinds", "udp_echo is measured from browsers only: pingscope probe does not measure it yet");
+            }
             selected.add(kind);
         }
         double perSecond;

@@ -98,7 +98,8 @@ public final class DatagramListener implements AutoCloseable {
      */
     static DatagramListener start(int udpPort, DatagramSettings settings, String host, OriginPolicy origins, IntSupplier httpPort,
             DatagramCounters counters) throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), udpPort));
+        // host is the operator's --host, resolved as Jetty resolves it for the main port; never client text
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(host, udpPort));
         try {
             return new DatagramListener(settings, origins, httpPort, counters, socket, ShortLivedCertificate.create(java.time.Instant.now()));
         } catch (CertificateException | RuntimeException e) {

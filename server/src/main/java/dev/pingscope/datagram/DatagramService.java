@@ -21,6 +21,8 @@ public final class DatagramService implements AutoCloseable {
     public static final Duration RENEW_BEFORE_EXPIRY = Duration.ofDays(1);
     /** When a renewal could not bind the port again: try again after this long (udp_echo is unavailable meanwhile). */
     static final Duration RETRY = Duration.ofMinutes(1);
+    /** How long a renewal waits for the old listener's port to be free again. */
+    static final Duration REBIND_WAIT = Duration.ofSeconds(2);
 
     private final DatagramSettings settings;
     private final String host;
@@ -113,10 +115,34 @@ public final class DatagramService implements AutoCloseable {
         if (old != null) {
             old.close();
         }
-        DatagramListener next = DatagramListener.start(port, settings, host, origins, httpPort, counters);
+        DatagramListener next = bindAgain();
         current = next;
         unavailable = null;
         scheduleRenewal(next);
+    }
+
+    /**
+     * Starts the next listener on the same port. The old socket's port is free only once Kwik's receive thread has
+     * left its blocking receive (the JDK defers the real close until then), a few milliseconds: so a bind refused
+     * as in use is tried again, for up to {@link #REBIND_WAIT}.
+     */
+    private DatagramListener bindAgain() throws IOException {
+        long end = System.nanoTime() + REBIND_WAIT.toNanos();
+        while (true) {
+            try {
+                return DatagramListener.start(port, settings, host, origins, httpPort, counters);
+            } catch (IOException e) {
+                if (!(e instanceof java.net.BindException) || System.nanoTime() > end) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

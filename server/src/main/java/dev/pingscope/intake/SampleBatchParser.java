@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class SampleBatchParser {
     /** Kinds a client may report. ws_ping is timed by the server itself, so a client never sends it. */
-    public static final Set<ProbeKind> CLIENT_KINDS = Set.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO);
+    public static final Set<ProbeKind> CLIENT_KINDS = Set.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO, ProbeKind.UDP_ECHO);
     /** Sources a client may claim; "server" is only ever the server itself. */
     public static final List<Source> CLIENT_SOURCES = List.of(Source.BROWSER, Source.SYNTHETIC);
     public static final double MAX_RTT_MS = 60_000;
@@ -68,9 +68,9 @@ public final class SampleBatchParser {
         for (Iterator<Map.Entry<String, JsonNode>> it = samples.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             ProbeKind kind = ProbeKind.fromWireName(entry.getKey());
-            if (kind == null || !CLIENT_KINDS.contains(kind)) {
+            if (kind == null || !CLIENT_KINDS.contains(kind) || !source.measures(kind)) {
                 throw new BatchRejected(RejectReason.UNKNOWN_KIND, "\"" + truncate(entry.getKey())
-                        + "\" is not a probe kind a client reports (http_head, ws_echo)");
+                        + "\" is not a probe kind a client reports (http_head, ws_echo; udp_echo from browsers)");
             }
             JsonNode values = entry.getValue();
             if (!values.isArray()) {

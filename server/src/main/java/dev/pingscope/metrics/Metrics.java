@@ -1,5 +1,6 @@
 package dev.pingscope.metrics;
 
+import dev.pingscope.datagram.DatagramCounters;
 import dev.pingscope.intake.IntakeEvents;
 import dev.pingscope.intake.RejectReason;
 import dev.pingscope.recording.SiteSeries;
@@ -8,6 +9,7 @@ import dev.pingscope.sample.Source;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -15,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
@@ -27,8 +30,8 @@ import java.util.function.LongConsumer;
  * that can move exist.
  */
 public final class Metrics implements IntakeEvents {
-    /** Kinds and sources the intake accepts: browsers and synthetic clients time http_head and ws_echo. */
-    static final List<ProbeKind> CLIENT_TIMED = List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO);
+    /** Kinds and sources the intake accepts: browsers and synthetic clients time http_head and ws_echo, browsers udp_echo. */
+    static final List<ProbeKind> CLIENT_TIMED = List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO, ProbeKind.UDP_ECHO);
     static final List<Source> CLIENT_SOURCES = List.of(Source.BROWSER, Source.SYNTHETIC);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -65,7 +68,9 @@ public final class Metrics implements IntakeEvents {
         for (ProbeKind kind : CLIENT_TIMED) {
             Map<Source, CounterDataPoint> bySource = new EnumMap<>(Source.class);
             for (Source source : CLIENT_SOURCES) {
-                bySource.put(source, acceptedCounter.labelValues(kind.wireName(), source.wireName(), region));
+                if (source.measures(kind)) {
+                    bySource.put(source, acceptedCounter.labelValues(kind.wireName(), source.wireName(), region));
+                }
             }
             accepted.put(kind, bySource);
         }
@@ -102,6 +107,37 @@ public final class Metrics implements IntakeEvents {
                 .help("Open WebSocket sessions on /ws.")
                 .labelNames("region")
                 .callback(cb -> cb.call(openWebSocketSessions.getAsInt(), region))
+                .register(registry);
+    }
+
+    /**
+     * Exports the udp_echo listener's counts (docs/metrics.md), read at each scrape: datagrams by what became of
+     * them, sessions by how they began or were refused, and the sessions open now. Outcomes are fixed enums.
+     */
+    public void exportDatagrams(DatagramCounters counters, IntSupplier openSessions) {
+        CounterWithCallback.builder().name("pingscope_udp_datagrams")
+                .help("udp_echo datagrams received, by outcome: echoed, count_answered, duplicate, malformed, wrong_session,"
+                        + " rate_limited.")
+                .labelNames("outcome")
+                .callback(cb -> {
+                    for (DatagramCounters.Datagram d : DatagramCounters.Datagram.values()) {
+                        cb.call(counters.datagrams(d), d.name().toLowerCase(Locale.ROOT));
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder().name("pingscope_udp_sessions_started")
+                .help("udp_echo sessions (QUIC connections) by outcome: opened, or why not.")
+                .labelNames("outcome")
+                .callback(cb -> {
+                    for (DatagramCounters.Session s : DatagramCounters.Session.values()) {
+                        cb.call(counters.sessions(s), s.name().toLowerCase(Locale.ROOT));
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder().name("pingscope_udp_sessions")
+                .help("udp_echo QUIC connections open now (with or without their session yet).")
+                .labelNames("region")
+                .callback(cb -> cb.call(openSessions.getAsInt(), region))
                 .register(registry);
     }
 

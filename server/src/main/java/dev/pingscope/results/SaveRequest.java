@@ -30,6 +30,8 @@ import org.HdrHistogram.Histogram;
  * @param reference each method against the kernel's RTT, or null when the client sent none
  */
 record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> probes, SavedReference reference) {
+    /** The kinds a saved result holds: udp_echo is not stored yet (docs/design-udp-echo.md), so the page leaves it out. */
+    static final List<ProbeKind> SAVED_KINDS = List.of(ProbeKind.HTTP_HEAD, ProbeKind.WS_ECHO, ProbeKind.WS_PING);
     static final int MAX_SAMPLES = 20_000;
     static final double MAX_SAMPLE_MS = 60_000;
     static final long MAX_LOST = 1_000_000;
@@ -69,12 +71,13 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
         onlyFields(s, "settings.", Set.of("probes", "rounds", "interval", "timeout", "warmup", "load"));
         ObjectNode out = JSON.createObjectNode();
         JsonNode kinds = required(s, "probes", "settings.");
-        if (!kinds.isArray() || kinds.isEmpty() || kinds.size() > ProbeKind.values().length) {
+        if (!kinds.isArray() || kinds.isEmpty() || kinds.size() > SAVED_KINDS.size()) {
             throw InvalidSave.invalid("settings.probes must list 1 to 3 probe kinds");
         }
         Set<String> names = new LinkedHashSet<>();
         for (JsonNode k : kinds) {
-            if (!k.isTextual() || ProbeKind.fromWireName(k.asText()) == null || !names.add(k.asText())) {
+            ProbeKind kind = k.isTextual() ? ProbeKind.fromWireName(k.asText()) : null;
+            if (kind == null || !SAVED_KINDS.contains(kind) || !names.add(k.asText())) {
                 throw InvalidSave.invalid("settings.probes: " + shown(k) + " is not a probe kind (http_head, ws_echo, ws_ping) listed once");
             }
         }
@@ -102,7 +105,7 @@ record SaveRequest(String source, ObjectNode settings, Map<String, KindResult> p
             throw InvalidSave.invalid("probes must be an object with at least one probe kind");
         }
         Set<String> kindNames = new LinkedHashSet<>();
-        for (ProbeKind k : ProbeKind.values()) {
+        for (ProbeKind k : SAVED_KINDS) {
             kindNames.add(k.wireName());
         }
         onlyFields(p, "probes.", kindNames);

@@ -19,8 +19,15 @@ public enum Source {
         return wireName;
     }
 
-    /** Whether this source measures that kind: the server times its own PINGs, clients time HEAD and echo. */
+    /**
+     * Whether this source measures that kind: the server times its own PINGs, clients time HEAD and echo, and
+     * only browsers time udp_echo (pingscope probe does not measure it yet).
+     */
     public boolean measures(ProbeKind kind) {
-        return this == SERVER ? kind == ProbeKind.WS_PING : kind != ProbeKind.WS_PING;
+        return switch (this) {
+            case SERVER -> kind == ProbeKind.WS_PING;
+            case BROWSER -> kind != ProbeKind.WS_PING;
+            case SYNTHETIC -> kind == ProbeKind.HTTP_HEAD || kind == ProbeKind.WS_ECHO;
+        };
     }
 }

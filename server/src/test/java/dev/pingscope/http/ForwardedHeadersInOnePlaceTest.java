@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,12 @@ class ForwardedHeadersInOnePlaceTest {
             Pattern.compile("\"x-forwarded-(proto|host)\"", Pattern.CASE_INSENSITIVE), "http/RequestOrigin.java",
             Pattern.compile("X_FORWARDED_|ForwardedRequestCustomizer|\"forwarded\"", Pattern.CASE_INSENSITIVE), "",
             Pattern.compile("getByName\\(|getAllByName\\("), "");
+    /**
+     * RFC 9204's static table, which lists header names as data: the QPACK decoder may name a field
+     * {@code x-forwarded-for}, and nothing reads it (a WebTransport CONNECT takes only its own six fields,
+     * datagram/ConnectRequest.java).
+     */
+    private static final Set<String> HEADER_NAME_TABLES = Set.of("datagram/QpackStaticTable.java");
 
     @Test
     void forwarding_headers_and_address_parsing_each_live_in_one_class_and_nothing_asks_dns() throws IOException {
@@ -34,7 +41,8 @@ class ForwardedHeadersInOnePlaceTest {
                 String name = main.relativize(file).toString().replace('\\', '/');
                 String text = Files.readString(file);
                 ONLY_IN.forEach((pattern, allowed) -> {
-                    if (!name.equals(allowed) && pattern.matcher(text).find()) {
+                    boolean table = HEADER_NAME_TABLES.contains(name) && !pattern.pattern().startsWith("getByName");
+                    if (!name.equals(allowed) && !table && pattern.matcher(text).find()) {
                         strays.add(name + " matches " + pattern.pattern());
                     }
                 });

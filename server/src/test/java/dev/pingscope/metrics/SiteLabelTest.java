@@ -75,7 +75,7 @@ class SiteLabelTest {
         JsonNode head = TestServer.series(ts.endInterval(), "http_head", "browser", "total");
         assertEquals(3, head.get("count").asLong());
         assertEquals(20.0, head.get("p50_ms").asDouble(), 0.02);
-        assertEquals(36, ts.endInterval().get("series").size(), "still every kind for every source and load condition");
+        assertEquals(48, ts.endInterval().get("series").size(), "still every kind for every source and load condition");
     }
 
     @Test
@@ -95,9 +95,13 @@ class SiteLabelTest {
                 expected.add("{kind=\"" + kind + "\",load=\"" + load + "\",region=\"default\",site=\"none\",source=\"synthetic\"}");
             }
             expected.add("{kind=\"ws_ping\",load=\"" + load + "\",region=\"default\",site=\"none\",source=\"server\"}");
+            for (String site : List.of("direct", "other", SHOP, BLOG)) { // udp_echo: browsers only
+                expected.add("{kind=\"udp_echo\",load=\"" + load + "\",region=\"default\",site=\"" + site + "\",source=\"browser\"}");
+            }
         }
         assertEquals(expected, series);
-        assertEquals(4 * (2 * (2 + 2) + 2 + 1), series.size(), "(kinds x (direct, other, listed sites) + synthetic + server) x loads");
+        assertEquals(4 * (2 * (2 + 2) + 2 + 1 + 4), series.size(),
+                "(kinds x (direct, other, listed sites) + synthetic + server + udp_echo's sites) x loads");
     }
 
     private void postFrom(String origin, String body) throws Exception {
