@@ -121,7 +121,7 @@ public final class Metrics implements IntakeEvents {
                 .labelNames("outcome")
                 .callback(cb -> {
                     for (DatagramCounters.Datagram d : DatagramCounters.Datagram.values()) {
-                        cb.call(counters.datagrams(d), d.name().toLowerCase(Locale.ROOT));
+                        cb.call((double) counters.datagrams(d), d.name().toLowerCase(Locale.ROOT));
                     }
                 })
                 .register(registry);
@@ -130,7 +130,7 @@ public final class Metrics implements IntakeEvents {
                 .labelNames("outcome")
                 .callback(cb -> {
                     for (DatagramCounters.Session s : DatagramCounters.Session.values()) {
-                        cb.call(counters.sessions(s), s.name().toLowerCase(Locale.ROOT));
+                        cb.call((double) counters.sessions(s), s.name().toLowerCase(Locale.ROOT));
                     }
                 })
                 .register(registry);
