@@ -72,12 +72,14 @@ public final class PingscopeServer implements AutoCloseable {
     private final OriginPolicy origins;
     /** The udp_echo listener, started after the main port (its number may be the UDP port); null when there is none. */
     private volatile DatagramService datagrams;
-    private volatile String datagramsUnavailable = "udp_echo is turned off on this server (--udp-port off)";
+    /** Why there is no udp_echo listener: off, not started yet (the main port comes first), or could not start. */
+    private volatile String datagramsUnavailable;
     /** Saved results; empty with --results=false. */
     private final Optional<Results> results;
 
     private PingscopeServer(ServerConfig config) {
         this.config = config;
+        this.datagramsUnavailable = "udp_echo is starting: ask again in a moment";
         Sites sites = Sites.of(config.origins().sites());
         RttRecorders recorders = new RttRecorders(sites);
         Path hlogDir = config.recording().hlogDir();
@@ -183,6 +185,7 @@ public final class PingscopeServer implements AutoCloseable {
     private void startDatagrams() {
         DatagramSettings settings = config.datagram();
         if (!settings.enabled()) {
+            datagramsUnavailable = "udp_echo is turned off on this server (--udp-port off)";
             return;
         }
         try {
