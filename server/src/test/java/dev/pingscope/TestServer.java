@@ -24,7 +24,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Server PINGs every 200 ms; intervals end only when a test calls {@link #endInterval}, so counts are exact.
+     * Server PINGs every 200 ms; intervals end only when a test calls {@link #endInterval}, so counts are exact; no
+     * udp_echo listener unless the test sets --udp-port.
      * Saved results go to a SQLite file in a temporary directory shared by the test JVM, never the working directory.
      */
     public static TestConfig testConfig() {
@@ -32,7 +33,10 @@ public final class TestServer implements AutoCloseable {
                 .withHost("127.0.0.1")
                 .withPort(0)
                 .withIntervals(Duration.ofMillis(200), Duration.ofHours(1))
-                .withDataDir(SharedDataDir.PATH);
+                .withDataDir(SharedDataDir.PATH)
+                // udp_echo off unless a test turns it on (--udp-port 0): each server would start a QUIC listener
+                // and its threads, which the hundreds of other test servers do not need
+                .with("--udp-port", "off");
     }
 
     /** The temporary data directory every test server of this JVM keeps its results in (also for child JVMs). */

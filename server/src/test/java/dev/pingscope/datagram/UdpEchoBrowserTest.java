@@ -52,7 +52,7 @@ class UdpEchoBrowserTest {
     @Test
     @SuppressWarnings("unchecked")
     void every_datagram_is_echoed_on_loopback() {
-        try (TestServer server = TestServer.start();
+        try (TestServer server = TestServer.start(TestServer.testConfig().with("--udp-port", 0));
                 Playwright playwright = Browsers.playwright();
                 Browser browser = Browsers.chromiumWithQuic(playwright)) {
             Page page = browser.newPage();
@@ -67,7 +67,7 @@ class UdpEchoBrowserTest {
     @Test
     @SuppressWarnings("unchecked")
     void reported_udp_echo_samples_reach_the_statistics_and_the_metrics() throws Exception {
-        try (TestServer server = TestServer.start();
+        try (TestServer server = TestServer.start(TestServer.testConfig().with("--udp-port", 0));
                 Playwright playwright = Browsers.playwright();
                 Browser browser = Browsers.chromiumWithQuic(playwright)) {
             Page page = browser.newPage();
@@ -102,7 +102,7 @@ class UdpEchoBrowserTest {
     @Test
     @SuppressWarnings("unchecked")
     void a_renewed_certificate_keeps_the_port_and_the_next_run_uses_its_hash() throws Exception {
-        try (TestServer server = TestServer.start();
+        try (TestServer server = TestServer.start(TestServer.testConfig().with("--udp-port", 0));
                 Playwright playwright = Browsers.playwright();
                 Browser browser = Browsers.chromiumWithQuic(playwright)) {
             Page page = browser.newPage();
